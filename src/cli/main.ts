@@ -1,0 +1,39 @@
+import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import type { CliContext } from "./context.js";
+import { handleError } from "./handle-error.js";
+import { registerList } from "./list.js";
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const program = new Command("pipes")
+    .description("Run Lambda-backed Dagster Pipes pipelines in development and CI")
+    .version(packageVersion(), "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  registerList(program, ctx);
+  for (const command of program.commands) {
+    command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);
+    command.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+  }
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync(argv, { from: "user" });
+    return ctx.exitCode;
+  } catch (error) {
+    return handleError(error, ctx, argv.includes("--json"));
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Loads a definitions file with jiti (TypeScript, the user's own imports, npm packages) and turns it into
+ * ResolvedDefinitions for one profile. Every failure is a UserError naming the file.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DefinitionsError, UserError, type Problem } from "../errors.js";
+import { displayPath } from "../util/paths.js";
+import { handlerFileCandidates } from "./handler-path.js";
+import type { ResolvedDefinitions, ValidDefinitions } from "./normalized.js";
+import { chooseProfile } from "./profile.js";
+import { checkProfile, validateDefinitions } from "./validate.js";
+
+export const DEFS_FILE_NAMES = ["defs.ts", "pipes.defs.ts"];
+
+/** The package's own entry, so `import ... from "pipes"` in any defs file resolves to the running CLI. */
+const PACKAGE_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
+
+export interface LoadOptions {
+  file?: string | undefined;
+  profile?: string | undefined;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** `-f FILE`, or `defs.ts` / `pipes.defs.ts` in the working directory. */
+export function findDefinitionsFile(file: string | undefined, cwd: string): string {
+  if (file) {
+    const path = resolve(cwd, file);
+    if (!existsSync(path)) throw new UserError(`Definitions file not found: ${file} (looked at ${path}).`);
+    if (statSync(path).isDirectory()) {
+      const inside = DEFS_FILE_NAMES.map((n) => join(path, n)).find((p) => existsSync(p));
+      if (inside) return inside;
+      throw new UserError(`${file} is a folder without ${DEFS_FILE_NAMES.join(" or ")} in it.`);
+    }
+    return path;
+  }
+  const found = DEFS_FILE_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+  if (found) return found;
+  throw new UserError(
+    `No definitions file: looked for ${DEFS_FILE_NAMES.join(" and ")} in ${cwd}. Pass one with -f FILE, ` +
+      "or create defs.ts (see README: The definitions file).",
+  );
+}
+
+export async function loadDefinitions(options: LoadOptions): Promise<ResolvedDefinitions> {
+  const file = findDefinitionsFile(options.file, options.cwd);
+  const shown = displayPath(file, options.cwd);
+  const exported = await importDefinitions(file, shown);
+  const { definitions, problems } = validateDefinitions(exported);
+  const choice = chooseProfile({ flag: options.profile, env: options.env.PIPES_PROFILE, fileDefault: definitions.defaultProfile });
+  problems.push(...checkProfile(definitions, choice.name, choice.source));
+  const profile = definitions.profiles.get(choice.name);
+  if (profile?.lambda.kind === "emulator") problems.push(...missingHandlerFiles(definitions, dirname(file), options.cwd));
+  if (problems.length > 0 || !profile) throw new DefinitionsError(shown, problems);
+  return { ...definitions, file, profile, profileSource: choice.source };
+}
+
+async function importDefinitions(file: string, shown: string): Promise<unknown> {
+  const { createJiti } = await import("jiti");
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    interopDefault: false,
+    alias: { pipes: PACKAGE_ENTRY },
+  });
+  let module: unknown;
+  try {
+    module = await jiti.import(file);
+  } catch (error) {
+    throw loadError(error, file, shown);
+  }
+  const exported = (module as { default?: unknown } | undefined)?.default;
+  if (exported === undefined) {
+    throw new UserError(
+      `${shown} has no default export. End it with:\n  export default defineDefinitions({ assets: { ... } });`,
+    );
+  }
+  if (typeof exported !== "function") return exported;
+  try {
+    return await (exported as () => unknown)();
+  } catch (error) {
+    throw loadError(error, file, shown);
+  }
+}
+
+/** A syntax error with its line and a code frame, or the error the file threw with the user's frames. */
+function loadError(error: unknown, file: string, shown: string): UserError {
+  const message = error instanceof Error ? error.message : String(error);
+  const parse = /^(?:ParseError|SyntaxError): (.*?)\s*\n\s*(\S+?):(\d+):(\d+)\s*$/s.exec(message);
+  if (parse) {
+    const [, what, where, line, column] = parse;
+    const location = `${resolve(where!) === file ? shown : where}:${line}:${column}`;
+    return new UserError(`${location}: syntax error: ${what}${codeFrame(where!, Number(line), Number(column))}`);
+  }
+  const frames = (error instanceof Error ? (error.stack ?? "") : "")
+    .split("\n")
+    .filter((l) => /^\s+at /.test(l) && !l.includes("node_modules") && !l.includes("node:internal") && !l.includes(PACKAGE_ENTRY.replace(/index\.js$/, "")))
+    .slice(0, 3);
+  const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
+  return new UserError(`${shown} failed to load: ${name}${message}${frames.length ? `\n${frames.join("\n")}` : ""}`);
+}
+
+function codeFrame(file: string, line: number, column: number): string {
+  try {
+    const text = readFileSync(file, "utf8").split("\n")[line - 1];
+    if (text === undefined) return "";
+    return `\n\n  ${line} | ${text}\n  ${" ".repeat(String(line).length)} | ${" ".repeat(Math.max(0, column - 1))}^`;
+  } catch {
+    return "";
+  }
+}
+
+/** On the emulator a handler must point at a file that exists; say which paths were tried. */
+function missingHandlerFiles(definitions: ValidDefinitions, root: string, cwd: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const fn of definitions.functions.values()) {
+    if (!fn.handler) continue;
+    const candidates = handlerFileCandidates(root, fn.handler, fn.runtime);
+    if (!candidates.some((p) => existsSync(p))) {
+      problems.push({
+        where: `function "${fn.name}"`,
+        message: `handler "${fn.handler}" names no file: tried ${candidates.map((p) => displayPath(p, cwd)).join(", ")}`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,60 @@
+import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
+
+/** A validated asset; `key` is the escaped key string, `deps` too. */
+export interface Asset {
+  key: string;
+  deps: string[];
+  description: string | null;
+  function: string | null;
+  event: Record<string, unknown>;
+  codeVersion: string | null;
+  run: ((args: AssetRunArgs) => unknown) | null;
+}
+
+/** A validated function, with Lambda's defaults filled in. */
+export interface LambdaFunction {
+  name: string;
+  handler: string;
+  runtime: Runtime;
+  memoryMb: number;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+  concurrency: number;
+  description: string | null;
+}
+
+export type LambdaResource =
+  | { kind: "emulator" }
+  | {
+      kind: "aws";
+      region: string | null;
+      awsProfile: string | null;
+      credentials: CredentialsInput | null;
+      endpoint: string | null;
+      functionName: (name: string) => string;
+    };
+
+export interface Profile {
+  name: string;
+  description: string | null;
+  lambda: LambdaResource;
+  extras: Record<string, unknown>;
+}
+
+/** The whole file after validation: assets in dependency order, every profile. */
+export interface ValidDefinitions {
+  assets: Asset[];
+  functions: Map<string, LambdaFunction>;
+  profiles: Map<string, Profile>;
+  defaultProfile: string | null;
+}
+
+/** The file with one profile chosen: what commands work with. */
+export interface ResolvedDefinitions extends ValidDefinitions {
+  file: string;
+  profile: Profile;
+  /** How the profile was chosen, for messages: "--profile", "PIPES_PROFILE", "defaultProfile", "default". */
+  profileSource: ProfileSource;
+}
+
+export type ProfileSource = "--profile" | "PIPES_PROFILE" | "defaultProfile" | "default";

@@ -1,0 +1,91 @@
+/**
+ * The definitions file as a user writes it (`defs.ts`). Everything here is plain data except the optional
+ * `run` functions, credentials providers and function-name mappings, which the CLI calls.
+ */
+import type { PipesContextData } from "../protocol/context.js";
+
+/** Lambda runtimes the local emulator can run. */
+export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
+export const PYTHON_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13"] as const;
+export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+/** What the local emulator runs for a function name. */
+export interface FunctionDefinition {
+  /** `<path relative to the defs file>.<export>`, e.g. `./handlers/orders.handler`. */
+  handler: string;
+  /** Defaults to `nodejs20.x`. */
+  runtime?: Runtime;
+  /** MB, as a number (`512`) or a string (`"512MB"`, `"2GB"`); Lambda allows 128–10240. Default 128. */
+  memory?: number | string;
+  /** Seconds, 1–900. Default 3, as on Lambda. */
+  timeout?: number;
+  environment?: Record<string, string>;
+  /** How many invocations may run at once on the emulator. Default 10. */
+  concurrency?: number;
+  description?: string;
+}
+
+/** Credentials as the AWS SDK takes them: static values or a provider such as `fromIni({ profile })`. */
+export type CredentialsInput =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>);
+
+/** The Lambda resource of a profile: the local emulator, or AWS (or any Lambda-compatible endpoint). */
+export type LambdaResourceDefinition =
+  | { emulator: true }
+  | {
+      emulator?: false;
+      region?: string;
+      /** Named profile in ~/.aws/config, shorthand for `credentials: fromIni({ profile })`. */
+      awsProfile?: string;
+      credentials?: CredentialsInput;
+      /** Endpoint override, e.g. a `pipes emulator` on another port. */
+      endpoint?: string;
+      /** Maps a function name of this file to the deployed name: a function or a table. */
+      functionName?: ((name: string) => string) | Record<string, string>;
+    };
+
+export interface ProfileDefinition {
+  description?: string;
+  lambda?: LambdaResourceDefinition;
+  /** Extras added to every asset's pipes context under this profile. */
+  extras?: Record<string, unknown>;
+}
+
+/** What an asset's own `run` receives. */
+export interface AssetRunArgs {
+  context: PipesContextData;
+  lambda: {
+    /** Invokes a function with the pipes context injected, as Dagster's `PipesLambdaClient.run` does. */
+    run(options: { functionName: string; event?: Record<string, unknown> }): Promise<unknown>;
+  };
+}
+
+export interface AssetDefinition {
+  /** Only in the array form of `assets`: the key, as `"a/b"` (escaped) or `["a", "b"]`. */
+  key?: string | string[];
+  /** The Lambda function that computes the asset (a name in `functions`, or a deployed name). */
+  function?: string;
+  /** The event sent to the function; the pipes context is added to it. */
+  event?: Record<string, unknown>;
+  /** Keys of the assets this one depends on. */
+  deps?: string[];
+  description?: string;
+  codeVersion?: string;
+  /** Instead of `function`: compute the asset yourself, calling the Lambda client. */
+  run?: (args: AssetRunArgs) => unknown;
+}
+
+export interface Definitions {
+  assets: Record<string, AssetDefinition> | AssetDefinition[];
+  functions?: Record<string, FunctionDefinition>;
+  profiles?: Record<string, ProfileDefinition>;
+  /** The profile used when neither `--profile` nor `PIPES_PROFILE` names one. Default `local`. */
+  defaultProfile?: string;
+}
+
+/** Typed identity, for editor completion in `defs.ts` (as vite's `defineConfig`). */
+export function defineDefinitions<const T extends Definitions>(definitions: T): T {
+  return definitions;
+}

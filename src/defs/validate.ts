@@ -1,0 +1,335 @@
+/**
+ * Pure validation of a definitions file's default export. It collects every problem instead of stopping at
+ * the first, so a user fixes the file in one pass.
+ */
+import type { Problem } from "../errors.js";
+import { escapeAssetKey } from "../protocol/asset-key.js";
+import { didYouMean, quoteList } from "../util/suggest.js";
+import { MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, parseMemory } from "./memory.js";
+import type { Asset, LambdaFunction, LambdaResource, Profile, ValidDefinitions } from "./normalized.js";
+import { RUNTIMES, type Runtime } from "./types.js";
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
+
+export const DEFAULT_PROFILE = "local";
+const DEFAULT_CONCURRENCY = 10;
+
+export function validateDefinitions(raw: unknown): { definitions: ValidDefinitions; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const report = (where: string, message: string) => problems.push({ where, message });
+  const empty: ValidDefinitions = { assets: [], functions: new Map(), profiles: new Map(), defaultProfile: null };
+  if (!isObject(raw)) {
+    report("", `the default export must be an object (use defineDefinitions({ assets: ... })), got ${kindOf(raw)}`);
+    return { definitions: empty, problems };
+  }
+  for (const key of Object.keys(raw)) {
+    if (!["assets", "functions", "profiles", "defaultProfile"].includes(key)) {
+      report("", `unknown top-level key "${key}"${didYouMean(key, ["assets", "functions", "profiles", "defaultProfile"])}`);
+    }
+  }
+  const functions = validateFunctions(raw.functions, report);
+  const profiles = validateProfiles(raw.profiles, report);
+  const assets = orderAssets(validateAssets(raw.assets, report), report);
+  let defaultProfile: string | null = null;
+  if (raw.defaultProfile !== undefined) {
+    if (typeof raw.defaultProfile !== "string") report("defaultProfile", "must be a profile name");
+    else defaultProfile = raw.defaultProfile;
+  }
+  return { definitions: { assets, functions, profiles, defaultProfile }, problems };
+}
+
+type Report = (where: string, message: string) => void;
+
+function validateAssets(raw: unknown, report: Report): Asset[] {
+  if (raw === undefined) {
+    report("", "no assets: add `assets: { my_asset: { function: \"my_function\" } }`");
+    return [];
+  }
+  let entries: Array<[string | undefined, unknown, string]>;
+  if (Array.isArray(raw)) {
+    entries = raw.map((a, i) => {
+      const key = isObject(a) ? a.key : undefined;
+      const escaped = typeof key === "string" ? key : isStringArray(key) ? escapeAssetKey(key) : undefined;
+      if (escaped === undefined) report(`assets[${i}]`, 'needs a key: a string ("a/b") or an array (["a", "b"])');
+      return [escaped, a, escaped ? `asset "${escaped}"` : `assets[${i}]`];
+    });
+  } else if (isObject(raw)) {
+    entries = Object.entries(raw).map(([name, a]) => {
+      const key = isObject(a) ? a.key : undefined;
+      const escaped = key === undefined ? name : typeof key === "string" ? key : isStringArray(key) ? escapeAssetKey(key) : undefined;
+      if (escaped === undefined) report(`asset "${name}"`, 'key must be a string ("a/b") or an array (["a", "b"])');
+      return [escaped, a, `asset "${name}"`];
+    });
+  } else {
+    report("assets", `must be an object of assets by key, or an array, got ${kindOf(raw)}`);
+    return [];
+  }
+  const assets: Asset[] = [];
+  const seen = new Set<string>();
+  for (const [key, def, where] of entries) {
+    if (key === undefined) continue;
+    if (seen.has(key)) {
+      report(where, `duplicate asset key "${key}": each asset key may be defined once`);
+      continue;
+    }
+    seen.add(key);
+    if (key === "" || key.split("/").some((part) => part === "")) report(where, "the key has an empty part");
+    const asset = validateAsset(def, where, key, report);
+    if (asset) assets.push(asset);
+  }
+  for (const asset of assets) {
+    for (const dep of asset.deps) {
+      if (!seen.has(dep)) report(`asset "${asset.key}"`, `depends on "${dep}", which is not an asset${didYouMean(dep, seen)}`);
+    }
+  }
+  return assets;
+}
+
+function validateAsset(def: unknown, where: string, key: string, report: Report): Asset | undefined {
+  if (!isObject(def)) {
+    report(where, `must be an object like { function: "name" }, got ${kindOf(def)}`);
+    return undefined;
+  }
+  const known = ["key", "function", "event", "deps", "description", "codeVersion", "run"];
+  for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
+  const fn = def.function;
+  if (fn !== undefined && (typeof fn !== "string" || fn === "")) report(where, "function must be a function name");
+  if (def.run !== undefined && typeof def.run !== "function") report(where, "run must be a function");
+  if (fn === undefined && def.run === undefined) {
+    report(where, 'has no function: set `function: "<name>"` or write `run({ context, lambda })`');
+  }
+  if (def.event !== undefined && !isObject(def.event)) report(where, `event must be an object, got ${kindOf(def.event)}`);
+  let deps: string[] = [];
+  if (def.deps !== undefined) {
+    if (!Array.isArray(def.deps)) report(where, "deps must be an array of asset keys");
+    else {
+      deps = def.deps.flatMap((d) => {
+        if (typeof d === "string") return [d];
+        if (isStringArray(d)) return [escapeAssetKey(d)];
+        report(where, `deps: ${JSON.stringify(d)} is not an asset key`);
+        return [];
+      });
+    }
+  }
+  for (const field of ["description", "codeVersion"] as const) {
+    if (def[field] !== undefined && typeof def[field] !== "string") report(where, `${field} must be a string`);
+  }
+  return {
+    key,
+    deps: [...new Set(deps)],
+    description: typeof def.description === "string" ? def.description : null,
+    function: typeof fn === "string" && fn !== "" ? fn : null,
+    event: isObject(def.event) ? def.event : {},
+    codeVersion: typeof def.codeVersion === "string" ? def.codeVersion : null,
+    run: typeof def.run === "function" ? (def.run as Asset["run"]) : null,
+  };
+}
+
+/** Dependencies first, declaration order otherwise; reports each cycle with its path. */
+function orderAssets(assets: Asset[], report: Report): Asset[] {
+  const byKey = new Map(assets.map((a) => [a.key, a]));
+  const ordered: Asset[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const reported = new Set<string>();
+  const visit = (asset: Asset, path: string[]) => {
+    const s = state.get(asset.key);
+    if (s === "done") return;
+    if (s === "visiting") {
+      const cycle = [...path.slice(path.indexOf(asset.key)), asset.key];
+      const id = [...cycle.slice(0, -1)].sort().join("\0");
+      if (!reported.has(id)) {
+        reported.add(id);
+        report(`asset "${asset.key}"`, `dependency cycle: ${cycle.join(" → ")}`);
+      }
+      return;
+    }
+    state.set(asset.key, "visiting");
+    for (const dep of asset.deps) {
+      const target = byKey.get(dep);
+      if (target) visit(target, [...path, asset.key]);
+    }
+    state.set(asset.key, "done");
+    ordered.push(asset);
+  };
+  for (const asset of assets) visit(asset, []);
+  return ordered;
+}
+
+function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunction> {
+  const functions = new Map<string, LambdaFunction>();
+  if (raw === undefined) return functions;
+  if (!isObject(raw)) {
+    report("functions", `must be an object of functions by name, got ${kindOf(raw)}`);
+    return functions;
+  }
+  for (const [name, def] of Object.entries(raw)) {
+    const where = `function "${name}"`;
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) report(where, "a Lambda function name is 1–64 letters, digits, - and _");
+    if (!isObject(def)) {
+      report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
+      continue;
+    }
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description"];
+    for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
+    const handler = typeof def.handler === "string" ? def.handler : "";
+    if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
+      report(where, `handler "${String(def.handler)}" must be "<file path>.<export>", e.g. "./handlers/orders.handler"`);
+    }
+    const runtime = (def.runtime ?? "nodejs20.x") as Runtime;
+    if (!RUNTIMES.includes(runtime)) {
+      report(where, `unknown runtime "${String(def.runtime)}"${didYouMean(String(def.runtime), RUNTIMES)}; known: ${RUNTIMES.join(", ")}`);
+    }
+    let memoryMb = 128;
+    if (def.memory !== undefined) {
+      const parsed = typeof def.memory === "number" || typeof def.memory === "string" ? parseMemory(def.memory) : undefined;
+      if (parsed === undefined) report(where, `memory ${JSON.stringify(def.memory)} is not a size: write 512, "512MB" or "2GB"`);
+      else if (parsed < MEMORY_MIN_MB || parsed > MEMORY_MAX_MB) {
+        report(where, `memory ${parsed} MB is outside Lambda's ${MEMORY_MIN_MB}–${MEMORY_MAX_MB} MB`);
+      } else memoryMb = parsed;
+    }
+    let timeoutSeconds = 3;
+    if (def.timeout !== undefined) {
+      const t = def.timeout;
+      if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > TIMEOUT_MAX_SECONDS) {
+        report(where, `timeout ${JSON.stringify(t)} must be a whole number of seconds from 1 to ${TIMEOUT_MAX_SECONDS}`);
+      } else timeoutSeconds = t;
+    }
+    const environment: Record<string, string> = {};
+    if (def.environment !== undefined) {
+      if (!isObject(def.environment)) report(where, "environment must be an object of strings");
+      else {
+        for (const [k, v] of Object.entries(def.environment)) {
+          if (typeof v !== "string") report(where, `environment variable ${k} must be a string, got ${kindOf(v)}`);
+          else environment[k] = v;
+        }
+      }
+    }
+    let concurrency = DEFAULT_CONCURRENCY;
+    if (def.concurrency !== undefined) {
+      const c = def.concurrency;
+      if (typeof c !== "number" || !Number.isInteger(c) || c < 1) report(where, "concurrency must be a whole number ≥ 1");
+      else concurrency = c;
+    }
+    functions.set(name, {
+      name,
+      handler,
+      runtime,
+      memoryMb,
+      timeoutSeconds,
+      environment,
+      concurrency,
+      description: typeof def.description === "string" ? def.description : null,
+    });
+  }
+  return functions;
+}
+
+function validateProfiles(raw: unknown, report: Report): Map<string, Profile> {
+  const profiles = new Map<string, Profile>();
+  if (raw !== undefined && !isObject(raw)) {
+    report("profiles", `must be an object of profiles by name, got ${kindOf(raw)}`);
+  } else if (raw) {
+    for (const [name, def] of Object.entries(raw)) {
+      const where = `profile "${name}"`;
+      if (!isObject(def)) {
+        report(where, `must be an object like { lambda: { emulator: true } }, got ${kindOf(def)}`);
+        continue;
+      }
+      for (const k of Object.keys(def)) {
+        if (!["lambda", "extras", "description"].includes(k)) report(where, `unknown field "${k}"`);
+      }
+      if (def.extras !== undefined && !isObject(def.extras)) report(where, "extras must be an object");
+      profiles.set(name, {
+        name,
+        description: typeof def.description === "string" ? def.description : null,
+        lambda: validateLambda(def.lambda, where, report),
+        extras: isObject(def.extras) ? def.extras : {},
+      });
+    }
+  }
+  // Every file has a local profile on the emulator unless it defines its own.
+  if (!profiles.has(DEFAULT_PROFILE)) {
+    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {} });
+  }
+  return profiles;
+}
+
+function validateLambda(raw: unknown, where: string, report: Report): LambdaResource {
+  if (raw === undefined || (isObject(raw) && raw.emulator === true)) return { kind: "emulator" };
+  if (!isObject(raw)) {
+    report(where, `lambda must be { emulator: true } or { region, credentials, ... }, got ${kindOf(raw)}`);
+    return { kind: "emulator" };
+  }
+  const known = ["emulator", "region", "awsProfile", "credentials", "endpoint", "functionName"];
+  for (const k of Object.keys(raw)) if (!known.includes(k)) report(where, `lambda: unknown field "${k}"${didYouMean(k, known)}`);
+  const str = (field: string) => {
+    const v = raw[field];
+    if (v !== undefined && typeof v !== "string") report(where, `lambda.${field} must be a string`);
+    return typeof v === "string" ? v : null;
+  };
+  const endpoint = str("endpoint");
+  if (endpoint !== null && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
+    report(where, `lambda.endpoint "${endpoint}" must be a URL like http://127.0.0.1:9001`);
+  }
+  const creds = raw.credentials;
+  const credsOk =
+    creds === undefined ||
+    typeof creds === "function" ||
+    (isObject(creds) && typeof creds.accessKeyId === "string" && typeof creds.secretAccessKey === "string");
+  if (!credsOk) report(where, "lambda.credentials must be a provider (e.g. fromIni()) or { accessKeyId, secretAccessKey }");
+  return {
+    kind: "aws",
+    region: str("region"),
+    awsProfile: str("awsProfile"),
+    credentials: credsOk && creds !== undefined ? (creds as never) : null,
+    endpoint,
+    functionName: functionNameMapping(raw.functionName, where, report),
+  };
+}
+
+function functionNameMapping(raw: unknown, where: string, report: Report): (name: string) => string {
+  if (raw === undefined) return (name) => name;
+  if (typeof raw === "function") return raw as (name: string) => string;
+  if (isObject(raw) && Object.values(raw).every((v) => typeof v === "string")) {
+    const table = raw as Record<string, string>;
+    return (name) => table[name] ?? name;
+  }
+  report(where, "lambda.functionName must be a function (name) => deployed name, or an object of names");
+  return (name) => name;
+}
+
+/**
+ * Problems that depend on the chosen profile: an unknown profile, and on the emulator, functions it
+ * cannot run (no `functions` entry, or an entry without a handler).
+ */
+export function checkProfile(definitions: ValidDefinitions, name: string, source: string): Problem[] {
+  const profile = definitions.profiles.get(name);
+  const known = [...definitions.profiles.keys()];
+  if (!profile) {
+    const where = source === "defaultProfile" ? "defaultProfile" : `${source} ${name}`;
+    return [{ where, message: `unknown profile "${name}"${didYouMean(name, known)}; known profiles: ${quoteList(known)}` }];
+  }
+  if (profile.lambda.kind !== "emulator") return [];
+  const problems: Problem[] = [];
+  for (const asset of definitions.assets) {
+    if (asset.function && !definitions.functions.has(asset.function)) {
+      problems.push({
+        where: `asset "${asset.key}"`,
+        message: `function "${asset.function}" is not in \`functions\`, so the local emulator (profile "${name}") cannot run it${didYouMean(asset.function, definitions.functions.keys())}`,
+      });
+    }
+  }
+  for (const fn of definitions.functions.values()) {
+    if (!fn.handler) {
+      problems.push({
+        where: `function "${fn.name}"`,
+        message: `has no handler, which the local emulator (profile "${name}") needs: add handler: "./path/file.export"`,
+      });
+    }
+  }
+  return problems;
+}
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");

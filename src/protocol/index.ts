@@ -1,0 +1,7 @@
+export * from "./asset-key.js";
+export * from "./context.js";
+export * from "./decode-line.js";
+export * from "./messages.js";
+export * from "./metadata.js";
+export * from "./params.js";
+export { pythonJsonDumps } from "./python-json.js";

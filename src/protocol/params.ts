@@ -1,0 +1,44 @@
+import { deflateSync, inflateSync } from "node:zlib";
+import { pythonJsonDumps } from "./python-json.js";
+
+export const PIPES_PROTOCOL_VERSION = "0.1";
+export const PIPES_PROTOCOL_VERSION_FIELD = "__dagster_pipes_version";
+export const DAGSTER_PIPES_CONTEXT = "DAGSTER_PIPES_CONTEXT";
+export const DAGSTER_PIPES_MESSAGES = "DAGSTER_PIPES_MESSAGES";
+
+/**
+ * Dagster's `encode_param`: base64 of the zlib container of the UTF-8 bytes of Python's `json.dumps(value)`.
+ * The JSON text is byte-for-byte Python's; the deflate stream may differ from a given Python build's
+ * (zlib versions differ in their match finding), which every zlib decoder, Dagster's included, accepts.
+ */
+export function encodeParam(value: unknown): string {
+  return deflateSync(Buffer.from(pythonJsonDumps(value), "utf8")).toString("base64");
+}
+
+/** Dagster's `decode_param`. Throws a `ParamDecodeError` that says which step failed. */
+export function decodeParam(encoded: string): unknown {
+  if (typeof encoded !== "string") throw new ParamDecodeError("expected a base64 string");
+  let inflated: Buffer;
+  try {
+    inflated = inflateSync(Buffer.from(encoded, "base64"));
+  } catch (error) {
+    throw new ParamDecodeError(`not base64 of zlib data (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(inflated.toString("utf8"));
+  } catch (error) {
+    throw new ParamDecodeError(`the inflated text is not JSON (${(error as Error).message})`);
+  }
+}
+
+export class ParamDecodeError extends Error {
+  override name = "ParamDecodeError";
+}
+
+/** Context-injector params, as the Lambda event carries them: the context inline. */
+export type ContextParams = { data: unknown } | { path: string };
+/** Message-writer params; Lambda uses `buffered_stdio: "stderr"`. */
+export type MessagesParams =
+  | { buffered_stdio: "stderr" | "stdout" }
+  | { stdio: "stderr" | "stdout" }
+  | { path: string; include_stdio_in_messages?: boolean };

@@ -1,0 +1,72 @@
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import { displayPath } from "../util/paths.js";
+import type { Output } from "./output.js";
+
+/** One row of `pipes list`: also the shape of `--json`'s `assets` entries. */
+export interface ListedAsset {
+  key: string;
+  deps: string[];
+  description: string | null;
+  /** The function name in the defs file, or null for an asset with its own `run`. */
+  function: string | null;
+  /** The name that would be invoked under the profile (after the profile's name mapping). */
+  invokes: string | null;
+  runtime: string | null;
+  custom: boolean;
+}
+
+export function listAssets(defs: ResolvedDefinitions): ListedAsset[] {
+  const { lambda } = defs.profile;
+  return defs.assets.map((asset) => {
+    const fn = asset.function ? defs.functions.get(asset.function) : undefined;
+    const invokes = asset.function ? (lambda.kind === "aws" ? lambda.functionName(asset.function) : asset.function) : null;
+    return {
+      key: asset.key,
+      deps: asset.deps,
+      description: asset.description,
+      function: asset.function,
+      invokes,
+      runtime: fn?.runtime ?? null,
+      custom: asset.run !== null,
+    };
+  });
+}
+
+export function describeTarget(defs: ResolvedDefinitions): string {
+  const { lambda } = defs.profile;
+  if (lambda.kind === "emulator") return "local emulator";
+  const where = lambda.endpoint ?? `AWS ${lambda.region ?? "(default region)"}`;
+  return lambda.awsProfile ? `${where}, AWS profile ${lambda.awsProfile}` : where;
+}
+
+export function renderList(defs: ResolvedDefinitions, output: Output, cwd: string): string {
+  const assets = listAssets(defs);
+  if (output.mode === "json") {
+    const { lambda } = defs.profile;
+    return `${JSON.stringify({
+      file: defs.file,
+      profile: defs.profile.name,
+      profileSource: defs.profileSource,
+      target: lambda.kind === "emulator" ? { kind: "emulator" } : { kind: "aws", region: lambda.region, endpoint: lambda.endpoint },
+      assets,
+    }, null, 2)}\n`;
+  }
+  const c = output.color;
+  const keyWidth = Math.max(...assets.map((a) => a.key.length), 5);
+  const fnText = (a: ListedAsset) => (a.invokes ? `→ ${a.invokes}` : "→ (own run)");
+  const fnWidth = Math.max(...assets.map((a) => fnText(a).length), 0);
+  const lines = [
+    `${c.bold(displayPath(defs.file, cwd))}  ${c.dim("profile")} ${c.cyan(defs.profile.name)} ${c.dim(`(${describeTarget(defs)})`)}`,
+    "",
+  ];
+  for (const a of assets) {
+    const extra = [a.runtime && a.invokes ? c.dim(a.runtime) : "", a.deps.length ? c.dim(`after ${a.deps.join(", ")}`) : ""]
+      .filter(Boolean)
+      .join(c.dim(" · "));
+    lines.push(`  ${c.bold(a.key.padEnd(keyWidth))}  ${c.green(fnText(a).padEnd(fnWidth))}  ${extra}`.trimEnd());
+    if (a.description) lines.push(`  ${" ".repeat(keyWidth)}  ${c.dim(a.description)}`);
+  }
+  const count = assets.length === 1 ? "1 asset" : `${assets.length} assets`;
+  lines.push("", c.dim(`${count}, in dependency order`));
+  return `${lines.join("\n")}\n`;
+}
