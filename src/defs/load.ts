@@ -16,6 +16,8 @@ export const DEFS_FILE_NAMES = ["defs.ts", "pipes.defs.ts"];
 
 /** The package's own entry, so `import ... from "pipes"` in any defs file resolves to the running CLI. */
 const PACKAGE_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
+/** Stack frames of pipes itself, left out of a user's load error. */
+const OWN_CODE = [fileURLToPath(new URL("../", import.meta.url)), fileURLToPath(new URL("../../bin/", import.meta.url))];
 
 export interface LoadOptions {
   file?: string | undefined;
@@ -95,7 +97,7 @@ function loadError(error: unknown, file: string, shown: string): UserError {
   }
   const frames = (error instanceof Error ? (error.stack ?? "") : "")
     .split("\n")
-    .filter((l) => /^\s+at /.test(l) && !l.includes("node_modules") && !l.includes("node:internal") && !l.includes(PACKAGE_ENTRY.replace(/index\.js$/, "")))
+    .filter((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l) && !OWN_CODE.some((dir) => l.includes(dir)))
     .slice(0, 3);
   const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
   return new UserError(`${shown} failed to load: ${name}${message}${frames.length ? `\n${frames.join("\n")}` : ""}`);

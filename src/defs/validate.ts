@@ -269,6 +269,8 @@ function validateLambda(raw: unknown, where: string, report: Report): LambdaReso
     if (v !== undefined && typeof v !== "string") report(where, `lambda.${field} must be a string`);
     return typeof v === "string" ? v : null;
   };
+  const region = str("region");
+  const awsProfile = str("awsProfile");
   const endpoint = str("endpoint");
   if (endpoint !== null && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     report(where, `lambda.endpoint "${endpoint}" must be a URL like http://127.0.0.1:9001`);
@@ -281,8 +283,8 @@ function validateLambda(raw: unknown, where: string, report: Report): LambdaReso
   if (!credsOk) report(where, "lambda.credentials must be a provider (e.g. fromIni()) or { accessKeyId, secretAccessKey }");
   return {
     kind: "aws",
-    region: str("region"),
-    awsProfile: str("awsProfile"),
+    region,
+    awsProfile,
     credentials: credsOk && creds !== undefined ? (creds as never) : null,
     endpoint,
     functionName: functionNameMapping(raw.functionName, where, report),

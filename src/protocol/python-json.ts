@@ -31,8 +31,8 @@ export function pythonJsonDumps(value: unknown): string {
 function pythonNumber(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
-  // A whole number is an int on the Python side; JS would write 1e+21 where Python writes all digits.
-  if (Number.isInteger(n)) return Object.is(n, -0) ? "-0.0" : BigInt(n).toString();
+  // A safe whole number is an int on the Python side; beyond 2^53 it can only have been a float.
+  if (Number.isSafeInteger(n)) return Object.is(n, -0) ? "-0.0" : String(n);
   const abs = Math.abs(n);
   let text = abs < 1e-4 || abs >= 1e16 ? n.toExponential() : String(n);
   // toExponential gives the shortest round-trip digits too; only the exponent's shape differs.
