@@ -1,0 +1,122 @@
+/**
+ * The emulator's state behind the HTTP routes: the function registry, the worker pools, deployed code
+ * folders, and the events the embedder listens to.
+ */
+import { EventEmitter } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import { unzipSync } from "fflate";
+import type { EmulatorEvents } from "./events.js";
+import { Pools } from "./pool.js";
+import { describeCode, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
+import type { InvokeRequest, Outcome } from "./worker.js";
+
+const SUPPORTED_RUNTIME = /^(nodejs(18|20|22|24)\.x|python3\.(9|1[0-4]))$/;
+
+export class EmulatorCore {
+  readonly registry = new Registry();
+  readonly events = new EventEmitter<EmulatorEvents>();
+  readonly pools: Pools;
+  /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
+  private readonly codeDir = mkdtempSync(join(tmpdir(), "pipes-emulator-"));
+  private uploads = 0;
+
+  constructor(runtimeApi: () => string) {
+    this.pools = new Pools(this.registry, runtimeApi, (functionName, line, requestId) =>
+      this.events.emit("log", { functionName, requestId, line }),
+    );
+  }
+
+  /** Registers (or replaces) a function whose code is already on disk, e.g. from a definitions file. */
+  register(spec: FunctionSpec): RegisteredFunction {
+    const fn = this.registry.put(spec);
+    this.pools.retire(spec.name);
+    return fn;
+  }
+
+  async invoke(name: string, request: InvokeRequest, wait: boolean): Promise<Outcome | "throttled"> {
+    const outcome = await this.pools.invoke(name, request, wait, (cold) =>
+      this.events.emit("invocation-start", {
+        functionName: name,
+        requestId: request.requestId,
+        invocationType: request.invocationType,
+        cold,
+      }),
+    );
+    if (outcome !== "throttled") this.events.emit("invocation-end", outcome.end);
+    return outcome;
+  }
+
+  /** CreateFunction / UpdateFunctionCode: unpacks the zip and (re)registers; a string is the error. */
+  deploy(name: string, zip: Buffer, settings: Record<string, unknown>): RegisteredFunction | string {
+    const existing = this.registry.get(name);
+    const merged = mergeSettings(existing, name, settings);
+    if (typeof merged === "string") return merged;
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(zip);
+    } catch (error) {
+      return `Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})`;
+    }
+    const root = join(this.codeDir, `${name}-${++this.uploads}`);
+    for (const [path, bytes] of Object.entries(files)) {
+      const target = resolve(root, path);
+      if (!target.startsWith(root + sep)) return `Zip entry ${path} points outside the function's folder`;
+      if (path.endsWith("/")) {
+        mkdirSync(target, { recursive: true });
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, bytes);
+    }
+    const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
+    this.pools.retire(name);
+    return fn;
+  }
+
+  /** UpdateFunctionConfiguration: Environment.Variables replaces the whole set, as on AWS. */
+  configure(name: string, settings: Record<string, unknown>): RegisteredFunction | string {
+    const existing = this.registry.get(name)!;
+    const merged = mergeSettings(existing, name, settings);
+    if (typeof merged === "string") return merged;
+    const fn = this.registry.put(merged, { codeSha256: existing.codeSha256, codeSize: existing.codeSize });
+    this.pools.retire(name);
+    return fn;
+  }
+
+  deleteFunction(name: string): void {
+    this.registry.delete(name);
+    this.pools.retire(name);
+  }
+
+  close(): void {
+    this.pools.closeAll();
+    rmSync(this.codeDir, { recursive: true, force: true });
+  }
+}
+
+/** The API's settings (Runtime, Handler, MemorySize, ...) over an existing function's; a string is the error. */
+function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>): FunctionSpec | string {
+  const spec: FunctionSpec = existing
+    ? { ...existing }
+    : { name, handler: "", runtime: "", codeRoot: "", memoryMb: 128, timeoutSeconds: 3, environment: {}, concurrency: 10 };
+  if (typeof s.Runtime === "string") spec.runtime = s.Runtime;
+  if (typeof s.Handler === "string") spec.handler = s.Handler;
+  if (typeof s.Description === "string") spec.description = s.Description;
+  if (typeof s.Role === "string") spec.role = s.Role;
+  if (s.MemorySize !== undefined) spec.memoryMb = Number(s.MemorySize);
+  if (s.Timeout !== undefined) spec.timeoutSeconds = Number(s.Timeout);
+  const variables = (s.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
+  if (s.Environment !== undefined) spec.environment = { ...(variables ?? {}) };
+  if (!SUPPORTED_RUNTIME.test(spec.runtime)) {
+    return `Value ${spec.runtime} at 'runtime' failed to satisfy constraint: the emulator runs nodejs18.x–nodejs24.x and python3.9–python3.14`;
+  }
+  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 128 || spec.memoryMb > 10240) {
+    return `Value ${spec.memoryMb} at 'memorySize' failed to satisfy constraint: Member must have value between 128 and 10240`;
+  }
+  if (!Number.isInteger(spec.timeoutSeconds) || spec.timeoutSeconds < 1 || spec.timeoutSeconds > 900) {
+    return `Value ${spec.timeoutSeconds} at 'timeout' failed to satisfy constraint: Member must have value between 1 and 900`;
+  }
+  return spec;
+}

@@ -1,0 +1,35 @@
+/** What the emulator tells its embedder; it never prints. */
+export type InvocationType = "RequestResponse" | "Event";
+
+export type InvocationStatus = "success" | "error" | "timeout" | "crash" | "out-of-memory" | "init-error";
+
+export interface InvocationStart {
+  functionName: string;
+  requestId: string;
+  invocationType: InvocationType;
+  cold: boolean;
+}
+
+export interface InvocationEnd extends InvocationStart {
+  status: InvocationStatus;
+  /** Lambda's errorType for a failed invocation (e.g. `Runtime.ExitError`, `Sandbox.Timedout`, `TypeError`). */
+  errorType: string | null;
+  durationMs: number;
+  initDurationMs: number | null;
+  maxMemoryMb: number;
+  /** The whole log of the invocation, START to REPORT, of which `X-Amz-Log-Result` carries the last 4 KB. */
+  log: string;
+  logBytes: number;
+}
+
+export interface LogLine {
+  functionName: string;
+  requestId: string | null;
+  line: string;
+}
+
+export interface EmulatorEvents {
+  "invocation-start": [InvocationStart];
+  "invocation-end": [InvocationEnd];
+  log: [LogLine];
+}

@@ -1,0 +1,85 @@
+/**
+ * The local Lambda-compatible service: `startEmulator()` → `{ url, close }`. It binds to 127.0.0.1 only,
+ * never prints, and reports through typed events.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EmulatorCore } from "./core.js";
+import { sendAwsError } from "./http.js";
+import { handleLambdaApi } from "./lambda-api.js";
+import type { FunctionSpec, RegisteredFunction } from "./registry.js";
+import { handleRuntimeApi } from "./runtime-api.js";
+
+export type { EmulatorEvents, InvocationEnd, InvocationStart, InvocationStatus, LogLine } from "./events.js";
+export type { FunctionSpec, RegisteredFunction } from "./registry.js";
+export { REGION as EMULATOR_REGION } from "./registry.js";
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  functions?: FunctionSpec[];
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  events: EmulatorCore["events"];
+  register(spec: FunctionSpec): RegisteredFunction;
+  /** Stops the function's warm workers, so the next invocation starts fresh (e.g. its code changed). */
+  restart(functionName: string): void;
+  /** Worker processes alive now. */
+  readonly workers: number;
+  /** Stops every worker process and the server. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  let port = 0;
+  const core = new EmulatorCore(() => `127.0.0.1:${port}`);
+  for (const spec of options.functions ?? []) core.register(spec);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    route(req, res, url).catch((error: Error) => {
+      if (!res.headersSent) sendAwsError(res, 500, "ServiceException", `pipes emulator: ${error.message}`, { capitalMessage: true });
+      else res.destroy();
+    });
+  });
+  const route = async (req: Parameters<typeof handleRuntimeApi>[0], res: Parameters<typeof handleRuntimeApi>[1], url: URL) => {
+    if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
+    if (await handleLambdaApi(req, res, url, core)) return;
+    req.resume();
+    sendAwsError(res, 404, "UnknownOperationException", `pipes emulator does not implement ${req.method} ${url.pathname}`);
+  };
+  // The SDK keeps connections alive; a long keep-alive avoids reconnects between invocations.
+  server.keepAliveTimeout = 60_000;
+  await listen(server, options.port ?? 0);
+  port = (server.address() as AddressInfo).port;
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    events: core.events,
+    register: (spec) => core.register(spec),
+    restart: (name) => core.pools.retire(name),
+    get workers() {
+      return core.pools.size;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      core.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

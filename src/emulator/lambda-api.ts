@@ -1,0 +1,217 @@
+/**
+ * The Lambda service API (`/2015-03-31/functions/...`): Invoke, and the management calls deploy and
+ * inspection need. Status codes, headers and error shapes follow what `@aws-sdk/client-lambda` parses.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EmulatorCore } from "./core.js";
+import type { InvokeRequest } from "./worker.js";
+import { readBody, sendAwsError, sendJson } from "./http.js";
+import { logTail } from "./log-format.js";
+import { functionArn, functionConfiguration, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
+
+const SYNC_LIMIT = 6 * 1024 * 1024;
+/** Async (Event) payloads: 1 MB since late 2025 (256 KB before). */
+const ASYNC_LIMIT = 1024 * 1024;
+const CLIENT_CONTEXT_LIMIT = 3583;
+/** A management body carries a base64 zip of up to 50 MB. */
+const MANAGEMENT_LIMIT = 70 * 1024 * 1024;
+
+const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
+const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuration|\/code)?\/?$/;
+
+export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse, url: URL, core: EmulatorCore): Promise<boolean> {
+  const method = req.method ?? "GET";
+  if (FUNCTIONS.test(url.pathname)) {
+    if (method === "GET") return listFunctions(res, core), true;
+    if (method === "POST") return await createFunction(req, res, core), true;
+    return false;
+  }
+  const match = FUNCTION.exec(url.pathname);
+  if (!match) return false;
+  const { name, qualifier: inName } = parseFunctionName(decodeURIComponent(match[1]!));
+  const qualifier = url.searchParams.get("Qualifier") ?? inName;
+  const fn = core.registry.get(name);
+  const route = `${method} ${match[2] ?? ""}`;
+  if (!fn || (qualifier !== undefined && qualifier !== LATEST)) {
+    await readBody(req, MANAGEMENT_LIMIT);
+    const arn = `${functionArn(name)}${qualifier ? `:${qualifier}` : ""}`;
+    sendAwsError(res, 404, "ResourceNotFoundException", `Function not found: ${arn}`, { capitalMessage: true });
+    return true;
+  }
+  switch (route) {
+    case "POST /invocations":
+      await invoke(req, res, fn, core);
+      return true;
+    case "GET ":
+      sendJson(res, 200, {
+        Configuration: functionConfiguration(fn),
+        Code: { RepositoryType: "S3", Location: `file://${fn.codeRoot}` },
+        Concurrency: { ReservedConcurrentExecutions: fn.concurrency },
+      });
+      return true;
+    case "GET /configuration":
+      sendJson(res, 200, functionConfiguration(fn));
+      return true;
+    case "PUT /code":
+      await updateCode(req, res, fn, core);
+      return true;
+    case "PUT /configuration":
+      await updateConfiguration(req, res, fn, core);
+      return true;
+    case "DELETE ":
+      core.deleteFunction(fn.name);
+      res.writeHead(204, { "x-amzn-RequestId": randomUUID() }).end();
+      return true;
+    default:
+      return false;
+  }
+}
+
+async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, core: EmulatorCore): Promise<void> {
+  const type = header(req, "x-amz-invocation-type") ?? "RequestResponse";
+  if (type !== "RequestResponse" && type !== "Event" && type !== "DryRun") {
+    await readBody(req, SYNC_LIMIT);
+    sendAwsError(res, 400, "InvalidParameterValueException", `Unsupported invocation type: ${type}`);
+    return;
+  }
+  const limit = type === "Event" ? ASYNC_LIMIT : SYNC_LIMIT;
+  const body = await readBody(req, limit);
+  if (body === "too-large") {
+    sendAwsError(res, 413, "RequestTooLargeException", `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    return;
+  }
+  const payload = body.length === 0 ? Buffer.from("{}") : body;
+  try {
+    JSON.parse(payload.toString("utf8"));
+  } catch (error) {
+    const reason = (error as Error).message;
+    sendAwsError(res, 400, "InvalidRequestContentException", `Could not parse request body into json: Could not parse payload into json: ${reason}`);
+    return;
+  }
+  const clientContext = decodeClientContext(header(req, "x-amz-client-context"));
+  if (clientContext === false) {
+    sendAwsError(res, 400, "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.");
+    return;
+  }
+  if (type === "DryRun") {
+    res.writeHead(204, { "x-amzn-RequestId": randomUUID() }).end();
+    return;
+  }
+  const requestId = randomUUID();
+  const request: InvokeRequest = { requestId, payload, clientContext: type === "Event" ? null : clientContext, invocationType: type };
+  if (type === "Event") {
+    res.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": 0 }).end();
+    void core.invoke(fn.name, request, true);
+    return;
+  }
+  const outcome = await core.invoke(fn.name, request, false);
+  if (outcome === "throttled") {
+    sendAwsError(res, 429, "TooManyRequestsException", "Rate Exceeded.", {
+      body: { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" },
+      headers: { "Retry-After": "1" },
+    });
+    return;
+  }
+  const headers: Record<string, string | number> = {
+    "Content-Type": "application/json",
+    "Content-Length": outcome.payload.length,
+    "X-Amz-Executed-Version": LATEST,
+    "x-amzn-RequestId": requestId,
+  };
+  if (outcome.status !== "success") headers["X-Amz-Function-Error"] = "Unhandled";
+  if (header(req, "x-amz-log-type") === "Tail") headers["X-Amz-Log-Result"] = logTail(outcome.end.log);
+  res.writeHead(200, headers);
+  res.end(outcome.payload);
+}
+
+/** The header's JSON text, null when absent, false when it is not base64 of a JSON object within the limit. */
+function decodeClientContext(value: string | undefined): string | null | false {
+  if (!value) return null;
+  if (value.length > CLIENT_CONTEXT_LIMIT) return false;
+  const text = Buffer.from(value, "base64").toString("utf8");
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? text : false;
+  } catch {
+    return false;
+  }
+}
+
+function listFunctions(res: ServerResponse, core: EmulatorCore): void {
+  sendJson(res, 200, { Functions: core.registry.list().map(functionConfiguration) });
+}
+
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+  const body = await readBody(req, MANAGEMENT_LIMIT);
+  if (body === "too-large") {
+    sendAwsError(res, 413, "RequestTooLargeException", "Request must be smaller than 70167211 bytes for the CreateFunction operation");
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8") || "{}");
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  sendAwsError(res, 400, "InvalidRequestContentException", "Could not parse request body into json");
+  return undefined;
+}
+
+async function createFunction(req: IncomingMessage, res: ServerResponse, core: EmulatorCore): Promise<void> {
+  const body = await readJson(req, res);
+  if (!body) return;
+  const name = typeof body.FunctionName === "string" ? parseFunctionName(body.FunctionName).name : "";
+  const code = body.Code as { ZipFile?: string } | undefined;
+  const missing = [
+    !name && "FunctionName",
+    typeof body.Role !== "string" && "Role",
+    typeof code?.ZipFile !== "string" && "Code.ZipFile",
+    typeof body.Handler !== "string" && "Handler",
+    typeof body.Runtime !== "string" && "Runtime",
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    const detail = code && typeof code.ZipFile !== "string" ? " (the emulator takes code as Code.ZipFile, not from S3 or an image)" : "";
+    sendAwsError(res, 400, "InvalidParameterValueException", `Missing or invalid: ${missing.join(", ")}${detail}`);
+    return;
+  }
+  if (core.registry.has(name)) {
+    sendAwsError(res, 409, "ResourceConflictException", `Function already exist: ${name}`);
+    return;
+  }
+  const result = core.deploy(name, Buffer.from(code!.ZipFile!, "base64"), body);
+  if (typeof result === "string") {
+    sendAwsError(res, 400, "InvalidParameterValueException", result);
+    return;
+  }
+  sendJson(res, 201, functionConfiguration(result));
+}
+
+async function updateCode(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, core: EmulatorCore): Promise<void> {
+  const body = await readJson(req, res);
+  if (!body) return;
+  if (typeof body.ZipFile !== "string") {
+    sendAwsError(res, 400, "InvalidParameterValueException", "The emulator takes code as ZipFile, not from S3 or an image");
+    return;
+  }
+  if (body.DryRun === true) {
+    sendJson(res, 200, functionConfiguration(fn));
+    return;
+  }
+  const result = core.deploy(fn.name, Buffer.from(body.ZipFile, "base64"), {});
+  if (typeof result === "string") sendAwsError(res, 400, "InvalidZipFileException", result, { capitalMessage: true });
+  else sendJson(res, 200, functionConfiguration(result));
+}
+
+async function updateConfiguration(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, core: EmulatorCore): Promise<void> {
+  const body = await readJson(req, res);
+  if (!body) return;
+  const result = core.configure(fn.name, body);
+  if (typeof result === "string") sendAwsError(res, 400, "InvalidParameterValueException", result);
+  else sendJson(res, 200, functionConfiguration(result));
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

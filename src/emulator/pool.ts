@@ -1,0 +1,118 @@
+/**
+ * Warm workers per function: an idle one is reused, a new one is started while the function is below its
+ * concurrency, and beyond that a synchronous call is throttled (an Event call waits for a free worker).
+ */
+import type { Registry, RegisteredFunction } from "./registry.js";
+import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
+
+interface FunctionPool {
+  all: Set<Worker>;
+  idle: Worker[];
+  waiters: Array<() => void>;
+}
+
+export class Pools {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly byId = new Map<string, Worker>();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly runtimeApi: () => string,
+    private readonly onLog: (functionName: string, line: string, requestId: string | null) => void,
+  ) {}
+
+  /** The worker a Runtime API request comes from (its path carries the worker id). */
+  worker(id: string): Worker | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Runs an invocation, or returns "throttled" when `wait` is false and the function is at its concurrency. */
+  async invoke(
+    name: string,
+    request: InvokeRequest,
+    wait: boolean,
+    onStart: (cold: boolean) => void,
+  ): Promise<Outcome | "throttled"> {
+    let worker = this.take(name);
+    while (!worker) {
+      if (!wait) return "throttled";
+      await new Promise<void>((resolve) => this.pool(name).waiters.push(resolve));
+      worker = this.take(name);
+    }
+    try {
+      onStart(worker.fresh);
+      return await worker.invoke(request);
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  /** Stops a function's workers: idle ones now, busy ones when their invocation ends (code or config changed). */
+  retire(name: string): void {
+    const pool = this.pools.get(name);
+    if (!pool) return;
+    for (const worker of pool.idle.splice(0)) worker.kill();
+  }
+
+  closeAll(): void {
+    for (const worker of this.byId.values()) worker.kill();
+    for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
+  }
+
+  /** Live worker processes, for tests and the emulator's status. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private pool(name: string): FunctionPool {
+    let pool = this.pools.get(name);
+    if (!pool) this.pools.set(name, (pool = { all: new Set(), idle: [], waiters: [] }));
+    return pool;
+  }
+
+  private take(name: string): Worker | undefined {
+    const fn = this.registry.get(name);
+    if (!fn) throw new Error(`function ${name} is not registered`);
+    const pool = this.pool(name);
+    while (pool.idle.length > 0) {
+      const worker = pool.idle.pop()!;
+      if (worker.alive && worker.generation === fn.generation) return worker;
+      worker.kill();
+    }
+    return pool.all.size < fn.concurrency ? this.spawn(fn, pool) : undefined;
+  }
+
+  private spawn(fn: RegisteredFunction, pool: FunctionPool): Worker {
+    const worker = new Worker(fn, this.runtimeApi(), {
+      onLog: (line, requestId) => this.onLog(fn.name, line, requestId),
+      onGone: (gone) => {
+        pool.all.delete(gone);
+        this.byId.delete(gone.id);
+        const index = pool.idle.indexOf(gone);
+        if (index >= 0) pool.idle.splice(index, 1);
+        pool.waiters.shift()?.();
+      },
+    });
+    pool.all.add(worker);
+    this.byId.set(worker.id, worker);
+    try {
+      worker.start();
+    } catch (error) {
+      worker.kill();
+      throw error;
+    }
+    return worker;
+  }
+
+  private release(worker: Worker): void {
+    const pool = this.pool(worker.fn.name);
+    const current = this.registry.get(worker.fn.name);
+    if (!worker.alive) return;
+    if (!current || current.generation !== worker.generation) {
+      worker.kill();
+      return;
+    }
+    pool.idle.push(worker);
+    pool.waiters.shift()?.();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The emulator's functions: their configuration as Lambda reports it (FunctionConfiguration) and the folder
+ * their code runs from (LAMBDA_TASK_ROOT).
+ */
+import { createHash, randomUUID } from "node:crypto";
+
+export const REGION = "us-east-1";
+export const ACCOUNT = "123456789012";
+export const LATEST = "$LATEST";
+
+export interface FunctionSpec {
+  name: string;
+  /** Lambda handler string relative to `codeRoot`, e.g. `handlers/ingest.handler`. */
+  handler: string;
+  runtime: string;
+  codeRoot: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+  /** Invocations that may run at once; beyond it RequestResponse calls get TooManyRequestsException. */
+  concurrency: number;
+  description?: string;
+  role?: string;
+}
+
+export interface RegisteredFunction extends FunctionSpec {
+  arn: string;
+  codeSha256: string;
+  codeSize: number;
+  lastModified: string;
+  revisionId: string;
+  /** Bumped on every code or configuration change, so warm workers of an older generation are replaced. */
+  generation: number;
+}
+
+export function functionArn(name: string, region = REGION): string {
+  return `arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`;
+}
+
+/**
+ * Accepts what the Invoke path may carry: `name`, `name:qualifier`, `ACCT:function:name[:q]`,
+ * `arn:aws:lambda:REGION:ACCT:function:name[:q]`.
+ */
+export function parseFunctionName(raw: string): { name: string; qualifier: string | undefined } {
+  const parts = raw.split(":");
+  if (parts[0] === "arn" && parts.length >= 7) return { name: parts[6]!, qualifier: parts[7] };
+  if (parts.length >= 3 && parts[1] === "function") return { name: parts[2]!, qualifier: parts[3] };
+  return { name: parts[0]!, qualifier: parts[1] };
+}
+
+/** Lambda's LastModified format: `2024-05-01T12:00:00.000+0000`. */
+function lambdaTimestamp(date = new Date()): string {
+  return date.toISOString().replace("Z", "+0000");
+}
+
+export function describeCode(zip: Uint8Array | undefined, fallback: string): { codeSha256: string; codeSize: number } {
+  const bytes = zip ?? Buffer.from(fallback);
+  return { codeSha256: createHash("sha256").update(bytes).digest("base64"), codeSize: zip?.byteLength ?? 0 };
+}
+
+export class Registry {
+  private readonly functions = new Map<string, RegisteredFunction>();
+
+  get(name: string): RegisteredFunction | undefined {
+    return this.functions.get(name);
+  }
+
+  list(): RegisteredFunction[] {
+    return [...this.functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
+  /** Adds or replaces a function; `code` describes the uploaded zip when there is one. */
+  put(spec: FunctionSpec, code?: { codeSha256: string; codeSize: number }): RegisteredFunction {
+    const previous = this.functions.get(spec.name);
+    const registered: RegisteredFunction = {
+      ...spec,
+      arn: functionArn(spec.name),
+      ...(code ?? describeCode(undefined, `${spec.codeRoot}\0${spec.handler}`)),
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      generation: (previous?.generation ?? 0) + 1,
+    };
+    this.functions.set(spec.name, registered);
+    return registered;
+  }
+
+  delete(name: string): boolean {
+    return this.functions.delete(name);
+  }
+}
+
+/** The FunctionConfiguration shape the SDK parses; State and LastUpdateStatus let waiters finish at once. */
+export function functionConfiguration(fn: RegisteredFunction): Record<string, unknown> {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: fn.arn,
+    Runtime: fn.runtime,
+    Role: fn.role ?? `arn:aws:iam::${ACCOUNT}:role/pipes-emulator`,
+    Handler: fn.handler,
+    CodeSize: fn.codeSize,
+    Description: fn.description ?? "",
+    Timeout: fn.timeoutSeconds,
+    MemorySize: fn.memoryMb,
+    LastModified: fn.lastModified,
+    CodeSha256: fn.codeSha256,
+    Version: LATEST,
+    Environment: { Variables: fn.environment },
+    RevisionId: fn.revisionId,
+    State: "Active",
+    LastUpdateStatus: "Successful",
+    PackageType: "Zip",
+    Architectures: ["x86_64"],
+    EphemeralStorage: { Size: 512 },
+    LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${fn.name}` },
+  };
+}

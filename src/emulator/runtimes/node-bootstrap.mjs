@@ -1,0 +1,204 @@
+// The Node.js runtime of the pipes emulator: runs inside a worker process, loads the user's handler and
+// serves invocations through the Lambda Runtime API, as the Lambda Node.js runtime interface client does.
+// Plain JavaScript with no dependencies: it runs as is in the worker.
+import { existsSync } from "node:fs";
+import http from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { format } from "node:util";
+
+const FENCE = process.argv[2] ?? "";
+const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
+const slash = api.indexOf("/");
+const [host, port] = (slash < 0 ? api : api.slice(0, slash)).split(":");
+const prefix = slash < 0 ? "" : api.slice(slash);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const JSON_LOGS = process.env.AWS_LAMBDA_LOG_FORMAT === "JSON";
+
+let requestId; // of the invocation running now, for log lines
+
+// --- the Runtime API --------------------------------------------------------------------------------------
+
+function call(method, path, body, headers = {}) {
+  return new Promise((done, fail) => {
+    const req = http.request(
+      { host, port, method, path: `${prefix}/2018-06-01/runtime${path}`, agent, headers },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", fail);
+      },
+    );
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/** The emulator is gone (closed, or the CLI was killed): a sandbox without its service exits. */
+function serviceGone() {
+  process.exit(0);
+}
+
+// --- logging as the Lambda Node.js runtime formats it -------------------------------------------------------
+
+const LEVELS = { log: "INFO", info: "INFO", warn: "WARN", error: "ERROR", debug: "DEBUG", trace: "TRACE" };
+function writeLog(level, message) {
+  const timestamp = new Date().toISOString();
+  const line = JSON_LOGS
+    ? JSON.stringify({ timestamp, level, requestId: requestId ?? "", message })
+    : `${timestamp}\t${requestId ?? "undefined"}\t${level}\t${message.replace(/\n/g, "\r")}`;
+  process.stdout.write(`${line}\n`);
+}
+for (const [method, level] of Object.entries(LEVELS)) {
+  console[method] = (...args) => writeLog(level, format(...args));
+}
+console.fatal = (...args) => writeLog("FATAL", format(...args));
+
+// --- errors in Lambda's shapes --------------------------------------------------------------------------------
+
+function toLambdaError(error) {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? "").split("\n") };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+function fence() {
+  process.stdout.write(`${FENCE}\n`);
+  process.stderr.write(`${FENCE}\n`);
+}
+
+async function postError(path, error, logLabel) {
+  const payload = toLambdaError(error);
+  writeLog("ERROR", `${logLabel} \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`);
+  fence();
+  await call("POST", path, JSON.stringify(payload), {
+    "Content-Type": "application/json",
+    "Lambda-Runtime-Function-Error-Type": payload.errorType,
+  }).catch(serviceGone);
+}
+
+class LambdaError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// --- loading the handler ---------------------------------------------------------------------------------------
+
+async function loadHandler() {
+  const handler = process.env._HANDLER ?? "";
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const lastSlash = handler.lastIndexOf("/");
+  const dot = handler.indexOf(".", lastSlash + 1);
+  if (dot < 0) throw new LambdaError("Runtime.MalformedHandlerName", "Bad handler");
+  const modulePath = handler.slice(0, dot);
+  const exportPath = handler.slice(dot + 1);
+  const file = [".js", ".mjs", ".cjs"].map((ext) => resolve(root, modulePath + ext)).find((f) => existsSync(f));
+  if (!file) {
+    throw new LambdaError("Runtime.ImportModuleError", `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${process.argv[1]}`);
+  }
+  let module;
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new LambdaError("Runtime.UserCodeSyntaxError", `${error.name}: ${error.message}`);
+    if (error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "MODULE_NOT_FOUND") {
+      throw new LambdaError("Runtime.ImportModuleError", `Error: ${error.message}`);
+    }
+    throw error;
+  }
+  const lookup = (base) => exportPath.split(".").reduce((value, key) => (value == null ? undefined : value[key]), base);
+  const fn = lookup(module) ?? lookup(module.default);
+  if (typeof fn !== "function") {
+    throw new LambdaError("Runtime.HandlerNotFound", `${modulePath}.${exportPath} is undefined or not exported`);
+  }
+  return fn;
+}
+
+// --- one invocation ------------------------------------------------------------------------------------------
+
+function contextFor(headers, deadline) {
+  const clientContext = headers["lambda-runtime-client-context"];
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"],
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: headers["lambda-runtime-aws-request-id"],
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    identity: undefined,
+    clientContext: clientContext ? JSON.parse(clientContext) : undefined,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+/** Runs the handler in either style: a returned promise, or the (deprecated) callback. */
+function runHandler(handler, event, context) {
+  return new Promise((done, fail) => {
+    let settled = false;
+    const callback = (error, result) => {
+      if (settled) return;
+      settled = true;
+      if (error !== undefined && error !== null) fail(error);
+      else done(result);
+    };
+    context.done = callback;
+    context.succeed = (result) => callback(null, result);
+    context.fail = (error) => callback(error ?? new Error("handled"));
+    try {
+      const returned = handler(event, context, callback);
+      if (returned && typeof returned.then === "function") returned.then((r) => callback(null, r), (e) => callback(e));
+      else if (handler.length < 3) callback(null, returned);
+    } catch (error) {
+      callback(error);
+    }
+  });
+}
+
+async function serve(handler) {
+  for (;;) {
+    const next = await call("GET", "/invocation/next").catch(serviceGone);
+    if (!next || next.status !== 200) return serviceGone();
+    const id = next.headers["lambda-runtime-aws-request-id"];
+    const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
+    requestId = id;
+    let body;
+    try {
+      const event = JSON.parse(next.body.toString("utf8") || "null");
+      const result = await runHandler(handler, event, contextFor(next.headers, deadline));
+      body = JSON.stringify(result === undefined ? null : result);
+    } catch (error) {
+      await postError(`/invocation/${id}/error`, error, "Invoke Error");
+      continue;
+    }
+    fence();
+    await call("POST", `/invocation/${id}/response`, body, { "Content-Type": "application/json" }).catch(serviceGone);
+  }
+}
+
+// A crash inside an invocation fails that invocation and ends the sandbox, as on Lambda.
+async function crash(error, label) {
+  if (requestId) await postError(`/invocation/${requestId}/error`, error, label);
+  else writeLog("ERROR", `${label} \t${JSON.stringify(toLambdaError(error))}`);
+  process.exit(129);
+}
+process.on("uncaughtException", (error) => crash(error, "Uncaught Exception"));
+process.on("unhandledRejection", (reason) => crash(reason, "Unhandled Promise Rejection"));
+
+// When the process that runs the emulator dies, stdin closes: leave no orphan behind.
+process.stdin.on("end", serviceGone);
+process.stdin.resume();
+
+let handler;
+try {
+  handler = await loadHandler();
+} catch (error) {
+  await postError("/init/error", error, "Uncaught Exception");
+  process.exit(1);
+}
+await serve(handler);

@@ -1,0 +1,402 @@
+/**
+ * One sandbox: a child process running a runtime bootstrap that talks to the emulator through the Lambda
+ * Runtime API. It runs one invocation at a time and stays warm between them, as a Lambda sandbox does.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.js";
+import { LineSplitter } from "./line-splitter.js";
+import { endLine, reportLine, startLine, timeoutLine } from "./log-format.js";
+import { processMemory } from "./proc-memory.js";
+import { REGION, type RegisteredFunction } from "./registry.js";
+
+const NODE_BOOTSTRAP = fileURLToPath(new URL("../../src/emulator/runtimes/node-bootstrap.mjs", import.meta.url));
+const PYTHON_BOOTSTRAP = fileURLToPath(new URL("../../src/emulator/runtimes/python_bootstrap.py", import.meta.url));
+/** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
+const FENCE_WAIT_MS = 1000;
+/** Lambda gives a function's init phase 10 s of its own. */
+const INIT_TIMEOUT_MS = 10_000;
+const MEMORY_POLL_MS = 50;
+
+export interface InvokeRequest {
+  requestId: string;
+  payload: Buffer;
+  clientContext: string | null;
+  invocationType: InvocationType;
+}
+
+export interface Outcome {
+  status: InvocationStatus;
+  /** The response body: the function's result, or Lambda's error object. */
+  payload: Buffer;
+  errorType: string | null;
+  end: InvocationEnd;
+}
+
+interface Active {
+  request: InvokeRequest;
+  cold: boolean;
+  lines: string[];
+  started: number;
+  delivered: boolean;
+  timer: NodeJS.Timeout | undefined;
+  /** Set by /response or /error while the output fences are awaited. */
+  result: { status: InvocationStatus; payload: Buffer; errorType: string | null } | undefined;
+  fencesSeen: number;
+  fenceTimer: NodeJS.Timeout | undefined;
+  resolve: (outcome: Outcome) => void;
+}
+
+export interface WorkerHooks {
+  onLog(line: string, requestId: string | null): void;
+  /** The worker can take no more invocations (exited, killed, or replaced). */
+  onGone(worker: Worker): void;
+}
+
+let nextWorkerId = 1;
+
+export class Worker {
+  readonly id = String(nextWorkerId++);
+  readonly generation: number;
+  private child: ChildProcess | undefined;
+  private readonly fence = `~~pipes-fence-${randomBytes(12).toString("hex")}~~`;
+  private waitingNext: ServerResponse | undefined;
+  private active: Active | undefined;
+  private spawnedAt = 0;
+  private initDurationMs: number | null = null;
+  private invocations = 0;
+  private initError: { payload: Buffer; errorType: string } | undefined;
+  private memoryTimer: NodeJS.Timeout | undefined;
+  private peakMb = 0;
+  private pendingLines: string[] = [];
+  private dead = false;
+
+  constructor(
+    readonly fn: RegisteredFunction,
+    private readonly runtimeApi: string,
+    private readonly hooks: WorkerHooks,
+  ) {
+    this.generation = fn.generation;
+  }
+
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Has not run an invocation yet: the next one is a cold start. */
+  get fresh(): boolean {
+    return this.invocations === 0;
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  start(): void {
+    const fn = this.fn;
+    const python = fn.runtime.startsWith("python");
+    const command = python ? "python3" : process.execPath;
+    const args = python
+      ? ["-u", PYTHON_BOOTSTRAP, this.fence]
+      : [`--max-old-space-size=${fn.memoryMb}`, NODE_BOOTSTRAP, this.fence];
+    this.spawnedAt = performance.now();
+    const child = spawn(command, args, { cwd: fn.codeRoot, env: this.environment(), stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      const splitter = new LineSplitter(this.fence, (line) => this.addLine(line), () => this.fenceSeen());
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => splitter.push(chunk));
+      stream.on("end", () => splitter.flush());
+    }
+    child.on("error", (error) => {
+      this.addLine(`pipes emulator: could not start ${command}: ${error.message}`);
+      this.exited(null, null, error.message);
+    });
+    child.on("exit", (code, signal) => this.exited(code, signal));
+  }
+
+  /** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
+  private environment(): Record<string, string> {
+    const fn = this.fn;
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+    return {
+      ...fn.environment,
+      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      LANG: "en_US.UTF-8",
+      TZ: ":UTC",
+      _HANDLER: fn.handler,
+      LAMBDA_TASK_ROOT: fn.codeRoot,
+      LAMBDA_RUNTIME_DIR: dirname(NODE_BOOTSTRAP),
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
+      AWS_LAMBDA_RUNTIME_API: `${this.runtimeApi}/w/${this.id}`,
+    };
+  }
+
+  /** Runs one invocation; the worker must be free. Resolves when the invocation ended, however it ended. */
+  invoke(request: InvokeRequest): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const cold = this.invocations++ === 0;
+      this.active = {
+        request,
+        cold,
+        lines: [...this.pendingLines],
+        started: performance.now(),
+        delivered: false,
+        timer: undefined,
+        result: undefined,
+        fencesSeen: 0,
+        fenceTimer: undefined,
+        resolve,
+      };
+      this.pendingLines = [];
+      this.platformLine(this.active, startLine(request.requestId));
+      // Until the runtime asks for the event, the init phase runs on its own 10 s clock.
+      if (cold) this.active.timer = setTimeout(() => this.timedOut(INIT_TIMEOUT_MS / 1000), INIT_TIMEOUT_MS);
+      if (this.initError) this.finishWithInitError();
+      else if (this.waitingNext) this.deliver();
+    });
+  }
+
+  // --- Runtime API, called by the server for this worker's requests ---
+
+  next(res: ServerResponse): void {
+    if (this.initDurationMs === null) this.initDurationMs = performance.now() - this.spawnedAt;
+    this.waitingNext = res;
+    res.on("close", () => {
+      if (this.waitingNext === res) this.waitingNext = undefined;
+    });
+    if (this.active && !this.active.delivered) this.deliver();
+  }
+
+  /** The handler's result; "too-large" when it passed Lambda's 6 MB response limit. */
+  response(requestId: string, body: Buffer | "too-large"): boolean {
+    const active = this.current(requestId);
+    if (!active) return false;
+    if (body === "too-large") {
+      const error = { errorType: "Function.ResponseSizeTooLarge", errorMessage: "Exceeded maximum allowed payload size (6291556 bytes)." };
+      this.settle({ status: "error", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType });
+    } else {
+      this.settle({ status: "success", payload: body.length ? body : Buffer.from("null"), errorType: null });
+    }
+    return true;
+  }
+
+  error(requestId: string, body: Buffer, headerType: string | undefined): boolean {
+    const active = this.current(requestId);
+    if (!active) return false;
+    const errorType = errorTypeOf(body) ?? headerType ?? "Unknown";
+    this.settle({ status: "error", payload: body, errorType });
+    return true;
+  }
+
+  initFailed(body: Buffer, headerType: string | undefined): void {
+    this.initError = { payload: body, errorType: errorTypeOf(body) ?? headerType ?? "Runtime.Unknown" };
+    if (this.active) this.finishWithInitError();
+  }
+
+  kill(): void {
+    if (this.dead) return;
+    this.child?.kill("SIGKILL");
+    this.markDead();
+  }
+
+  // --- internals ---
+
+  private current(requestId: string): Active | undefined {
+    const active = this.active;
+    return active && active.request.requestId === requestId && !active.result ? active : undefined;
+  }
+
+  private deliver(): void {
+    const active = this.active!;
+    const res = this.waitingNext!;
+    this.waitingNext = undefined;
+    active.delivered = true;
+    // Duration counts from the handoff of the event; a cold start's init is reported apart.
+    active.started = performance.now();
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
+    clearTimeout(active.timer);
+    active.timer = setTimeout(() => this.timedOut(this.fn.timeoutSeconds), timeoutMs);
+    this.watchMemory();
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      "Lambda-Runtime-Aws-Request-Id": active.request.requestId,
+      "Lambda-Runtime-Deadline-Ms": String(deadline),
+      "Lambda-Runtime-Invoked-Function-Arn": this.fn.arn,
+      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")};Sampled=0`,
+    };
+    if (active.request.clientContext) headers["Lambda-Runtime-Client-Context"] = active.request.clientContext;
+    res.writeHead(200, headers);
+    res.end(active.request.payload);
+  }
+
+  private addLine(line: string): void {
+    const active = this.active;
+    if (active) {
+      this.platformLine(active, line);
+    } else {
+      // Output between invocations shows up in the next invocation's log, as on Lambda.
+      this.pendingLines.push(line);
+      this.hooks.onLog(line, null);
+    }
+  }
+
+  /** A line of the invocation's log, told to the embedder as it happens. */
+  private platformLine(active: Active, line: string): void {
+    active.lines.push(line);
+    this.hooks.onLog(line, active.request.requestId);
+  }
+
+  private settle(result: NonNullable<Active["result"]>): void {
+    const active = this.active!;
+    active.result = result;
+    clearTimeout(active.timer);
+    this.stopMemoryWatch();
+    if (active.fencesSeen >= 2) this.finish();
+    else active.fenceTimer = setTimeout(() => this.finish(), FENCE_WAIT_MS);
+  }
+
+  private fenceSeen(): void {
+    const active = this.active;
+    if (!active) return;
+    active.fencesSeen++;
+    if (active.result && active.fencesSeen >= 2) this.finish();
+  }
+
+  private finish(extraStatus?: string): void {
+    const active = this.active;
+    if (!active || !active.result) return;
+    clearTimeout(active.fenceTimer);
+    clearTimeout(active.timer);
+    this.active = undefined;
+    const { requestId } = active.request;
+    const durationMs = performance.now() - active.started;
+    const memory = processMemory(this.child?.pid);
+    if (memory) this.peakMb = Math.max(this.peakMb, memory.peakMb);
+    const maxMemoryMb = Math.max(1, Math.round(this.peakMb));
+    const initDurationMs = active.cold && this.initDurationMs !== null ? this.initDurationMs : null;
+    const closing = [
+      endLine(requestId),
+      reportLine({ requestId, durationMs, memoryMb: this.fn.memoryMb, maxMemoryMb, initDurationMs: initDurationMs ?? undefined, status: extraStatus }),
+    ];
+    for (const line of closing) this.platformLine(active, line);
+    const log = `${active.lines.join("\n")}\n`;
+    const { status, payload, errorType } = active.result;
+    active.resolve({
+      status,
+      payload,
+      errorType,
+      end: {
+        functionName: this.fn.name,
+        requestId,
+        invocationType: active.request.invocationType,
+        cold: active.cold,
+        status,
+        errorType,
+        durationMs,
+        initDurationMs,
+        maxMemoryMb,
+        log,
+        logBytes: Buffer.byteLength(log),
+      },
+    });
+  }
+
+  private timedOut(seconds: number): void {
+    const active = this.active;
+    if (!active || active.result) return;
+    const { requestId } = active.request;
+    const message = `Task timed out after ${seconds.toFixed(2)} seconds`;
+    this.kill();
+    this.platformLine(active, timeoutLine(requestId, seconds));
+    const error = { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: ${message}` };
+    active.result = { status: "timeout", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
+    this.finish("timeout");
+  }
+
+  private finishWithInitError(): void {
+    const active = this.active!;
+    const init = this.initError!;
+    active.result = { status: "init-error", payload: init.payload, errorType: init.errorType };
+    this.finish("error");
+  }
+
+  private watchMemory(): void {
+    this.stopMemoryWatch();
+    this.memoryTimer = setInterval(() => {
+      const memory = processMemory(this.child?.pid);
+      if (!memory) return;
+      this.peakMb = Math.max(this.peakMb, memory.peakMb);
+      if (memory.rssMb > this.fn.memoryMb) this.outOfMemory();
+    }, MEMORY_POLL_MS);
+    this.memoryTimer.unref();
+  }
+
+  private stopMemoryWatch(): void {
+    clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+  }
+
+  private outOfMemory(): void {
+    const active = this.active;
+    if (!active || active.result) return;
+    this.kill();
+    const { requestId } = active.request;
+    const error = { errorType: "Runtime.OutOfMemory", errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` };
+    this.platformLine(active, error.errorMessage);
+    this.platformLine(active, error.errorType);
+    active.result = { status: "out-of-memory", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
+    this.finish("error");
+  }
+
+  private exited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
+    this.stopMemoryWatch();
+    const active = this.active;
+    const wasDead = this.dead;
+    this.markDead();
+    if (!active || wasDead) return;
+    if (this.initError) return this.finishWithInitError();
+    if (active.result) return this.finish();
+    const { requestId } = active.request;
+    const reason = spawnError ?? (signal ? `signal: ${signal === "SIGKILL" ? "killed" : signal.toLowerCase()}` : `exit status ${code}`);
+    // A Node heap exhausted by --max-old-space-size is Lambda's out-of-memory, not a plain crash.
+    const oom = /JavaScript heap out of memory|MemoryError/.test(active.lines.join("\n"));
+    const error = {
+      errorType: oom ? "Runtime.OutOfMemory" : "Runtime.ExitError",
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`,
+    };
+    this.platformLine(active, error.errorMessage);
+    this.platformLine(active, error.errorType);
+    active.result = { status: oom ? "out-of-memory" : "crash", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
+    this.finish("error");
+  }
+
+  private markDead(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.waitingNext?.destroy();
+    this.waitingNext = undefined;
+    this.hooks.onGone(this);
+  }
+}
+
+function errorTypeOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { errorType?: unknown };
+    return typeof parsed.errorType === "string" ? parsed.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}
