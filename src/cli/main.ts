@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
+import { registerEmulator } from "./emulator.js";
 import { registerList } from "./list.js";
 
 export function packageVersion(): string {
@@ -22,6 +23,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       writeErr: (s) => ctx.stderr.write(s),
     });
   registerList(program, ctx);
+  registerEmulator(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);
     command.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });

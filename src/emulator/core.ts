@@ -90,8 +90,8 @@ export class EmulatorCore {
     this.pools.retire(name);
   }
 
-  close(): void {
-    this.pools.closeAll();
+  async close(): Promise<void> {
+    await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }
 }

@@ -27,8 +27,8 @@ export interface Emulator {
   register(spec: FunctionSpec): RegisteredFunction;
   /** Stops the function's warm workers, so the next invocation starts fresh (e.g. its code changed). */
   restart(functionName: string): void;
-  /** Worker processes alive now. */
-  readonly workers: number;
+  /** Process ids of the worker processes alive now. */
+  workerPids(): number[];
   /** Stops every worker process and the server. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -61,13 +61,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     events: core.events,
     register: (spec) => core.register(spec),
     restart: (name) => core.pools.retire(name),
-    get workers() {
-      return core.pools.size;
-    },
+    workerPids: () => core.pools.pids(),
     async close() {
       if (closed) return;
       closed = true;
-      core.close();
+      await core.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -14,6 +14,7 @@ interface FunctionPool {
 export class Pools {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byId = new Map<string, Worker>();
+  private closed = false;
 
   constructor(
     private readonly registry: Registry,
@@ -54,14 +55,18 @@ export class Pools {
     for (const worker of pool.idle.splice(0)) worker.kill();
   }
 
-  closeAll(): void {
-    for (const worker of this.byId.values()) worker.kill();
+  /** Kills every worker and resolves once their processes have exited. */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.byId.values()];
+    for (const worker of workers) worker.kill();
     for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
+    await Promise.all(workers.map((w) => w.exited()));
   }
 
-  /** Live worker processes, for tests and the emulator's status. */
-  get size(): number {
-    return this.byId.size;
+  /** Process ids of the live workers. */
+  pids(): number[] {
+    return [...this.byId.values()].flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
   }
 
   private pool(name: string): FunctionPool {
@@ -71,6 +76,7 @@ export class Pools {
   }
 
   private take(name: string): Worker | undefined {
+    if (this.closed) throw new Error("the emulator is shutting down");
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`function ${name} is not registered`);
     const pool = this.pool(name);

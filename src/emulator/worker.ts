@@ -73,6 +73,8 @@ export class Worker {
   private peakMb = 0;
   private pendingLines: string[] = [];
   private dead = false;
+  private readonly exitedPromise: Promise<void>;
+  private markExited!: () => void;
 
   constructor(
     readonly fn: RegisteredFunction,
@@ -80,10 +82,20 @@ export class Worker {
     private readonly hooks: WorkerHooks,
   ) {
     this.generation = fn.generation;
+    this.exitedPromise = new Promise((resolve) => (this.markExited = resolve));
+  }
+
+  /** Resolves once the process has exited (at once if it never started). */
+  exited(): Promise<void> {
+    return this.child ? this.exitedPromise : Promise.resolve();
   }
 
   get busy(): boolean {
     return this.active !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.dead ? undefined : this.child?.pid;
   }
 
   /** Has not run an invocation yet: the next one is a cold start. */
@@ -113,9 +125,13 @@ export class Worker {
     }
     child.on("error", (error) => {
       this.addLine(`pipes emulator: could not start ${command}: ${error.message}`);
-      this.exited(null, null, error.message);
+      this.markExited();
+      this.processExited(null, null, error.message);
     });
-    child.on("exit", (code, signal) => this.exited(code, signal));
+    child.on("exit", (code, signal) => {
+      this.markExited();
+      this.processExited(code, signal);
+    });
   }
 
   /** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
@@ -361,7 +377,7 @@ export class Worker {
     this.finish("error");
   }
 
-  private exited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
+  private processExited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
     this.stopMemoryWatch();
     const active = this.active;
     const wasDead = this.dead;

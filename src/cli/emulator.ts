@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { displayPath } from "../util/paths.js";
+import { outputFor, type CliContext } from "./context.js";
+
+interface EmulatorOptions {
+  file?: string;
+  profile?: string;
+  port: string;
+}
+
+export function registerEmulator(program: Command, ctx: CliContext): void {
+  program
+    .command("emulator")
+    .description("run the local Lambda-compatible endpoint on its own, for any client (AWS CLI, SDKs, boto3)")
+    .option("-f, --file <file>", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)")
+    .option("--profile <name>", "profile to validate the definitions with")
+    .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "9001")
+    .action(async (options: EmulatorOptions) => {
+      const output = outputFor(ctx, {});
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UserError(`--port ${options.port} is not a port number (0–65535).`);
+      }
+      const { loadDefinitions, DEFS_FILE_NAMES } = await import("../defs/load.js");
+      const { startEmulator } = await import("../emulator/index.js");
+      const { functionSpecs } = await import("../emulator/from-definitions.js");
+      const { invocationLine } = await import("../report/emulator.js");
+      const hasDefs = options.file !== undefined || DEFS_FILE_NAMES.some((n) => existsSync(join(ctx.cwd, n)));
+      const defs = hasDefs ? await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env }) : undefined;
+      const functions = defs ? functionSpecs(defs, defs.file) : [];
+      let emulator;
+      try {
+        emulator = await startEmulator({ port, functions });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+          throw new UserError(`Port ${port} on 127.0.0.1 is in use. Pick another with --port, or --port 0 for a free one.`);
+        }
+        throw error;
+      }
+      const c = output.color;
+      ctx.stdout.write(`Ready on ${emulator.url}\n`);
+      if (defs) {
+        const names = functions.map((f) => `${f.name} (${f.runtime})`).join(", ");
+        ctx.stdout.write(c.dim(`${functions.length} functions from ${displayPath(defs.file, ctx.cwd)}: ${names || "none"}\n`));
+      }
+      ctx.stdout.write(c.dim("Point a client at it with endpoint " + emulator.url + ", any credentials, region us-east-1. Ctrl-C stops it.\n"));
+      emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+      await emulator.close();
+      ctx.stdout.write(c.dim("Emulator stopped.\n"));
+    });
+}

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { Emulator } from "../../src/emulator/index.js";
+import { startEmulator } from "../../src/emulator/index.js";
+import { alive, client, fn, HANDLERS, invoke } from "../helpers/emulator.js";
+
+const ISO = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+let emulator: Emulator;
+let lambda: LambdaClient;
+
+beforeAll(async () => {
+  process.env.PIPES_TEST_SECRET = "from-the-cli-environment";
+  emulator = await startEmulator({
+    functions: [
+      fn("esm", "node/esm.handler", { environment: { FUNCTION_ONLY: "esm-value" }, memoryMb: 512 }),
+      fn("other", "node/esm.handler"),
+      fn("callback", "node/callback.handler"),
+      fn("module-pkg", "node/module-pkg/app.handlers.main"),
+      fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
+    ],
+  });
+  lambda = client(emulator);
+});
+
+afterAll(async () => {
+  delete process.env.PIPES_TEST_SECRET;
+  const pids = emulator.workerPids();
+  lambda.destroy();
+  await emulator.close();
+  expect(pids.filter(alive)).toEqual([]);
+});
+
+describe("Invoke through @aws-sdk/client-lambda", () => {
+  it("runs an ESM handler and returns its result with AWS's headers", async () => {
+    const r = await invoke(lambda, "esm", { hello: "world" });
+    expect(r.status).toBe(200);
+    expect(r.functionError).toBeUndefined();
+    expect(r.executedVersion).toBe("$LATEST");
+    expect(r.payload.event).toEqual({ hello: "world" });
+    expect(r.payload.context).toMatchObject({
+      awsRequestId: r.requestId,
+      functionName: "esm",
+      functionVersion: "$LATEST",
+      memoryLimitInMB: "512",
+      invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:esm",
+      logGroupName: "/aws/lambda/esm",
+      clientContext: null,
+    });
+    expect(r.payload.context.logStreamName).toMatch(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(r.payload.context.remaining).toBeGreaterThan(5_000);
+    expect(r.payload.context.remaining).toBeLessThanOrEqual(10_000);
+  });
+
+  it("returns the invocation's log as a Tail, line by line as Lambda writes it", async () => {
+    const r = await invoke(lambda, "esm", {});
+    const id = r.requestId!;
+    const tab = "\\t";
+    const expected = [
+      new RegExp(`^START RequestId: ${id} Version: \\$LATEST$`),
+      new RegExp(`^${ISO}${tab}${id}${tab}INFO${tab}event received \\{ keys: \\[\\] \\}$`),
+      new RegExp(`^${ISO}${tab}${id}${tab}WARN${tab}a warning\\rwith two lines$`),
+      new RegExp(`^${ISO}${tab}${id}${tab}ERROR${tab}an error line$`),
+      /^raw stderr line$/,
+      new RegExp(`^END RequestId: ${id}$`),
+      new RegExp(`^REPORT RequestId: ${id}${tab}Duration: \\d+\\.\\d\\d ms${tab}Billed Duration: \\d+ ms${tab}Memory Size: 512 MB${tab}Max Memory Used: \\d+ MB${tab}$`),
+    ];
+    expect(r.log).toHaveLength(expected.length);
+    r.log.forEach((line, i) => expect(line).toMatch(expected[i]!));
+    const used = Number(/Max Memory Used: (\d+) MB/.exec(r.log.at(-1)!)![1]);
+    expect(used).toBeGreaterThan(10); // the worker's real resident memory
+    expect(used).toBeLessThan(512);
+  });
+
+  it("reports Init Duration on the cold start only, and keeps module state warm", async () => {
+    const first = await invoke(lambda, "other");
+    const second = await invoke(lambda, "other");
+    expect(first.log.at(-1)).toMatch(/\tInit Duration: \d+\.\d\d ms\t$/);
+    expect(second.log.at(-1)).not.toMatch(/Init Duration/);
+    expect(second.payload.invocations).toBe(first.payload.invocations + 1);
+  });
+
+  it("gives each function a clean environment: its own variables and Lambda's, nothing else", async () => {
+    const esm = (await invoke(lambda, "esm")).payload;
+    const other = (await invoke(lambda, "other")).payload;
+    expect(esm.env).toMatchObject({
+      FUNCTION_ONLY: "esm-value",
+      PIPES_TEST_SECRET: null,
+      AWS_LAMBDA_FUNCTION_NAME: "esm",
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/esm",
+      AWS_REGION: "us-east-1",
+      _HANDLER: "node/esm.handler",
+      LAMBDA_TASK_ROOT: HANDLERS,
+      TZ: ":UTC",
+    });
+    expect(other.env.FUNCTION_ONLY).toBeNull();
+    expect(other.env.PIPES_TEST_SECRET).toBeNull();
+    const py = (await invoke(lambda, "py")).payload;
+    expect([py.function_only, py.secret]).toEqual(["py-value", null]);
+  });
+
+  it("passes X-Amz-Client-Context to the handler's context", async () => {
+    const clientContext = Buffer.from(JSON.stringify({ custom: { team: "data" } })).toString("base64");
+    const node = await invoke(lambda, "esm", {}, { ClientContext: clientContext });
+    expect(node.payload.context.clientContext).toEqual({ custom: { team: "data" } });
+    const py = await invoke(lambda, "py", {}, { ClientContext: clientContext });
+    expect(py.payload.context.client_custom).toEqual({ team: "data" });
+  });
+
+  it("runs CommonJS callback handlers and nested exports of a type-module package", async () => {
+    const cb = await invoke(lambda, "callback", { n: 21 });
+    expect(cb.payload).toEqual({ style: "callback", requestId: cb.requestId, n: 42 });
+    const nested = await invoke(lambda, "module-pkg", { value: "v" });
+    expect(nested.payload).toEqual({ nested: true, echo: "v" });
+  });
+
+  it("runs Python handlers with a real LambdaContext, print raw and logging in Lambda's format", async () => {
+    const r = await invoke(lambda, "py", { n: 1 });
+    expect(r.payload.event).toEqual({ n: 1 });
+    expect(r.payload.context).toMatchObject({
+      aws_request_id: r.requestId,
+      function_name: "py",
+      memory_limit_in_mb: "256",
+      invoked_function_arn: "arn:aws:lambda:us-east-1:123456789012:function:py",
+      log_group_name: "/aws/lambda/py",
+    });
+    expect(r.payload.context.remaining).toBeGreaterThan(5_000);
+    expect(r.log).toContain("printed line");
+    expect(r.log).toContainEqual(expect.stringMatching(new RegExp(`^\\[WARNING\\]\\t${ISO}\\t${r.requestId}\\ta logged warning$`)));
+    const again = await invoke(lambda, "py");
+    expect(again.payload.invocations).toBe(r.payload.invocations + 1);
+  });
+
+  it("accepts names, partial and full ARNs and the $LATEST qualifier", async () => {
+    for (const name of ["esm", "esm:$LATEST", "123456789012:function:esm", "arn:aws:lambda:us-east-1:123456789012:function:esm"]) {
+      expect((await invoke(lambda, name)).payload.context.functionName).toBe("esm");
+    }
+    expect((await invoke(lambda, "esm", {}, { Qualifier: "$LATEST" })).status).toBe(200);
+  });
+
+  it("leaves out the log unless Tail is asked for, and treats an empty body as {}", async () => {
+    const r = await invoke(lambda, "esm", {}, { LogType: "None", Payload: undefined });
+    expect(r.log).toEqual([]);
+    expect(r.payload.event).toEqual({});
+  });
+});

@@ -1,0 +1,87 @@
+import { InvokeCommand, LambdaClient, type InvokeCommandInput } from "@aws-sdk/client-lambda";
+import { join } from "node:path";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import type { FunctionSpec } from "../../src/emulator/registry.js";
+import { FIXTURES } from "./run-pipes.js";
+
+export const HANDLERS = join(FIXTURES, "emulator");
+
+/** A function of fixtures/emulator with Lambda's defaults. */
+export function fn(name: string, handler: string, extra: Partial<FunctionSpec> = {}): FunctionSpec {
+  return {
+    name,
+    handler,
+    runtime: handler.startsWith("python/") ? "python3.12" : "nodejs20.x",
+    codeRoot: HANDLERS,
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: {},
+    concurrency: 4,
+    ...extra,
+  };
+}
+
+/** The real SDK client pointed at the emulator, with dummy credentials. */
+export function client(emulator: Emulator, maxAttempts = 3): LambdaClient {
+  return new LambdaClient({
+    endpoint: emulator.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts,
+  });
+}
+
+export interface Invoked {
+  status: number | undefined;
+  functionError: string | undefined;
+  payload: any;
+  /** The decoded `LogResult`, split in lines (empty when no Tail was asked for). */
+  log: string[];
+  requestId: string | undefined;
+  executedVersion: string | undefined;
+}
+
+export async function invoke(lambda: LambdaClient, name: string, event: unknown = {}, extra: Partial<InvokeCommandInput> = {}): Promise<Invoked> {
+  const r = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)), LogType: "Tail", ...extra }),
+  );
+  const text = r.Payload ? Buffer.from(r.Payload).toString("utf8") : "";
+  const log = r.LogResult ? Buffer.from(r.LogResult, "base64").toString("utf8").split("\n").filter((l) => l !== "") : [];
+  return {
+    status: r.StatusCode,
+    functionError: r.FunctionError,
+    payload: text ? JSON.parse(text) : undefined,
+    log,
+    requestId: r.$metadata.requestId,
+    executedVersion: r.ExecutedVersion,
+  };
+}
+
+export async function withEmulator<T>(functions: FunctionSpec[], body: (emulator: Emulator, lambda: LambdaClient) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator({ functions });
+  const lambda = client(emulator);
+  try {
+    return await body(emulator, lambda);
+  } finally {
+    lambda.destroy();
+    await emulator.close();
+  }
+}
+
+/** True while a process with this id exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,3 @@
+import { silenceSdkNodeVersionWarning } from "../src/util/quiet-warnings.js";
+
+silenceSdkNodeVersionWarning();
