@@ -40,3 +40,43 @@ export function tempProject(files: Record<string, string>): string {
   }
   return dir;
 }
+
+export interface Running {
+  child: import("node:child_process").ChildProcessWithoutNullStreams;
+  output: () => string;
+  /** Resolves with the first match of `pattern` in stdout, waiting for it. */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a long-running `pipes` command (emulator, dev) without a terminal. */
+export function startPipes(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    stdio: "pipe",
+  });
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stdout += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = stdout.match(pattern);
+        if (match) {
+          clearInterval(timer);
+          resolve(match);
+        } else if (Date.now() > deadline) {
+          clearInterval(timer);
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${stdout}`));
+        }
+      };
+      const deadline = Date.now() + timeoutMs;
+      const timer = setInterval(check, 20);
+      check();
+    });
+  return { child, output: () => stdout, waitFor, exited };
+}

@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { alive, invoke, waitUntil } from "../helpers/emulator.js";
+import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+
+const ORDERS = join(FIXTURES, "orders/defs.ts");
+let running: Running | undefined;
+
+afterEach(() => {
+  running?.child.kill("SIGKILL");
+  running = undefined;
+});
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+async function startWithWorkers(): Promise<{ url: string; pids: number[]; lambda: LambdaClient }> {
+  running = startPipes(["emulator", "-f", ORDERS, "--port", "0"]);
+  const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+  const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+  const node = await invoke(lambda, "orders_ingest", { day: "2024-02-02" });
+  const python = await invoke(lambda, "summarize", {});
+  expect(node.payload.orders).toHaveLength(3);
+  expect(python.payload).toEqual({ revenue: 32.5 });
+  const pids = childPids(running.child.pid!);
+  expect(pids).toHaveLength(2);
+  return { url: url!, pids, lambda };
+}
+
+describe("pipes emulator", () => {
+  it("serves the defs file's functions, prints a line per invocation, and stops cleanly on SIGINT", async () => {
+    const { pids, lambda } = await startWithWorkers();
+    await running!.waitFor(/summarize {2}ok .* cold, init \d+ ms/);
+    expect(running!.output()).toMatch(/3 functions from .*defs\.ts: orders_ingest \(nodejs20\.x\), orders_clean \(nodejs20\.x\), summarize \(python3\.12\)/);
+    expect(running!.output()).toMatch(/orders_ingest {2}ok {2}\d+\.\d ms {2}cold/);
+    await invoke(lambda, "orders_ingest", {});
+    await running!.waitFor(/orders_ingest {2}ok {2}\d+\.\d ms {2}warm/);
+    lambda.destroy();
+    running!.child.kill("SIGINT");
+    const { code } = await running!.exited;
+    expect(code).toBe(0);
+    expect(running!.output()).toContain("Emulator stopped.");
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it("leaves no worker behind even when the CLI itself is killed", async () => {
+    const { pids, lambda } = await startWithWorkers();
+    lambda.destroy();
+    running!.child.kill("SIGKILL");
+    await running!.exited;
+    await waitUntil(() => pids.every((pid) => !alive(pid)), 10_000);
+  });
+
+  it("refuses a port in use with a clear message", async () => {
+    const first = startPipes(["emulator", "--port", "0"], { cwd: FIXTURES });
+    try {
+      const [, port] = await first.waitFor(/Ready on http:\/\/127\.0\.0\.1:(\d+)/);
+      running = startPipes(["emulator", "--port", port!], { cwd: FIXTURES });
+      const { code } = await running.exited;
+      expect(code).toBe(2);
+      expect(running.output()).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use`));
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+  });
+});
