@@ -52,6 +52,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   // The SDK keeps connections alive; a long keep-alive avoids reconnects between invocations.
   server.keepAliveTimeout = 60_000;
+  // A warm worker waits on /invocation/next for as long as no invocation comes: no request timeout.
+  server.requestTimeout = 0;
   await listen(server, options.port ?? 0);
   port = (server.address() as AddressInfo).port;
   let closed = false;

@@ -27,6 +27,8 @@ export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse
   }
   const body = await readBody(req, MAX_RESPONSE_BYTES);
   const errorType = req.headers["lambda-runtime-function-error-type"] as string | undefined;
+  const maxRssKb = Number(req.headers["x-pipes-max-rss-kb"]);
+  if (maxRssKb > 0) worker.reportPeakMemory(maxRssKb / 1024);
   const requestId = action?.split("/")[0] ?? "";
   const errorBody = body === "too-large" ? Buffer.from('{"errorType":"Runtime.Unknown","errorMessage":"error too large"}') : body;
   let accepted = true;

@@ -57,6 +57,9 @@ export interface WorkerHooks {
 }
 
 let nextWorkerId = 1;
+// X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
+const TRACE_PREFIX = randomBytes(8).toString("hex");
+let traceCounter = 0;
 
 export class Worker {
   readonly id = String(nextWorkerId++);
@@ -71,6 +74,7 @@ export class Worker {
   private initError: { payload: Buffer; errorType: string } | undefined;
   private memoryTimer: NodeJS.Timeout | undefined;
   private peakMb = 0;
+  private peakReported = false;
   private pendingLines: string[] = [];
   private dead = false;
   private readonly exitedPromise: Promise<void>;
@@ -216,6 +220,12 @@ export class Worker {
     return true;
   }
 
+  /** The peak resident memory the worker measured itself (a cheaper and exact source than polling /proc). */
+  reportPeakMemory(mb: number): void {
+    this.peakMb = Math.max(this.peakMb, mb);
+    this.peakReported = true;
+  }
+
   initFailed(body: Buffer, headerType: string | undefined): void {
     this.initError = { payload: body, errorType: errorTypeOf(body) ?? headerType ?? "Runtime.Unknown" };
     if (this.active) this.finishWithInitError();
@@ -246,12 +256,13 @@ export class Worker {
     clearTimeout(active.timer);
     active.timer = setTimeout(() => this.timedOut(this.fn.timeoutSeconds), timeoutMs);
     this.watchMemory();
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | number> = {
       "Content-Type": "application/json",
+      "Content-Length": active.request.payload.length,
       "Lambda-Runtime-Aws-Request-Id": active.request.requestId,
       "Lambda-Runtime-Deadline-Ms": String(deadline),
       "Lambda-Runtime-Invoked-Function-Arn": this.fn.arn,
-      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")};Sampled=0`,
+      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`,
     };
     if (active.request.clientContext) headers["Lambda-Runtime-Client-Context"] = active.request.clientContext;
     res.writeHead(200, headers);
@@ -299,8 +310,11 @@ export class Worker {
     this.active = undefined;
     const { requestId } = active.request;
     const durationMs = performance.now() - active.started;
-    const memory = processMemory(this.child?.pid);
-    if (memory) this.peakMb = Math.max(this.peakMb, memory.peakMb);
+    if (!this.peakReported || active.result.status !== "success") {
+      const memory = processMemory(this.child?.pid);
+      if (memory) this.peakMb = Math.max(this.peakMb, memory.peakMb);
+    }
+    this.peakReported = false;
     const maxMemoryMb = Math.max(1, Math.round(this.peakMb));
     const initDurationMs = active.cold && this.initDurationMs !== null ? this.initDurationMs : null;
     const closing = [

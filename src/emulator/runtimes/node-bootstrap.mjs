@@ -2,7 +2,7 @@
 // serves invocations through the Lambda Runtime API, as the Lambda Node.js runtime interface client does.
 // Plain JavaScript with no dependencies: it runs as is in the worker.
 import { existsSync } from "node:fs";
-import http from "node:http";
+import net from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
@@ -12,26 +12,62 @@ const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
 const slash = api.indexOf("/");
 const [host, port] = (slash < 0 ? api : api.slice(0, slash)).split(":");
 const prefix = slash < 0 ? "" : api.slice(slash);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** The worker's peak resident memory in KB, for REPORT's Max Memory Used, saves the emulator reading /proc. */
+const MAX_RSS_HEADER = "X-Pipes-Max-Rss-Kb";
 const JSON_LOGS = process.env.AWS_LAMBDA_LOG_FORMAT === "JSON";
 
 let requestId; // of the invocation running now, for log lines
 
 // --- the Runtime API --------------------------------------------------------------------------------------
+// A minimal HTTP/1.1 client on one keep-alive socket: the Runtime API is called twice per invocation, and
+// node:http's client machinery would cost more than a no-op handler (Lambda's own client is native code).
+
+let socket;
+let received = Buffer.alloc(0);
+let pending; // { resolve, reject } of the request in flight; the protocol is strictly one at a time
+
+function connect() {
+  socket = net.connect({ host, port: Number(port) });
+  socket.setNoDelay(true);
+  socket.on("data", (chunk) => {
+    received = received.length ? Buffer.concat([received, chunk]) : chunk;
+    const response = parseResponse();
+    if (response && pending) {
+      const { resolve: done } = pending;
+      pending = undefined;
+      done(response);
+    }
+  });
+  socket.on("error", serviceGone);
+  socket.on("close", serviceGone);
+}
+
+/** One complete response off the front of `received`, or undefined until it has all arrived. */
+function parseResponse() {
+  const end = received.indexOf("\r\n\r\n");
+  if (end < 0) return undefined;
+  const lines = received.subarray(0, end).toString("latin1").split("\r\n");
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers["content-length"] ?? 0);
+  if (received.length < end + 4 + length) return undefined;
+  const body = received.subarray(end + 4, end + 4 + length);
+  received = received.subarray(end + 4 + length);
+  return { status: Number(lines[0].split(" ")[1]), headers, body };
+}
 
 function call(method, path, body, headers = {}) {
-  return new Promise((done, fail) => {
-    const req = http.request(
-      { host, port, method, path: `${prefix}/2018-06-01/runtime${path}`, agent, headers },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on("error", fail);
-      },
-    );
-    req.on("error", fail);
-    req.end(body);
+  if (!socket) connect();
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  let head = `${method} ${prefix}/2018-06-01/runtime${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  head += `Content-Length: ${payload?.length ?? 0}\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    pending = { resolve, reject };
+    socket.write(payload ? Buffer.concat([Buffer.from(head, "latin1"), payload]) : head);
   });
 }
 
@@ -76,6 +112,7 @@ async function postError(path, error, logLabel) {
   await call("POST", path, JSON.stringify(payload), {
     "Content-Type": "application/json",
     "Lambda-Runtime-Function-Error-Type": payload.errorType,
+    [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
   }).catch(serviceGone);
 }
 
@@ -177,7 +214,10 @@ async function serve(handler) {
       continue;
     }
     fence();
-    await call("POST", `/invocation/${id}/response`, body, { "Content-Type": "application/json" }).catch(serviceGone);
+    await call("POST", `/invocation/${id}/response`, body, {
+      "Content-Type": "application/json",
+      [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
+    }).catch(serviceGone);
   }
 }
 

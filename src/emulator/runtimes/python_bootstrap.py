@@ -8,6 +8,7 @@ import importlib
 import json
 import logging
 import os
+import resource
 import sys
 import threading
 import time
@@ -20,6 +21,12 @@ _host, _, _port = _host_port.partition(":")
 _prefix = "/" + _prefix if _prefix else ""
 _connection = http.client.HTTPConnection(_host, int(_port or 80))
 _request_id = None
+# The worker's peak resident memory in KB, for REPORT's Max Memory Used, saves the emulator reading /proc.
+MAX_RSS_HEADER = "X-Pipes-Max-Rss-Kb"
+
+
+def _max_rss():
+    return str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def _call(method, path, body=None, headers=None):
@@ -141,6 +148,7 @@ def _post_error(path, error):
     _call("POST", path, json.dumps(payload), {
         "Content-Type": "application/json",
         "Lambda-Runtime-Function-Error-Type": payload["errorType"],
+        MAX_RSS_HEADER: _max_rss(),
     })
 
 
@@ -180,7 +188,10 @@ def _serve(handler):
             _post_error(f"/invocation/{_request_id}/error", error)
             continue
         _fence()
-        _call("POST", f"/invocation/{_request_id}/response", response, {"Content-Type": "application/json"})
+        _call("POST", f"/invocation/{_request_id}/response", response, {
+            "Content-Type": "application/json",
+            MAX_RSS_HEADER: _max_rss(),
+        })
 
 
 def main():

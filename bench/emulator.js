@@ -1,0 +1,98 @@
+// Emulator benchmarks through the real @aws-sdk/client-lambda. The emulator runs as `pipes emulator` in its
+// own process, beside a bare loopback HTTP stub in its own process that answers the same Invoke at once (the
+// floor of the SDK path); the client is this process for both. Prints figures; asserts nothing.
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
+
+silenceSdkNodeVersionWarning();
+const root = fileURLToPath(new URL("../", import.meta.url));
+const WARM_CALLS = Number(process.env.BENCH_WARM ?? 2000);
+const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 4000);
+const COLD_STARTS = Number(process.env.BENCH_COLD ?? 15);
+
+/** Starts a server process and resolves with its URL once it prints `Ready on <url>`. */
+function server(args) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      out += d;
+      const url = /Ready on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) resolve({ url, stop: () => child.kill("SIGTERM"), output: () => out });
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}: ${out}`)));
+  });
+}
+
+const sdk = (url) => new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+const call = (client, name) => client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{}") }));
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+
+async function latency(client, name) {
+  for (let i = 0; i < 200; i++) await call(client, name); // warm-up: workers, sockets, JIT
+  const samples = [];
+  for (let i = 0; i < WARM_CALLS; i++) {
+    const t = performance.now();
+    await call(client, name);
+    samples.push(performance.now() - t);
+  }
+  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+}
+
+async function throughput(client, name, concurrency = 8) {
+  for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: concurrency }, () => call(client, name)));
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < THROUGHPUT_CALLS) await call(client, name);
+    }),
+  );
+  return THROUGHPUT_CALLS / ((performance.now() - t) / 1000);
+}
+
+/** A fresh emulator process per cold start: the first call of a function starts its worker. */
+async function coldStart(name) {
+  const totals = [];
+  const inits = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const emulator = await server(["bin/pipes.js", "emulator", "-f", "fixtures/noop/defs.ts", "--port", "0"]);
+    const client = sdk(emulator.url);
+    const t = performance.now();
+    const r = await client.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
+    totals.push(performance.now() - t);
+    inits.push(Number(/Init Duration: ([\d.]+) ms/.exec(Buffer.from(r.LogResult, "base64").toString())?.[1]));
+    client.destroy();
+    emulator.stop();
+  }
+  return { total: pct(totals, 50), init: pct(inits, 50) };
+}
+
+const stub = await server(["bench/stub-server.js"]);
+const emulator = await server(["bin/pipes.js", "emulator", "-f", "fixtures/noop/defs.ts", "--port", "0"]);
+const stubClient = sdk(stub.url);
+const client = sdk(emulator.url);
+
+const stubLatency = await latency(stubClient, "noop");
+const emuLatency = await latency(client, "noop");
+const stubRate = await throughput(stubClient, "noop");
+const emuRate = await throughput(client, "noop");
+client.destroy();
+stubClient.destroy();
+emulator.stop();
+stub.stop();
+const coldNode = await coldStart("noop");
+const coldPython = await coldStart("noop_py");
+
+const ms = (x) => `${x.toFixed(2)} ms`;
+console.log(`emulator, warm no-op Node handler through @aws-sdk/client-lambda (${WARM_CALLS} sequential calls)`);
+console.log(`  stub (floor)   p50 ${ms(stubLatency.p50)}  p99 ${ms(stubLatency.p99)}`);
+console.log(`  emulator       p50 ${ms(emuLatency.p50)}  p99 ${ms(emuLatency.p99)}  (p50 ${(emuLatency.p50 / stubLatency.p50).toFixed(2)}× the stub; target ≤ 2×)`);
+console.log(`throughput at concurrency 8 (${THROUGHPUT_CALLS} calls)`);
+console.log(`  stub (floor)   ${stubRate.toFixed(0)} invocations/s`);
+console.log(`  emulator       ${emuRate.toFixed(0)} invocations/s  (${((emuRate / stubRate) * 100).toFixed(0)}% of the stub; target ≥ 50%)`);
+console.log(`cold start, median of ${COLD_STARTS} (first call through the SDK / Init Duration)`);
+console.log(`  node worker    ${ms(coldNode.total)} / ${ms(coldNode.init)}`);
+console.log(`  python worker  ${ms(coldPython.total)} / ${ms(coldPython.init)}`);
