@@ -102,7 +102,8 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
   const request: InvokeRequest = { requestId, payload, clientContext: type === "Event" ? null : clientContext, invocationType: type };
   if (type === "Event") {
     res.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": 0 }).end();
-    void core.invoke(fn.name, request, true);
+    // Nobody awaits an Event invocation; one cut short by the emulator closing has nowhere to report to.
+    core.invoke(fn.name, request, true).catch(() => undefined);
     return;
   }
   const outcome = await core.invoke(fn.name, request, false);

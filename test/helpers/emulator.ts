@@ -63,8 +63,11 @@ export async function withEmulator<T>(functions: FunctionSpec[], body: (emulator
   try {
     return await body(emulator, lambda);
   } finally {
+    const pids = emulator.workerPids();
     lambda.destroy();
     await emulator.close();
+    const orphans = pids.filter(alive);
+    if (orphans.length > 0) throw new Error(`worker processes left behind: ${orphans.join(", ")}`);
   }
 }
 
