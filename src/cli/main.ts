@@ -4,6 +4,7 @@ import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { registerEmulator } from "./emulator.js";
 import { registerList } from "./list.js";
+import { registerMaterialize } from "./materialize.js";
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -22,6 +23,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
+  registerMaterialize(program, ctx);
   registerList(program, ctx);
   registerEmulator(program, ctx);
   for (const command of program.commands) {

@@ -1,0 +1,101 @@
+import type { Command } from "commander";
+import { ExitCode, UserError } from "../errors.js";
+import { outputFor, type CliContext } from "./context.js";
+
+interface MaterializeOptions {
+  file?: string;
+  profile?: string;
+  upstream?: boolean;
+  all?: boolean;
+  partition?: string;
+  extra: string[];
+  concurrency: string;
+  json?: boolean;
+}
+
+export function registerMaterialize(program: Command, ctx: CliContext): void {
+  program
+    .command("materialize")
+    .description("invoke the functions of assets and show their logs, metadata, checks and errors")
+    .argument("[assets...]", "asset keys to materialize")
+    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
+    .option("--profile <name>", "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)")
+    .option("--upstream", "also materialize what the assets depend on, first")
+    .option("--all", "materialize every asset")
+    .option("--partition <key>", "partition key for the pipes context")
+    .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
+    .option("--concurrency <n>", "independent assets run at once", "4")
+    .option("--json", "one JSON event per line on stdout")
+    .action(async (keys: string[], options: MaterializeOptions) => {
+      ctx.exitCode = await runMaterialize(keys, options, ctx);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: CliContext): Promise<number> {
+  const output = outputFor(ctx, options);
+  const extras = parseExtras(options.extra);
+  const concurrency = Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency ${options.concurrency} must be a whole number ≥ 1.`);
+  const [{ loadDefinitions }, { selectAssets }] = await Promise.all([import("../defs/load.js"), import("../run/select.js")]);
+  const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
+  if (keys.length === 0 && !options.all) {
+    throw new UserError(`Name the assets to materialize, or pass --all. Assets: ${defs.assets.map((a) => a.key).join(", ")}`);
+  }
+  const assets = selectAssets(defs.assets, options.all ? defs.assets.map((a) => a.key) : keys, {
+    upstream: Boolean(options.upstream),
+    file: defs.file,
+  });
+  const [{ openLambda }, { materialize }, { createRunReporter }] = await Promise.all([
+    import("../lambda/target.js"),
+    import("../run/materialize.js"),
+    import("../report/run.js"),
+  ]);
+  const reporter = await createRunReporter(output, { cwd: ctx.cwd });
+  const target = await openLambda(defs);
+  // Ctrl-C: stop the spinner and the emulator's workers before leaving.
+  const interrupt = async () => {
+    reporter.close();
+    await target.close();
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+  try {
+    const result = await materialize({
+      defs,
+      assets,
+      target,
+      partition: options.partition ?? null,
+      extras,
+      concurrency,
+      emit: (event) => reporter.onEvent(event),
+    });
+    if (result.fatal) return result.fatal.exitCode;
+    return result.failed.length + result.skipped.length > 0 ? ExitCode.assetFailed : ExitCode.ok;
+  } finally {
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
+    reporter.close();
+    await target.close();
+  }
+}
+
+/** `--extra key=value`: the value as JSON when it parses (numbers, booleans, objects), else as text. */
+function parseExtras(pairs: string[]): Record<string, unknown> {
+  const extras: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UserError(`--extra ${pair}: expected key=value, e.g. --extra sample=0.1`);
+    const raw = pair.slice(eq + 1);
+    try {
+      extras[pair.slice(0, eq)] = JSON.parse(raw);
+    } catch {
+      extras[pair.slice(0, eq)] = raw;
+    }
+  }
+  return extras;
+}
