@@ -12,6 +12,8 @@ const cases = [
   ["node -e 0", [node, "-e", "0"]],
   ["pipes --version", [node, "bin/pipes.js", "--version"]],
   ["pipes list -f fixtures/orders/defs.ts", [node, "bin/pipes.js", "list", "-f", "fixtures/orders/defs.ts"]],
+  // A whole cold run: the embedded emulator, a new worker, one no-op invocation, output.
+  ["pipes materialize -f fixtures/noop/defs.ts noop", [node, "bin/pipes.js", "materialize", "-f", "fixtures/noop/defs.ts", "noop"]],
 ];
 
 function time([cmd, ...args]) {
@@ -36,5 +38,5 @@ for (const [name, argv] of cases) {
 const base = results[0].median;
 console.log(`startup, median of ${runs} runs (node ${process.version})`);
 for (const r of results) {
-  console.log(`  ${r.name.padEnd(42)} ${r.median.toFixed(1).padStart(7)} ms  ${(r.median / base).toFixed(2)}× node -e 0`);
+  console.log(`  ${r.name.padEnd(50)} ${r.median.toFixed(1).padStart(7)} ms  ${(r.median / base).toFixed(2)}× node -e 0`);
 }

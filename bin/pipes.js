@@ -9,6 +9,13 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
 } else {
   const { silenceSdkNodeVersionWarning } = await import("../dist/util/quiet-warnings.js");
   silenceSdkNodeVersionWarning();
+  // A reader that went away (`pipes list | head`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const { main } = await import("../dist/cli/main.js");
   const ctx = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
   process.exitCode = await main(argv, ctx);

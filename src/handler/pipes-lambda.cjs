@@ -32,6 +32,37 @@ class PipesError extends Error {
   }
 }
 
+/**
+ * Python's json.dumps with its defaults (", " and ": " separators, ensure_ascii), so each message line is
+ * byte for byte what Dagster's own dagster_pipes library writes for the same content.
+ */
+function pythonJson(value) {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN";
+    if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
+    if (Number.isSafeInteger(value)) return String(value);
+    const abs = Math.abs(value);
+    const text = abs < 1e-4 || abs >= 1e16 ? value.toExponential() : String(value);
+    return text.replace(/e([+-])(\d)$/, "e$10$2");
+  }
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string") {
+    return `"${value.replace(/[\\"\u0000-\u001f\u007f-\uffff]/g, (ch) => {
+      const short = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" }[ch];
+      return short ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    })}"`;
+  }
+  if (typeof value.toJSON === "function") return pythonJson(value.toJSON());
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+    return `{${entries.map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`).join(", ")}}`;
+  }
+  return "null";
+}
+
 /** Dagster's decode_param: base64 of zlib-compressed JSON. */
 function decodeParam(value) {
   return JSON.parse(zlib.inflateSync(Buffer.from(value, "base64")).toString("utf8"));
@@ -189,7 +220,7 @@ class PipesSession {
   _send(method, params) {
     if (this._closed) throw new PipesError(`cannot send ${method}: the pipes session is closed`);
     if (!this.isPipesInvocation) return;
-    const line = JSON.stringify({ __dagster_pipes_version: PROTOCOL_VERSION, method, params });
+    const line = pythonJson({ __dagster_pipes_version: PROTOCOL_VERSION, method, params });
     if (this._buffered) this._buffer.push(line);
     else this._write(`${line}\n`);
   }

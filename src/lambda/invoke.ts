@@ -7,6 +7,7 @@ import type { InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import type { PipesContextData } from "../protocol/context.js";
 import type { Metadata as ParsedMetadata, PipesMessage } from "../protocol/messages.js";
 import { DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES, encodeParam } from "../protocol/params.js";
+import { since } from "../util/time.js";
 import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
 import { lostToCut, readTail, TAIL_LIMIT, type TailReading } from "./tail.js";
@@ -68,7 +69,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     functionName: deployed,
     requestId,
     ok,
-    durationMs: performance.now() - started,
+    durationMs: since(started),
     lambdaDurationMs: report?.durationMs ?? null,
     billedMs: report?.billedMs ?? null,
     initDurationMs: report?.initDurationMs ?? null,
@@ -80,8 +81,12 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   if (reading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reading, requestId ? target.takeFullLog(requestId) : undefined) });
   else if (requestId) target.takeFullLog(requestId);
   const materialized: string[] = [];
-  for (const item of reading.items) {
-    if (item.kind === "output") emit({ type: "output", asset, text: item.text, level: item.level });
+  for (const [index, item] of reading.items.entries()) {
+    if (item.kind === "output") {
+      // The line the 4 KB cut went through: mark it, without the broken character the cut may have left.
+      const text = index === 0 && reading.cut ? `…${item.text.replace(/^\uFFFD+/, "")}` : item.text;
+      emit({ type: "output", asset, text, level: item.level });
+    }
     else if (item.kind === "invalid") {
       emit({ type: "warning", asset, message: `invalid pipes message (${item.error}), shown as output` });
       emit({ type: "output", asset, text: item.text, level: null });

@@ -4,6 +4,8 @@ import type { Metadata, RunEvent, RunEventOf } from "../run/events.js";
 import type { Output } from "./output.js";
 
 const MAX_TRACE_LINES = 8;
+/** Frames of the emulator's runtime and the handler library, which say nothing about the user's code. */
+const RUNTIME_FRAME = /node-bootstrap\.mjs|pipes-lambda\.cjs|node:internal|new Promise \(<anonymous>\)|python_bootstrap\.py/;
 
 export function renderAssetBlock(events: RunEvent[], output: Output): string {
   const c = output.color;
@@ -25,6 +27,7 @@ export function renderAssetBlock(events: RunEvent[], output: Output): string {
     CRITICAL: (s) => c.bold(c.red(s)),
     FATAL: (s) => c.bold(c.red(s)),
   };
+  const shownErrors = new Set<string>();
   for (const event of events) {
     switch (event.type) {
       case "log":
@@ -60,10 +63,17 @@ export function renderAssetBlock(events: RunEvent[], output: Output): string {
         break;
       case "error": {
         const label = event.source === "pipes" ? "pipes closed with exception" : event.source === "service" ? "service error" : "error";
-        const message = event.message.startsWith(`${event.errorType}:`) ? event.message : `${event.errorType}: ${event.message}`;
+        const message =
+          event.source === "service" || event.message.startsWith(`${event.errorType}:`) ? event.message : `${event.errorType}: ${event.message}`;
+        // withPipes reports the error in `closed` and rethrows it: the same error, said once.
+        if (shownErrors.has(message)) {
+          lines.push(`  ${c.red(`✖ ${label}: the same ${event.errorType}`)} ${c.dim("(the function rethrew it)")}`);
+          break;
+        }
+        shownErrors.add(message);
         lines.push(`  ${c.red(`✖ ${label}: ${message.split("\n")[0]}`)}`);
         for (const more of message.split("\n").slice(1)) lines.push(`    ${c.red(more)}`);
-        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`));
+        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`) && !RUNTIME_FRAME.test(t));
         for (const frame of trace.slice(0, MAX_TRACE_LINES)) lines.push(`      ${c.dim(frame.trim())}`);
         if (trace.length > MAX_TRACE_LINES) lines.push(`      ${c.dim(`… ${trace.length - MAX_TRACE_LINES} more`)}`);
         break;

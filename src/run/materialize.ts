@@ -8,6 +8,7 @@ import { UserError } from "../errors.js";
 import { invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { buildContext, type PipesContextData } from "../protocol/context.js";
+import { since } from "../util/time.js";
 import type { Emit } from "./events.js";
 
 export interface RunOptions {
@@ -69,7 +70,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
         emit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
         status = "failed";
       }
-      emit({ type: "asset-end", asset: asset.key, status, durationMs: performance.now() - assetStarted, reason: null });
+      emit({ type: "asset-end", asset: asset.key, status, durationMs: since(assetStarted), reason: null });
       return status;
     });
   };
@@ -85,7 +86,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     materialized: result.materialized,
     failed: result.failed,
     skipped: result.skipped,
-    durationMs: performance.now() - started,
+    durationMs: since(started),
   });
   return result;
 }

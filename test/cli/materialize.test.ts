@@ -1,0 +1,148 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RunEvent } from "../../src/run/events.js";
+import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
+
+const ORDERS = join(FIXTURES, "orders/defs.ts");
+const SCENARIOS = join(FIXTURES, "scenarios/defs.ts");
+
+const materialize = (args: string[], file = SCENARIOS) => runPipes(["materialize", "-f", file, ...args]);
+async function events(args: string[], file = SCENARIOS): Promise<{ code: number | null; events: RunEvent[]; stderr: string }> {
+  const r = await materialize([...args, "--json"], file);
+  const lines = r.stdout.split("\n").filter(Boolean);
+  return { code: r.code, events: lines.map((l) => JSON.parse(l) as RunEvent), stderr: r.stderr };
+}
+const ofType = <T extends RunEvent["type"]>(list: RunEvent[], type: T) => list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+
+describe("pipes materialize: the example pipeline on the emulator", () => {
+  it("runs every asset in order and shows logs, metadata, tables, checks and Python output", async () => {
+    const r = await materialize(["--all"], ORDERS);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout;
+    const order = ["✔ raw_orders", "✔ clean_orders", "✔ orders_summary"].map((s) => out.indexOf(s));
+    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+    expect(out).toMatch(/INFO {5}fetching orders for 2024-01-01 from https:\/\/shop\.example\/eu\/orders/);
+    expect(out).toMatch(/row_count {2}3 +\(int, inferred\)/);
+    expect(out).toMatch(/preview {4}3 rows × 3 columns +\(table\)/);
+    expect(out).toMatch(/│ id {2}amount {2}currency/);
+    expect(out).toMatch(/WARNING {2}dropped 1 test order\(s\)/);
+    expect(out).toContain("✔ check no_test_orders passed (severity ERROR)");
+    expect(out).toMatch(/│ summarizing for request [0-9a-f-]{36}/); // Python print, raw
+    expect(out).toMatch(/revenue {6}32\.5 +\(float\)/);
+    expect(out).toMatch(/cold \(init \d+ ms\)/);
+    expect(out).toMatch(/✔ 3 materialized in \d+\.\d s/);
+    expect(out).not.toMatch(/\u001b\[/);
+  });
+
+  it("--json writes one event per line, every kind a CI script needs", async () => {
+    const { code, events: list } = await events(["--all"], ORDERS);
+    expect(code).toBe(0);
+    expect(list[0]).toMatchObject({ type: "run-start", profile: "local", target: "emulator", assets: ["raw_orders", "clean_orders", "orders_summary"] });
+    expect(list.at(-1)).toMatchObject({ type: "run-end", ok: true, materialized: ["raw_orders", "clean_orders", "orders_summary"], failed: [], skipped: [] });
+    const types = new Set(list.map((e) => e.type));
+    for (const t of ["invocation-start", "invocation-end", "log", "materialization", "check", "output", "asset-end"]) expect(types).toContain(t);
+    const preview = ofType(list, "materialization").find((m) => m.asset === "raw_orders")!.metadata.preview!;
+    expect(preview).toMatchObject({ type: "table", columns: [{ name: "id", type: "int" }, { name: "amount" }, { name: "currency" }] });
+    expect(ofType(list, "check").map((c) => [c.checkName, c.passed, c.severity])).toEqual([
+      ["no_test_orders", true, "ERROR"],
+      ["has_orders", true, "WARN"],
+    ]);
+  });
+});
+
+describe("pipes materialize: failures", () => {
+  it("a function error: exit 1, the messages before it and the error are both shown", async () => {
+    const r = await materialize(["fails"]);
+    expect(r.code).toBe(1);
+    const log = r.stdout.indexOf("starting the broken step");
+    const error = r.stdout.indexOf("RangeError: amount out of range: -5");
+    expect(log).toBeGreaterThan(0);
+    expect(error).toBeGreaterThan(log);
+    expect(r.stdout).toContain("✔ check input_present passed");
+    expect(r.stdout).toMatch(/fails\.mjs:\d+/); // the user's frame, not the runtime's
+    expect(r.stdout).not.toMatch(/node-bootstrap|pipes-lambda\.cjs/);
+    expect(r.stdout).toMatch(/✖ 1 failed \(fails\)/);
+    const { events: list } = await events(["fails"]);
+    const kinds = list.map((e) => (e.type === "error" ? `error:${e.source}` : e.type));
+    expect(kinds.indexOf("log")).toBeLessThan(kinds.indexOf("error:pipes"));
+    expect(kinds).toContain("error:function");
+    expect(ofType(list, "error").find((e) => e.source === "function")).toMatchObject({ errorType: "RangeError", message: "amount out of range: -5" });
+  });
+
+  it("pipes closed with an exception fails the asset though the function returned", async () => {
+    const r = await materialize(["closed_exception"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("WARNING  upstream data looks wrong");
+    expect(r.stdout).toContain("pipes closed with exception: Error: validation failed: 3 rows without id");
+  });
+
+  it("--upstream runs dependencies first; an asset whose dependency failed is skipped", async () => {
+    const { code, events: list } = await events(["after_after_fails", "after_ok", "--upstream"]);
+    expect(code).toBe(1);
+    const ends = Object.fromEntries(ofType(list, "asset-end").map((e) => [e.asset, e.status]));
+    expect(ends).toEqual({ ok: "materialized", after_ok: "materialized", fails: "failed", after_fails: "skipped", after_after_fails: "skipped" });
+    const starts = ofType(list, "invocation-start").map((e) => e.asset);
+    expect(starts.indexOf("ok")).toBeLessThan(starts.indexOf("after_ok"));
+    expect(starts).not.toContain("after_fails");
+    expect(ofType(list, "asset-end").find((e) => e.asset === "after_fails")!.reason).toBe("upstream fails did not materialize");
+    expect(list.at(-1)).toMatchObject({ type: "run-end", ok: false, failed: ["fails"], skipped: ["after_fails", "after_after_fails"] });
+  });
+
+  it("an unknown asset: exit 2 with the known assets listed", async () => {
+    const r = await materialize(["okk"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown asset "okk" \(did you mean "ok"\?\)/);
+    expect(r.stderr).toContain("Known assets: ok, after_ok, fails");
+  });
+
+  it("a profile whose endpoint is unreachable: exit 3, a clear message, no hang", async () => {
+    const r = await materialize(["ok", "after_ok", "--profile", "unreachable"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("Cannot reach the Lambda endpoint of http://127.0.0.1:9");
+    expect(r.stdout).toMatch(/↷ after_ok {2}skipped/);
+  });
+});
+
+describe("pipes materialize: context and protocol", () => {
+  it("partition and extras reach the handler's context", async () => {
+    const { events: list } = await events(["ok", "--partition", "2024-03-02", "--extra", "sample=0.5", "--extra", "team=data"]);
+    const m = ofType(list, "materialization")[0]!;
+    expect(m.metadata.partition).toMatchObject({ type: "text", value: "2024-03-02" });
+    expect(m.metadata.extras).toMatchObject({ type: "json", value: { env: "local", sample: 0.5, team: "data" } });
+    expect(m.metadata.event_day).toMatchObject({ value: "2024-03-01" });
+    expect(list[0]).toMatchObject({ partition: "2024-03-02", extras: { env: "local", sample: 0.5, team: "data" } });
+  });
+
+  it("the library's wrapper works on the second warm invocation", async () => {
+    const { code, events: list } = await events(["ok", "after_ok"]);
+    expect(code).toBe(0);
+    const byAsset = Object.fromEntries(ofType(list, "materialization").map((m) => [m.asset, m.metadata.invocation]));
+    expect(byAsset).toEqual({ ok: { type: "int", value: 1, inferred: true }, after_ok: { type: "int", value: 2, inferred: true } });
+    expect(ofType(list, "invocation-end").map((e) => e.cold)).toEqual([true, false]);
+    expect(ofType(list, "custom-message").map((e) => e.payload)).toEqual([{ invocations: 1 }, { invocations: 2 }]);
+  });
+
+  it("messages beyond the 4 KB tail: a warning that says what was lost, and no crash", async () => {
+    const r = await materialize(["chatty"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/chatty: the log was [\d,]+ bytes and Lambda returns only its last 4,096 \(LogType Tail\): [\d,]+ bytes were cut, with 1 opened, \d+ log\. The `opened` message is among them\./);
+    expect(r.stdout).toContain("progress line 60");
+    expect(r.stdout).toMatch(/materialized chatty\n {4}lines {2}60/);
+  });
+
+  it("a handler that sends no messages gets a hint and an implicit materialization", async () => {
+    const r = await materialize(["silent"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("the function sent no pipes messages");
+    expect(r.stdout).toContain("│ INFO just doing my thing");
+    expect(r.stdout).toContain("materialized silent (no materialization reported: implicit, as in Dagster)");
+  });
+
+  it("CommonJS handlers and assets with their own run()", async () => {
+    const { code, events: list } = await events(["cjs", "custom"]);
+    expect(code).toBe(0);
+    const meta = Object.fromEntries(ofType(list, "materialization").map((m) => [m.asset, m.metadata]));
+    expect(meta.cjs!.style).toEqual({ type: "text", value: "commonjs" });
+    expect(meta.custom!.event_day).toMatchObject({ value: "custom-1" });
+  });
+});
