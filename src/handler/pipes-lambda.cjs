@@ -209,9 +209,11 @@ class PipesSession {
   }
 
   _resolveKey(assetKey) {
+    // Outside a pipes invocation there is no asset in scope and nothing is sent: accept what is given.
+    if (!this.isPipesInvocation) return Array.isArray(assetKey) ? assetKey.join("/") : String(assetKey ?? "");
     if (assetKey === undefined || assetKey === null) return this.assetKey;
     const key = Array.isArray(assetKey) ? assetKey.map((p) => p.replace(/\\/g, "\\\\").replace(/\//g, "\\/")).join("/") : String(assetKey);
-    if (this.isPipesInvocation && this.isAssetStep && !this.assetKeys.includes(key)) {
+    if (this.isAssetStep && !this.assetKeys.includes(key)) {
       throw new PipesError(`asset ${key} is not in scope; this step materializes ${this.assetKeys.join(", ")}`);
     }
     return key;

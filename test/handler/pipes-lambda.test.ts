@@ -121,6 +121,8 @@ describe("pipes-lambda.cjs, the Node.js handler library", () => {
   it("outside a pipes invocation it runs the handler and writes nothing", async () => {
     const { lines, error } = await run((_e, pipes) => {
       pipes.log.info("hello");
+      pipes.reportAssetMaterialization({ metadata: { n: 1 } });
+      pipes.reportAssetCheck({ checkName: "c", passed: true });
       return 1;
     }, { plain: "event" });
     expect(error).toBeUndefined();
