@@ -1,15 +1,13 @@
 import { Command } from "commander";
-import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { registerEmulator } from "./emulator.js";
 import { registerList } from "./list.js";
 import { registerMaterialize } from "./materialize.js";
+import { registerVendor } from "./vendor.js";
+import { registerDeployHandler } from "./deploy-handler.js";
+import { packageVersion } from "./version.js";
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 /** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -25,6 +23,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerMaterialize(program, ctx);
   registerList(program, ctx);
+  registerDeployHandler(program, ctx);
+  registerVendor(program, ctx);
   registerEmulator(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);

@@ -1,20 +1,30 @@
-import { dirname } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { splitHandler } from "../defs/handler-path.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
 import type { FunctionSpec } from "./registry.js";
 
-/** The `functions` of a definitions file as the emulator registers them: code runs from the defs file's folder. */
+/**
+ * The `functions` of a definitions file as the emulator registers them. A function's code runs from the folder
+ * of its handler file, as it will on Lambda once `pipes deploy-handler` zipped that folder: Python imports and
+ * the files a handler can see are the same in both places.
+ */
 export function functionSpecs(definitions: Pick<ValidDefinitions, "functions">, file: string): FunctionSpec[] {
   return [...definitions.functions.values()]
     .filter((fn) => fn.handler)
     .map((fn) => ({
       name: fn.name,
-      handler: fn.handler.replace(/^\.\//, ""),
+      ...functionFolder(fn.handler, dirname(file)),
       runtime: fn.runtime,
-      codeRoot: dirname(file),
       memoryMb: fn.memoryMb,
       timeoutSeconds: fn.timeoutSeconds,
       environment: fn.environment,
       concurrency: fn.concurrency,
       ...(fn.description ? { description: fn.description } : {}),
     }));
+}
+
+/** `./handlers/ingest.handler` → code root `<defs dir>/handlers`, Lambda handler `ingest.handler`. */
+export function functionFolder(handler: string, defsDir: string): { codeRoot: string; handler: string } {
+  const { module, exportPath } = splitHandler(handler);
+  return { codeRoot: resolve(defsDir, dirname(module)), handler: `${basename(module)}.${exportPath}` };
 }

@@ -227,6 +227,7 @@ export class Worker {
   }
 
   initFailed(body: Buffer, headerType: string | undefined): void {
+    this.initDurationMs ??= performance.now() - this.spawnedAt;
     this.initError = { payload: body, errorType: errorTypeOf(body) ?? headerType ?? "Runtime.Unknown" };
     if (this.active) this.finishWithInitError();
   }

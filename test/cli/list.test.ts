@@ -15,6 +15,7 @@ describe("pipes list", () => {
       "raw_orders → orders_ingest",
       "clean_orders → orders_clean",
       "orders_summary → summarize",
+      "daily_report → report",
     ]);
     expect(r.stdout).toContain("after raw_orders");
     expect(r.stdout).toContain("Pull the day's orders from the shop API");
@@ -31,6 +32,7 @@ describe("pipes list", () => {
       "raw_orders=prod-orders_ingest",
       "clean_orders=prod-orders_clean",
       "orders_summary=prod-summarize",
+      "daily_report=prod-report",
     ]);
     expect(doc.assets[1].deps).toEqual(["raw_orders"]);
   });

@@ -19,7 +19,7 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     const r = await materialize(["--all"], ORDERS);
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
-    const order = ["✔ raw_orders", "✔ clean_orders", "✔ orders_summary"].map((s) => out.indexOf(s));
+    const order = ["✔ raw_orders", "✔ clean_orders", "✔ orders_summary", "✔ daily_report"].map((s) => out.indexOf(s));
     expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
     expect(out).toMatch(/INFO {5}fetching orders for 2024-01-01 from https:\/\/shop\.example\/eu\/orders/);
     expect(out).toMatch(/row_count {2}3 +\(int, inferred\)/);
@@ -30,15 +30,17 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     expect(out).toMatch(/│ summarizing for request [0-9a-f-]{36}/); // Python print, raw
     expect(out).toMatch(/revenue {6}32\.5 +\(float\)/);
     expect(out).toMatch(/cold \(init \d+ ms\)/);
-    expect(out).toMatch(/✔ 3 materialized in \d+\.\d s/);
+    expect(out).toMatch(/INFO {5}building the report for 2024-01-01/); // Python, with pipes_lambda.py
+    expect(out).toMatch(/path {13}\/reports\/2024-01-01\.pdf +\(path\)/);
+    expect(out).toMatch(/✔ 4 materialized in \d+\.\d s/);
     expect(out).not.toMatch(/\u001b\[/);
   });
 
   it("--json writes one event per line, every kind a CI script needs", async () => {
     const { code, events: list } = await events(["--all"], ORDERS);
     expect(code).toBe(0);
-    expect(list[0]).toMatchObject({ type: "run-start", profile: "local", target: "emulator", assets: ["raw_orders", "clean_orders", "orders_summary"] });
-    expect(list.at(-1)).toMatchObject({ type: "run-end", ok: true, materialized: ["raw_orders", "clean_orders", "orders_summary"], failed: [], skipped: [] });
+    expect(list[0]).toMatchObject({ type: "run-start", profile: "local", target: "emulator", assets: ["raw_orders", "clean_orders", "orders_summary", "daily_report"] });
+    expect(list.at(-1)).toMatchObject({ type: "run-end", ok: true, materialized: ["raw_orders", "clean_orders", "orders_summary", "daily_report"], failed: [], skipped: [] });
     const types = new Set(list.map((e) => e.type));
     for (const t of ["invocation-start", "invocation-end", "log", "materialization", "check", "output", "asset-end"]) expect(types).toContain(t);
     const preview = ofType(list, "materialization").find((m) => m.asset === "raw_orders")!.metadata.preview!;
@@ -46,6 +48,7 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     expect(ofType(list, "check").map((c) => [c.checkName, c.passed, c.severity])).toEqual([
       ["no_test_orders", true, "ERROR"],
       ["has_orders", true, "WARN"],
+      ["report_not_empty", true, "ERROR"],
     ]);
   });
 });
