@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
+import { registerDev } from "./dev.js";
 import { registerEmulator } from "./emulator.js";
 import { registerList } from "./list.js";
 import { registerMaterialize } from "./materialize.js";
@@ -23,6 +24,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerMaterialize(program, ctx);
   registerList(program, ctx);
+  registerDev(program, ctx);
   registerDeployHandler(program, ctx);
   registerVendor(program, ctx);
   registerEmulator(program, ctx);

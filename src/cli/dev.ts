@@ -1,0 +1,172 @@
+import type { Command } from "commander";
+import { dirname, sep } from "node:path";
+import { createInterface, type Interface } from "node:readline";
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import type { Emulator } from "../emulator/index.js";
+import { UserError } from "../errors.js";
+import type { LambdaTarget } from "../lambda/target.js";
+import { displayPath } from "../util/paths.js";
+import { outputFor, type CliContext } from "./context.js";
+
+interface DevOptions {
+  file?: string;
+  profile?: string;
+  watchRun?: boolean;
+  concurrency: string;
+}
+
+export function registerDev(program: Command, ctx: CliContext): void {
+  program
+    .command("dev")
+    .description("the development loop: a warm emulator, the asset graph, runs on demand, reloads on save")
+    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
+    .option("--profile <name>", "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)")
+    .option("--watch-run", "re-run the last selection after a file changes")
+    .option("--concurrency <n>", "independent assets run at once", "4")
+    .action(async (options: DevOptions) => {
+      ctx.exitCode = await runDev(options, ctx);
+    });
+}
+
+async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
+  const output = outputFor(ctx, {});
+  const c = output.color;
+  const write = (text: string) => ctx.stdout.write(text);
+  const [{ loadDefinitions }, { renderList }, { functionSpecs }, { startEmulator }, { openLambda }, { materialize }, { selectAssets }, { createRunReporter }, commands, { watchTree }] =
+    await Promise.all([
+      import("../defs/load.js"),
+      import("../report/list.js"),
+      import("../emulator/from-definitions.js"),
+      import("../emulator/index.js"),
+      import("../lambda/target.js"),
+      import("../run/materialize.js"),
+      import("../run/select.js"),
+      import("../report/run.js"),
+      import("../dev/commands.js"),
+      import("../dev/watch.js"),
+    ]);
+  const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
+  const concurrency = Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency ${options.concurrency} must be a whole number ≥ 1.`);
+
+  let defs: ResolvedDefinitions = await load();
+  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulator({ functions: functionSpecs(defs, defs.file) }) : null;
+  let target: LambdaTarget = await openLambda(defs, emulator ? { emulator } : {});
+  const shownFile = displayPath(defs.file, ctx.cwd);
+  let last: string[] | null = null;
+  let runs = 0;
+  let queue = Promise.resolve();
+  let rl: Interface | undefined;
+  const tty = Boolean((process.stdin as { isTTY?: boolean }).isTTY) && output.mode === "pretty";
+  const prompt = () => rl && tty && rl.prompt();
+
+  /** One thing at a time: runs and reloads wait for each other; a failure never ends the session. */
+  const enqueue = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch((error: unknown) => {
+      write(`${c.red("✖")} ${error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }).finally(prompt);
+  };
+
+  const run = async (keys: string[]) => {
+    const assets = selectAssets(defs.assets, keys, { upstream: false, file: shownFile });
+    last = keys;
+    runs += 1;
+    const time = new Date().toTimeString().slice(0, 8);
+    write(`\n${c.dim(`── run ${runs} · ${keys.join(", ")} · ${time} ${"─".repeat(Math.max(3, 40 - keys.join(", ").length))}`)}\n`);
+    const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
+    try {
+      await materialize({ defs, assets, target, concurrency, emit: (event) => reporter.onEvent(event) });
+    } finally {
+      reporter.close();
+    }
+  };
+
+  const list = () => {
+    write(`\n${renderList(defs, output, ctx.cwd)}${c.dim(commands.HELP_LINE)}\n`);
+  };
+
+  const filesChanged = async (files: string[]) => {
+    const specs = functionSpecs(defs, defs.file);
+    const inFolder = (file: string, folder: string) => file.startsWith(folder + sep);
+    const touched = specs.filter((spec) => files.some((f) => inFolder(f, spec.codeRoot)));
+    const others = files.filter((f) => !specs.some((spec) => inFolder(f, spec.codeRoot)) && /\.(m|c)?[jt]s$|\.json$/.test(f));
+    const names = files.map((f) => displayPath(f, ctx.cwd)).join(", ");
+    if (others.length > 0) {
+      try {
+        const fresh = await load();
+        defs = fresh;
+        if (emulator) for (const spec of functionSpecs(defs, defs.file)) emulator.register(spec);
+        await target.close();
+        target = await openLambda(defs, emulator ? { emulator } : {});
+        write(`${c.cyan("↻")} ${names} changed: definitions reloaded (${defs.assets.length} assets)\n`);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        write(`${c.red("✖")} ${names} changed, and the definitions no longer load:\n${error.message}\n${c.yellow("  keeping the last good definitions until this is fixed")}\n`);
+        return;
+      }
+    } else if (touched.length > 0) {
+      for (const spec of touched) emulator?.restart(spec.name);
+      write(`${c.cyan("↻")} ${names} changed: restarted ${touched.map((s) => s.name).join(", ")}\n`);
+    } else {
+      return;
+    }
+    if (options.watchRun && last) await run(last);
+  };
+
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const handle = (line: string) => {
+    const command = commands.parseCommand(line);
+    switch (command.kind) {
+      case "empty":
+        return prompt();
+      case "quit":
+        return void queue.then(finish); // after what is queued: scripts end with quit
+      case "help":
+        write(`${c.dim(commands.HELP_LINE)}\n`);
+        return prompt();
+      case "list":
+        return enqueue(async () => list());
+      case "all":
+        return enqueue(() => run(defs.assets.map((a) => a.key)));
+      case "rerun":
+        if (!last) {
+          write(`${c.yellow("Nothing ran yet: type an asset name, or a for all.")}\n`);
+          return prompt();
+        }
+        return enqueue(() => run(last!));
+      case "materialize":
+        return enqueue(() => run(command.assets));
+    }
+  };
+
+  write(`${c.bold("pipes dev")} ${c.dim("·")} ${shownFile} ${c.dim("·")} profile ${c.cyan(defs.profile.name)}${emulator ? c.dim(` · emulator ${emulator.url}`) : ""}\n`);
+  list();
+  const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)));
+  write(`${c.dim(`watching ${displayPath(dirname(defs.file), ctx.cwd)} for changes`)}\n`);
+
+  rl = createInterface({
+    input: process.stdin,
+    output: tty ? ctx.stdout : undefined,
+    terminal: tty,
+    prompt: tty ? `${c.cyan("pipes")} ${c.dim("›")} ` : "",
+    completer: (line: string) => commands.completeAssets(line, defs.assets.map((a) => a.key)),
+  });
+  rl.on("line", handle);
+  rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
+  rl.on("SIGINT", finish); // Ctrl-C at the prompt
+  process.once("SIGINT", finish);
+  process.once("SIGTERM", finish);
+  prompt();
+
+  await done;
+  process.off("SIGINT", finish);
+  process.off("SIGTERM", finish);
+  watcher.close();
+  rl.close();
+  if (tty) write("\n");
+  await target.close();
+  await emulator?.close();
+  write(`${c.dim("pipes dev stopped.")}\n`);
+  return 0;
+}

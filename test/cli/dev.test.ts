@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { alive, waitUntil } from "../helpers/emulator.js";
+import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+
+let dev: Running | undefined;
+
+afterEach(() => {
+  dev?.child.kill("SIGKILL");
+  dev = undefined;
+});
+
+/** Waits for `pattern` in what the session printed after `from` (an offset into its output). */
+async function expectNext(pattern: RegExp, from: number): Promise<string> {
+  await waitUntil(() => pattern.test(dev!.output().slice(from)), 20_000).catch(() => {
+    throw new Error(`no ${pattern} in:\n${dev!.output().slice(from)}`);
+  });
+  return dev!.output().slice(from);
+}
+
+function send(line: string): number {
+  const mark = dev!.output().length;
+  dev!.child.stdin.write(`${line}\n`);
+  return mark;
+}
+
+function descendants(pid: number): number[] {
+  try {
+    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map(Number).filter((n) => n > 0);
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+describe("pipes dev, driven through stdin", () => {
+  it("runs, picks up a handler edit, survives a broken defs file, reloads the fixed one, and quits cleanly", async () => {
+    const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
+    cpSync(join(FIXTURES, "orders"), project, { recursive: true, dereference: true });
+    const defsFile = join(project, "defs.ts");
+    const handler = join(project, "handlers/ingest.mjs");
+    dev = startPipes(["dev", "-f", defsFile], { cwd: project });
+    await dev.waitFor(/watching \. for changes/);
+    expect(dev.output()).toMatch(/raw_orders {6}→ orders_ingest/);
+    expect(dev.output()).toContain("a ⏎ materialize all");
+
+    let mark = send("materialize raw_orders");
+    let out = await expectNext(/✔ 1 materialized/, mark);
+    expect(out).toMatch(/── run 1 · raw_orders/);
+    expect(out).toContain("INFO     fetching orders for 2024-01-01");
+    const workers = descendants(dev.child.pid!);
+    expect(workers.length).toBeGreaterThan(0);
+
+    // Edit the handler: its function restarts, and the next run shows the new code.
+    mark = dev.output().length;
+    writeFileSync(handler, readFileSync(handler, "utf8").replace("fetching orders", "FETCHING orders"));
+    await expectNext(/handlers\/ingest\.mjs changed: restarted orders_ingest/, mark);
+    mark = send("r");
+    out = await expectNext(/✔ 1 materialized/, mark);
+    expect(out).toContain("INFO     FETCHING orders for 2024-01-01");
+    expect(out).toMatch(/── run 2 · raw_orders/);
+
+    // Break the defs file: the error shows, the session lives on with the last good definitions.
+    const good = readFileSync(defsFile, "utf8");
+    mark = dev.output().length;
+    writeFileSync(defsFile, good.replace("assets: {", "assets: {{"));
+    out = await expectNext(/keeping the last good definitions/, mark);
+    expect(out).toMatch(/defs\.ts changed, and the definitions no longer load:\n.*defs\.ts:\d+:\d+: syntax error/);
+    mark = send("materialize clean_orders");
+    await expectNext(/✔ clean_orders/, mark);
+    mark = send("nope");
+    await expectNext(/Unknown asset "nope"/, mark);
+
+    // Fix it: the new definitions are used.
+    mark = dev.output().length;
+    writeFileSync(defsFile, good.replace("Pull the day's orders from the shop API", "Pull orders, version two"));
+    await expectNext(/definitions reloaded \(4 assets\)/, mark);
+    mark = send("l");
+    await expectNext(/Pull orders, version two/, mark);
+
+    mark = send("quit");
+    const { code } = await dev.exited;
+    expect(code).toBe(0);
+    expect(dev.output().slice(mark)).toContain("pipes dev stopped.");
+    expect(workers.filter(alive)).toEqual([]);
+  });
+
+  it("with --watch-run re-runs the last selection after a change; end of stdin ends the session", async () => {
+    const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
+    cpSync(join(FIXTURES, "orders"), project, { recursive: true, dereference: true });
+    dev = startPipes(["dev", "-f", join(project, "defs.ts"), "--watch-run"], { cwd: project });
+    await dev.waitFor(/watching/);
+    let mark = send("raw_orders");
+    await expectNext(/── run 1 · raw_orders[\s\S]*✔ 1 materialized/, mark);
+    mark = dev.output().length;
+    const handler = join(project, "handlers/ingest.mjs");
+    writeFileSync(handler, readFileSync(handler, "utf8").replace("fetching orders", "fetching ORDERS"));
+    const out = await expectNext(/── run 2 · raw_orders[\s\S]*✔ 1 materialized/, mark);
+    expect(out).toContain("fetching ORDERS");
+    dev.child.stdin.end();
+    expect((await dev.exited).code).toBe(0);
+  });
+
+  it("refuses to start on a defs file with errors, exit 2", async () => {
+    const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
+    writeFileSync(join(project, "defs.ts"), "export default { assets: { a: { deps: ['b'], function: 'f' } } };");
+    dev = startPipes(["dev"], { cwd: project });
+    const { code } = await dev.exited;
+    expect(code).toBe(2);
+    expect(dev.output()).toContain('depends on "b", which is not an asset');
+  });
+});
