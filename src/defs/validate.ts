@@ -6,14 +6,13 @@ import type { Problem } from "../errors.js";
 import { escapeAssetKey } from "../protocol/asset-key.js";
 import { didYouMean, quoteList } from "../util/suggest.js";
 import { MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, parseMemory } from "./memory.js";
-import type { Asset, LambdaFunction, LambdaResource, Profile, ValidDefinitions } from "./normalized.js";
+import { isObject, isStringArray, kindOf } from "../util/values.js";
+import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
+import { validateProfiles } from "./validate-profiles.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
 
-export const DEFAULT_PROFILE = "local";
+export { DEFAULT_PROFILE } from "./validate-profiles.js";
 const DEFAULT_CONCURRENCY = 10;
 
 export function validateDefinitions(raw: unknown): { definitions: ValidDefinitions; problems: Problem[] } {
@@ -40,7 +39,7 @@ export function validateDefinitions(raw: unknown): { definitions: ValidDefinitio
   return { definitions: { assets, functions, profiles, defaultProfile }, problems };
 }
 
-type Report = (where: string, message: string) => void;
+export type Report = (where: string, message: string) => void;
 
 function validateAssets(raw: unknown, report: Report): Asset[] {
   if (raw === undefined) {
@@ -51,14 +50,14 @@ function validateAssets(raw: unknown, report: Report): Asset[] {
   if (Array.isArray(raw)) {
     entries = raw.map((a, i) => {
       const key = isObject(a) ? a.key : undefined;
-      const escaped = typeof key === "string" ? key : isStringArray(key) ? escapeAssetKey(key) : undefined;
+      const escaped = typeof key === "string" ? key : isKeyPath(key) ? escapeAssetKey(key) : undefined;
       if (escaped === undefined) report(`assets[${i}]`, 'needs a key: a string ("a/b") or an array (["a", "b"])');
       return [escaped, a, escaped ? `asset "${escaped}"` : `assets[${i}]`];
     });
   } else if (isObject(raw)) {
     entries = Object.entries(raw).map(([name, a]) => {
       const key = isObject(a) ? a.key : undefined;
-      const escaped = key === undefined ? name : typeof key === "string" ? key : isStringArray(key) ? escapeAssetKey(key) : undefined;
+      const escaped = key === undefined ? name : typeof key === "string" ? key : isKeyPath(key) ? escapeAssetKey(key) : undefined;
       if (escaped === undefined) report(`asset "${name}"`, 'key must be a string ("a/b") or an array (["a", "b"])');
       return [escaped, a, `asset "${name}"`];
     });
@@ -107,7 +106,7 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     else {
       deps = def.deps.flatMap((d) => {
         if (typeof d === "string") return [d];
-        if (isStringArray(d)) return [escapeAssetKey(d)];
+        if (isKeyPath(d)) return [escapeAssetKey(d)];
         report(where, `deps: ${JSON.stringify(d)} is not an asset key`);
         return [];
       });
@@ -226,82 +225,6 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
   return functions;
 }
 
-function validateProfiles(raw: unknown, report: Report): Map<string, Profile> {
-  const profiles = new Map<string, Profile>();
-  if (raw !== undefined && !isObject(raw)) {
-    report("profiles", `must be an object of profiles by name, got ${kindOf(raw)}`);
-  } else if (raw) {
-    for (const [name, def] of Object.entries(raw)) {
-      const where = `profile "${name}"`;
-      if (!isObject(def)) {
-        report(where, `must be an object like { lambda: { emulator: true } }, got ${kindOf(def)}`);
-        continue;
-      }
-      for (const k of Object.keys(def)) {
-        if (!["lambda", "extras", "description"].includes(k)) report(where, `unknown field "${k}"`);
-      }
-      if (def.extras !== undefined && !isObject(def.extras)) report(where, "extras must be an object");
-      profiles.set(name, {
-        name,
-        description: typeof def.description === "string" ? def.description : null,
-        lambda: validateLambda(def.lambda, where, report),
-        extras: isObject(def.extras) ? def.extras : {},
-      });
-    }
-  }
-  // Every file has a local profile on the emulator unless it defines its own.
-  if (!profiles.has(DEFAULT_PROFILE)) {
-    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {} });
-  }
-  return profiles;
-}
-
-function validateLambda(raw: unknown, where: string, report: Report): LambdaResource {
-  if (raw === undefined || (isObject(raw) && raw.emulator === true)) return { kind: "emulator" };
-  if (!isObject(raw)) {
-    report(where, `lambda must be { emulator: true } or { region, credentials, ... }, got ${kindOf(raw)}`);
-    return { kind: "emulator" };
-  }
-  const known = ["emulator", "region", "awsProfile", "credentials", "endpoint", "functionName"];
-  for (const k of Object.keys(raw)) if (!known.includes(k)) report(where, `lambda: unknown field "${k}"${didYouMean(k, known)}`);
-  const str = (field: string) => {
-    const v = raw[field];
-    if (v !== undefined && typeof v !== "string") report(where, `lambda.${field} must be a string`);
-    return typeof v === "string" ? v : null;
-  };
-  const region = str("region");
-  const awsProfile = str("awsProfile");
-  const endpoint = str("endpoint");
-  if (endpoint !== null && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-    report(where, `lambda.endpoint "${endpoint}" must be a URL like http://127.0.0.1:9001`);
-  }
-  const creds = raw.credentials;
-  const credsOk =
-    creds === undefined ||
-    typeof creds === "function" ||
-    (isObject(creds) && typeof creds.accessKeyId === "string" && typeof creds.secretAccessKey === "string");
-  if (!credsOk) report(where, "lambda.credentials must be a provider (e.g. fromIni()) or { accessKeyId, secretAccessKey }");
-  return {
-    kind: "aws",
-    region,
-    awsProfile,
-    credentials: credsOk && creds !== undefined ? (creds as never) : null,
-    endpoint,
-    functionName: functionNameMapping(raw.functionName, where, report),
-  };
-}
-
-function functionNameMapping(raw: unknown, where: string, report: Report): (name: string) => string {
-  if (raw === undefined) return (name) => name;
-  if (typeof raw === "function") return raw as (name: string) => string;
-  if (isObject(raw) && Object.values(raw).every((v) => typeof v === "string")) {
-    const table = raw as Record<string, string>;
-    return (name) => table[name] ?? name;
-  }
-  report(where, "lambda.functionName must be a function (name) => deployed name, or an object of names");
-  return (name) => name;
-}
-
 /**
  * Problems that depend on the chosen profile: an unknown profile, and on the emulator, functions it
  * cannot run (no `functions` entry, or an entry without a handler).
@@ -334,4 +257,4 @@ export function checkProfile(definitions: ValidDefinitions, name: string, source
   return problems;
 }
 
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
+const isKeyPath = (v: unknown): v is string[] => isStringArray(v) && v.length > 0;

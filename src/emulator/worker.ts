@@ -5,16 +5,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.js";
 import { LineSplitter } from "./line-splitter.js";
-import { endLine, reportLine, startLine, timeoutLine } from "./log-format.js";
+import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
+import { endLine, reportLine, startLine } from "./log-format.js";
 import { processMemory } from "./proc-memory.js";
-import { REGION, type RegisteredFunction } from "./registry.js";
+import type { RegisteredFunction } from "./registry.js";
+import { bootstrapCommand, sandboxEnvironment } from "./sandbox.js";
 
-const NODE_BOOTSTRAP = fileURLToPath(new URL("../../src/emulator/runtimes/node-bootstrap.mjs", import.meta.url));
-const PYTHON_BOOTSTRAP = fileURLToPath(new URL("../../src/emulator/runtimes/python_bootstrap.py", import.meta.url));
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
 /** Lambda gives a function's init phase 10 s of its own. */
@@ -112,14 +110,10 @@ export class Worker {
   }
 
   start(): void {
-    const fn = this.fn;
-    const python = fn.runtime.startsWith("python");
-    const command = python ? "python3" : process.execPath;
-    const args = python
-      ? ["-u", PYTHON_BOOTSTRAP, this.fence]
-      : [`--max-old-space-size=${fn.memoryMb}`, NODE_BOOTSTRAP, this.fence];
+    const { command, args } = bootstrapCommand(this.fn, this.fence);
+    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`);
     this.spawnedAt = performance.now();
-    const child = spawn(command, args, { cwd: fn.codeRoot, env: this.environment(), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: this.fn.codeRoot, env, stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     for (const stream of [child.stdout!, child.stderr!]) {
       const splitter = new LineSplitter(this.fence, (line) => this.addLine(line), () => this.fenceSeen());
@@ -136,31 +130,6 @@ export class Worker {
       this.markExited();
       this.processExited(code, signal);
     });
-  }
-
-  /** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
-  private environment(): Record<string, string> {
-    const fn = this.fn;
-    const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
-    return {
-      ...fn.environment,
-      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-      LANG: "en_US.UTF-8",
-      TZ: ":UTC",
-      _HANDLER: fn.handler,
-      LAMBDA_TASK_ROOT: fn.codeRoot,
-      LAMBDA_RUNTIME_DIR: dirname(NODE_BOOTSTRAP),
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-      AWS_LAMBDA_FUNCTION_NAME: fn.name,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
-      AWS_LAMBDA_RUNTIME_API: `${this.runtimeApi}/w/${this.id}`,
-    };
   }
 
   /** Runs one invocation; the worker must be free. Resolves when the invocation ended, however it ended. */
@@ -348,13 +317,15 @@ export class Worker {
   private timedOut(seconds: number): void {
     const active = this.active;
     if (!active || active.result) return;
-    const { requestId } = active.request;
-    const message = `Task timed out after ${seconds.toFixed(2)} seconds`;
     this.kill();
-    this.platformLine(active, timeoutLine(requestId, seconds));
-    const error = { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: ${message}` };
-    active.result = { status: "timeout", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
-    this.finish("timeout");
+    this.fail(active, timeoutFailure(active.request.requestId, seconds), "timeout");
+  }
+
+  /** Ends the invocation with a platform failure: its log lines, its error payload, REPORT's status. */
+  private fail(active: Active, failure: Failure, reportStatus: string): void {
+    for (const line of failure.logLines) this.platformLine(active, line);
+    active.result = { status: failure.status, payload: failurePayload(failure), errorType: failure.errorType };
+    this.finish(reportStatus);
   }
 
   private finishWithInitError(): void {
@@ -384,12 +355,7 @@ export class Worker {
     const active = this.active;
     if (!active || active.result) return;
     this.kill();
-    const { requestId } = active.request;
-    const error = { errorType: "Runtime.OutOfMemory", errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` };
-    this.platformLine(active, error.errorMessage);
-    this.platformLine(active, error.errorType);
-    active.result = { status: "out-of-memory", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
-    this.finish("error");
+    this.fail(active, exitFailure(active.request.requestId, exitReason(null, "SIGKILL"), true), "error");
   }
 
   private processExited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
@@ -400,18 +366,9 @@ export class Worker {
     if (!active || wasDead) return;
     if (this.initError) return this.finishWithInitError();
     if (active.result) return this.finish();
-    const { requestId } = active.request;
-    const reason = spawnError ?? (signal ? `signal: ${signal === "SIGKILL" ? "killed" : signal.toLowerCase()}` : `exit status ${code}`);
     // A Node heap exhausted by --max-old-space-size is Lambda's out-of-memory, not a plain crash.
-    const oom = /JavaScript heap out of memory|MemoryError/.test(active.lines.join("\n"));
-    const error = {
-      errorType: oom ? "Runtime.OutOfMemory" : "Runtime.ExitError",
-      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`,
-    };
-    this.platformLine(active, error.errorMessage);
-    this.platformLine(active, error.errorType);
-    active.result = { status: oom ? "out-of-memory" : "crash", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType };
-    this.finish("error");
+    const outOfMemory = /JavaScript heap out of memory|MemoryError/.test(active.lines.join("\n"));
+    this.fail(active, exitFailure(active.request.requestId, spawnError ?? exitReason(code, signal), outOfMemory), "error");
   }
 
   private markDead(): void {

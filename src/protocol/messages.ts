@@ -1,3 +1,4 @@
+import { isObject } from "../util/values.js";
 import { parseMetadata, type MetadataValue, type Parsed } from "./metadata.js";
 import { PIPES_PROTOCOL_VERSION_FIELD } from "./params.js";
 
@@ -51,8 +52,6 @@ export const PIPES_METHODS: readonly PipesMethod[] = [
   "log_external_stream",
 ];
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 const optionalString = (v: unknown) => v === undefined || v === null || typeof v === "string";
 
 /** True when a parsed JSON value claims to be a pipes message (Dagster checks only this key's presence). */

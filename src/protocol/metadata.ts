@@ -1,3 +1,4 @@
+import { isObject, isStringArray } from "../util/values.js";
 import { parseUserAssetKey } from "./asset-key.js";
 
 /** The type strings Dagster accepts on the wire (PROTOCOL.md §5), plus `job` from the JSON schema. */
@@ -56,8 +57,6 @@ export type MetadataValue = { inferred?: boolean } & (
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const STRING_TYPES = new Set(["text", "url", "path", "notebook", "md", "dagster_run", "job"]);
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Parses one wrapped entry `{raw_value, type}`; never throws. */
 export function parseMetadataValue(entry: unknown): Parsed<MetadataValue> {
@@ -168,7 +167,6 @@ function parseLineage(raw: unknown): Record<string, ColumnDep[]> | undefined {
   return out;
 }
 
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
 
 function describe(v: unknown): string {
   if (v === null) return "null";

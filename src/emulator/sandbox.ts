@@ -1,0 +1,39 @@
+/** How a worker process is started: the runtime's bootstrap, and the clean environment of a Lambda sandbox. */
+import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { REGION, type RegisteredFunction } from "./registry.js";
+
+const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
+
+/** The command that runs a function's bootstrap; `fence` marks the end of each invocation's output. */
+export function bootstrapCommand(fn: RegisteredFunction, fence: string): { command: string; args: string[] } {
+  if (fn.runtime.startsWith("python")) {
+    return { command: "python3", args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
+  }
+  return { command: process.execPath, args: [`--max-old-space-size=${fn.memoryMb}`, `${RUNTIMES_DIR}node-bootstrap.mjs`, fence] };
+}
+
+/** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
+export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string): Record<string, string> {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+  return {
+    ...fn.environment,
+    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    LANG: "en_US.UTF-8",
+    TZ: ":UTC",
+    _HANDLER: fn.handler,
+    LAMBDA_TASK_ROOT: fn.codeRoot,
+    LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
+    AWS_LAMBDA_RUNTIME_API: runtimeApi,
+  };
+}
