@@ -68,6 +68,13 @@ describe("pipes list", () => {
     });
   });
 
+  it("lets other warnings through", async () => {
+    const dir = tempProject({ "defs.ts": `process.emitWarning("the defs file warns");\nexport default { assets: { a: { function: "f" } }, functions: { f: { handler: "./h.handler" } } };`, "h.mjs": "" });
+    const r = await runPipes(["list"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Warning: the defs file warns");
+  });
+
   it("prints help and version", async () => {
     const help = await runPipes(["list", "--help"]);
     expect(help.code).toBe(0);

@@ -34,6 +34,15 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     expect(out).toMatch(/path {13}\/reports\/2024-01-01\.pdf +\(path\)/);
     expect(out).toMatch(/✔ 4 materialized in \d+\.\d s/);
     expect(out).not.toMatch(/\u001b\[/);
+    expect(r.stderr).not.toContain("NodeVersionSupportWarning"); // the AWS SDK's Node 20 notice is kept out
+  });
+
+  it("colours levels, marks and types when colour is forced (as on a terminal), and not with NO_COLOR", async () => {
+    const colored = await runPipes(["materialize", "-f", SCENARIOS, "fails"], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
+    expect(colored.stdout).toContain("\u001b[31m✖\u001b[39m"); // the red mark of the failed asset
+    expect(colored.stdout).toMatch(/\u001b\[36mINFO {4}\u001b\[39m starting the broken step/); // INFO in cyan
+    const plain = await runPipes(["materialize", "-f", SCENARIOS, "fails"], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
   });
 
   it("--json writes one event per line, every kind a CI script needs", async () => {
