@@ -101,7 +101,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       asset,
       message: `${asset}: the function opened a pipes session but never closed it, so messages it buffered may be lost (close the session, e.g. with withPipes, also on errors)`,
     });
-  } else if (!reading.cut && reading.messageCount === 0) {
+  } else if (ok && !reading.cut && reading.messageCount === 0) {
     emit({
       type: "warning",
       asset,
@@ -110,7 +110,15 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   }
   const text = response.Payload ? Buffer.from(response.Payload).toString("utf8") : "";
   const payload = parseJson(text);
-  if (!ok) emit(functionError(asset, response.FunctionError ?? "Unhandled", payload, text));
+  if (!ok) {
+    const error = functionError(asset, response.FunctionError ?? "Unhandled", payload, text);
+    emit(error);
+    const library = /pipes-lambda\.cjs|pipes_lambda/.exec(error.message)?.[0];
+    if (error.errorType === "Runtime.ImportModuleError" && library) {
+      const runtime = library.endsWith(".cjs") ? "node" : "python";
+      emit({ type: "warning", asset, message: `the function imports the pipes handler library, which is not in its folder: run \`pipes vendor --runtime ${runtime} --out <the handler's folder>\`` });
+    }
+  }
   return { ok, requestId, payload, materialized };
 }
 
