@@ -16,6 +16,7 @@ beforeAll(async () => {
       fn("other", "node/esm.handler"),
       fn("callback", "node/callback.handler"),
       fn("module-pkg", "node/module-pkg/app.handlers.main"),
+      fn("plain-cjs", "node/plain-cjs.handler"),
       fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
     ],
   });
@@ -108,11 +109,15 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
     expect(py.payload.context.client_custom).toEqual({ team: "data" });
   });
 
-  it("runs CommonJS callback handlers and nested exports of a type-module package", async () => {
+  it("runs CommonJS (.cjs, plain .js) and callback handlers, and nested exports of a type-module package", async () => {
     const cb = await invoke(lambda, "callback", { n: 21 });
     expect(cb.payload).toEqual({ style: "callback", requestId: cb.requestId, n: 42 });
     const nested = await invoke(lambda, "module-pkg", { value: "v" });
     expect(nested.payload).toEqual({ nested: true, echo: "v" });
+    // A .js file with no package.json in the function's folder is CommonJS, as in a Lambda zip, even though
+    // a package.json further up (this repository's) says "type": "module".
+    const cjs = await invoke(lambda, "plain-cjs", { n: 21 });
+    expect(cjs.payload).toEqual({ format: "object", doubled: 42 });
   });
 
   it("runs Python handlers with a real LambdaContext, print raw and logging in Lambda's format", async () => {

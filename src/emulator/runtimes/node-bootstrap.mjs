@@ -1,9 +1,10 @@
 // The Node.js runtime of the pipes emulator: runs inside a worker process, loads the user's handler and
 // serves invocations through the Lambda Runtime API, as the Lambda Node.js runtime interface client does.
 // Plain JavaScript with no dependencies: it runs as is in the worker.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
 import net from "node:net";
-import { resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
@@ -124,6 +125,41 @@ class LambdaError extends Error {
 }
 
 // --- loading the handler ---------------------------------------------------------------------------------------
+// A .js file is CommonJS on Lambda unless a package.json inside the function's folder says "type": "module":
+// the zip has nothing above it. Locally a package.json further up (a repository's) would decide instead, so
+// the module type is looked up within the task root only, and .js files there load as CommonJS accordingly.
+
+const require = createRequire(import.meta.url);
+
+function packageTypeWithin(file, root) {
+  for (let dir = dirname(file); dir === root || dir.startsWith(root + sep); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return JSON.parse(readFileSync(manifest, "utf8")).type === "module" ? "module" : "commonjs";
+      } catch {
+        return "commonjs";
+      }
+    }
+    if (dir === root) break;
+  }
+  return "commonjs";
+}
+
+function isCommonJs(file, root) {
+  if (file.endsWith(".cjs")) return true;
+  return file.endsWith(".js") && packageTypeWithin(file, root) === "commonjs";
+}
+
+const TASK_ROOT = resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd());
+const compileJs = Module._extensions[".js"];
+Module._extensions[".js"] = function (module, filename) {
+  // Node would refuse a .js file in a "type": "module" scope above the function: compile it as Lambda would.
+  if (filename.startsWith(TASK_ROOT + sep) && packageTypeWithin(filename, TASK_ROOT) === "commonjs") {
+    return module._compile(readFileSync(filename, "utf8"), filename);
+  }
+  return compileJs.call(this, module, filename);
+};
 
 async function loadHandler() {
   const handler = process.env._HANDLER ?? "";
@@ -139,7 +175,7 @@ async function loadHandler() {
   }
   let module;
   try {
-    module = await import(pathToFileURL(file).href);
+    module = isCommonJs(file, root) ? require(file) : await import(pathToFileURL(file).href);
   } catch (error) {
     if (error instanceof SyntaxError) throw new LambdaError("Runtime.UserCodeSyntaxError", `${error.name}: ${error.message}`);
     if (error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "MODULE_NOT_FOUND") {
