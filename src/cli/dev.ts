@@ -104,9 +104,13 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         write(`${c.red("✖")} ${names} changed, and the definitions no longer load:\n${error.message}\n${c.yellow("  keeping the last good definitions until this is fixed")}\n`);
         return;
       }
-    } else if (touched.length > 0) {
-      for (const spec of touched) emulator?.restart(spec.name);
+    } else if (touched.length > 0 && emulator) {
+      for (const spec of touched) emulator.restart(spec.name);
       write(`${c.cyan("↻")} ${names} changed: restarted ${touched.map((s) => s.name).join(", ")}\n`);
+    } else if (touched.length > 0) {
+      const fns = touched.map((s) => s.name).join(", ");
+      write(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${fns} on ${target.description}; deploy it with pipes deploy-handler\n`);
+      return;
     } else {
       return;
     }
