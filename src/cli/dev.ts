@@ -7,6 +7,8 @@ import { UserError } from "../errors.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
+import { parseConcurrency } from "./parse-options.js";
+import { onStopSignal } from "./process-signals.js";
 
 interface DevOptions {
   file?: string;
@@ -46,8 +48,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../dev/watch.js"),
     ]);
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-  const concurrency = Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency ${options.concurrency} must be a whole number ≥ 1.`);
+  const concurrency = parseConcurrency(options.concurrency);
 
   let defs: ResolvedDefinitions = await load();
   const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulator({ functions: functionSpecs(defs, defs.file) }) : null;
@@ -159,13 +160,11 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   rl.on("line", handle);
   rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
   rl.on("SIGINT", finish); // Ctrl-C at the prompt
-  process.once("SIGINT", finish);
-  process.once("SIGTERM", finish);
+  const stopListening = onStopSignal(finish);
   prompt();
 
   await done;
-  process.off("SIGINT", finish);
-  process.off("SIGTERM", finish);
+  stopListening();
   watcher.close();
   rl.close();
   if (tty) write("\n");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
+import { onStopSignal } from "./process-signals.js";
 
 interface EmulatorOptions {
   file?: string;
@@ -48,15 +49,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       }
       ctx.stdout.write(c.dim("Point a client at it with endpoint " + emulator.url + ", any credentials, region us-east-1. Ctrl-C stops it.\n"));
       emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          resolve();
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      await new Promise<void>((resolve) => onStopSignal(resolve));
       await emulator.close();
       ctx.stdout.write(c.dim("Emulator stopped.\n"));
     });

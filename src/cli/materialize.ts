@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { outputFor, type CliContext } from "./context.js";
+import { parseConcurrency } from "./parse-options.js";
+import { onStopSignal } from "./process-signals.js";
 
 interface MaterializeOptions {
   file?: string;
@@ -38,8 +40,7 @@ function collect(value: string, previous: string[]): string[] {
 async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: CliContext): Promise<number> {
   const output = outputFor(ctx, options);
   const extras = parseExtras(options.extra);
-  const concurrency = Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency ${options.concurrency} must be a whole number ≥ 1.`);
+  const concurrency = parseConcurrency(options.concurrency);
   const [{ loadDefinitions }, { selectAssets }] = await Promise.all([import("../defs/load.js"), import("../run/select.js")]);
   const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   if (keys.length === 0 && !options.all) {
@@ -57,13 +58,11 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const reporter = await createRunReporter(output, { cwd: ctx.cwd });
   const target = await openLambda(defs);
   // Ctrl-C: stop the spinner and the emulator's workers before leaving.
-  const interrupt = async () => {
+  const stopListening = onStopSignal(async () => {
     reporter.close();
     await target.close();
     process.exit(130);
-  };
-  process.once("SIGINT", interrupt);
-  process.once("SIGTERM", interrupt);
+  });
   try {
     const result = await materialize({
       defs,
@@ -77,8 +76,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     if (result.fatal) return result.fatal.exitCode;
     return result.failed.length + result.skipped.length > 0 ? ExitCode.assetFailed : ExitCode.ok;
   } finally {
-    process.off("SIGINT", interrupt);
-    process.off("SIGTERM", interrupt);
+    stopListening();
     reporter.close();
     await target.close();
   }

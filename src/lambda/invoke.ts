@@ -26,8 +26,6 @@ export interface InvocationResult {
   requestId: string | null;
   /** The function's return value (or its error object). */
   payload: unknown;
-  /** Asset keys the function reported materializations for. */
-  materialized: string[];
 }
 
 /** The event exactly as PipesLambdaClient builds it: the user's keys, then the two bootstrap params. */
@@ -78,20 +76,18 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     maxMemoryMb: report?.maxMemoryMb ?? null,
   });
 
-  if (reading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reading, requestId ? target.takeFullLog(requestId) : undefined) });
-  else if (requestId) target.takeFullLog(requestId);
-  const materialized: string[] = [];
+  // Taken for every invocation, so the emulator target does not keep logs nobody asks for.
+  const fullLog = requestId ? target.takeFullLog(requestId) : undefined;
+  if (reading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reading, fullLog) });
   for (const [index, item] of reading.items.entries()) {
     if (item.kind === "output") {
       // The line the 4 KB cut went through: mark it, without the broken character the cut may have left.
       const text = index === 0 && reading.cut ? `…${item.text.replace(/^\uFFFD+/, "")}` : item.text;
       emit({ type: "output", asset, text, level: item.level });
-    }
-    else if (item.kind === "invalid") {
+    } else if (item.kind === "invalid") {
       emit({ type: "warning", asset, message: `invalid pipes message (${item.error}), shown as output` });
       emit({ type: "output", asset, text: item.text, level: null });
     } else {
-      if (item.message.method === "report_asset_materialization") materialized.push(item.message.assetKey ?? asset);
       emitMessage(item.message, asset, emit);
     }
   }
@@ -119,7 +115,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       emit({ type: "warning", asset, message: `the function imports the pipes handler library, which is not in its folder: run \`pipes vendor --runtime ${runtime} --out <the handler's folder>\`` });
     }
   }
-  return { ok, requestId, payload, materialized };
+  return { ok, requestId, payload };
 }
 
 function emitMessage(message: PipesMessage, asset: string, emit: Emit): void {
