@@ -19,6 +19,7 @@ import functools
 import json
 import sys
 import traceback
+import warnings
 import zlib
 
 PROTOCOL_VERSION = "0.1"
@@ -28,11 +29,32 @@ METADATA_TYPES = (
     "null", "table", "table_schema", "table_column_lineage", "timestamp", "job",
 )
 
-__all__ = ["PipesError", "PipesSession", "metadata", "open_pipes", "with_pipes", "PROTOCOL_VERSION"]
+__all__ = ["PipesError", "PipesWarning", "PipesSession", "metadata", "open_pipes", "with_pipes", "PROTOCOL_VERSION"]
 
 
 class PipesError(Exception):
     pass
+
+
+class PipesWarning(UserWarning):
+    """What dagster_pipes' DagsterPipesWarning is: the process was not started by a pipes orchestrator."""
+
+
+_warned_inactive = False
+
+
+def _warn_inactive():
+    # Once per process, as dagster_pipes warns once and then turns every call into a no-op.
+    global _warned_inactive
+    if _warned_inactive:
+        return
+    _warned_inactive = True
+    warnings.warn(
+        "This invocation was not started by a pipes orchestrator (no DAGSTER_PIPES_CONTEXT in the event): "
+        "pipes calls are no-ops and no messages are written.",
+        PipesWarning,
+        stacklevel=4,
+    )
 
 
 def decode_param(value):
@@ -135,6 +157,7 @@ class PipesSession:
             self._buffered = "buffered_stdio" in messages
             self._stream = sys.stdout if stream == "stdout" else sys.stderr
         else:
+            _warn_inactive()
             self.context = {
                 "asset_keys": None, "code_version_by_asset_key": None, "provenance_by_asset_key": None,
                 "partition_key": None, "partition_key_range": None, "partition_time_window": None,

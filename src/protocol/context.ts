@@ -42,9 +42,15 @@ export interface ContextInput {
   provenance?: Record<string, PipesDataProvenance | null>;
 }
 
-/** Builds the context data exactly as Dagster's `build_external_execution_context_data` shapes it. */
+/**
+ * Builds the context data exactly as Dagster's `build_external_execution_context_data` shapes it. For an asset
+ * step (asset keys given) the per-key maps have an entry for every key, null where nothing is known, so
+ * `dagster_pipes`' `code_version` and `provenance` accessors find their key; outside one they are null.
+ */
 export function buildContext(input: ContextInput): PipesContextData {
   const keys = input.assetKeys?.map(normalizeAssetKey).sort() ?? null;
+  const perKey = <T>(known: Record<string, T | null> | undefined) =>
+    keys ? Object.fromEntries(keys.map((key) => [key, known?.[key] ?? null])) : null;
   const partitionKey = input.partitionKey ?? null;
   const range =
     input.partitionKeyRange ?? (partitionKey === null ? null : { start: partitionKey, end: partitionKey });
@@ -53,8 +59,8 @@ export function buildContext(input: ContextInput): PipesContextData {
     : null;
   return {
     asset_keys: keys,
-    code_version_by_asset_key: input.codeVersions ?? null,
-    provenance_by_asset_key: input.provenance ?? null,
+    code_version_by_asset_key: perKey(input.codeVersions),
+    provenance_by_asset_key: perKey(input.provenance),
     partition_key: partitionKey,
     partition_key_range: range,
     partition_time_window: window,

@@ -1,4 +1,5 @@
 import { isPipesEnvelope, parseMessage, type PipesMessage } from "./messages.js";
+import { parsePythonJson } from "./python-json-parse.js";
 
 /** Where a message was found: a bare JSON line, behind the Lambda Node.js prefix, or in a JSON log record. */
 export type LineFormat = "raw" | "node-prefix" | "json-log";
@@ -39,7 +40,8 @@ function decodeJson(payload: string, format: LineFormat, allowRecord: boolean, o
   if (!trimmed.startsWith("{")) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(trimmed);
+    // As Dagster reads it (json.loads): NaN and Infinity decode, 3.0 stays a float, big integers stay exact.
+    value = parsePythonJson(trimmed);
   } catch {
     return undefined;
   }

@@ -4,4 +4,5 @@ export * from "./decode-line.js";
 export * from "./messages.js";
 export * from "./metadata.js";
 export * from "./params.js";
-export { pythonJsonDumps } from "./python-json.js";
+export { pythonJsonDumps, stringifyJson } from "./python-json.js";
+export { isPyFloat, isPyInt, parsePythonJson, PyFloat } from "./python-json-parse.js";

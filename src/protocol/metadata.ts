@@ -1,5 +1,7 @@
 import { isObject, isStringArray } from "../util/values.js";
 import { parseUserAssetKey } from "./asset-key.js";
+import { isPyFloat, isPyInt, toNumber } from "./python-json-parse.js";
+import { pythonFloat, stringifyJson } from "./python-json.js";
 
 /** The type strings Dagster accepts on the wire (PROTOCOL.md §5), plus `job` from the JSON schema. */
 export const METADATA_TYPES = [
@@ -44,7 +46,10 @@ export interface ColumnDep {
 /** A metadata value parsed into its type; `inferred` marks a value sent as `__infer__`. */
 export type MetadataValue = { inferred?: boolean } & (
   | { type: "text" | "url" | "path" | "notebook" | "md" | "dagster_run" | "job"; value: string }
-  | { type: "int" | "float" | "timestamp"; value: number }
+  /** An int beyond 2^53 is a bigint, exact as Python has it. */
+  | { type: "int"; value: number | bigint }
+  /** A float, NaN and ±Infinity included (in `--json` those are the strings "NaN", "Infinity", "-Infinity"). */
+  | { type: "float" | "timestamp"; value: number }
   | { type: "bool"; value: boolean }
   | { type: "json"; value: unknown }
   | { type: "null"; value: null }
@@ -77,10 +82,10 @@ export function parseMetadataValue(entry: unknown): Parsed<MetadataValue> {
   }
   switch (type) {
     case "int":
-      return Number.isInteger(raw) ? { ok: true, value: { type, value: raw as number } } : fail("an integer");
+      return isPyInt(raw) ? { ok: true, value: { type, value: raw } } : fail("an integer");
     case "float":
     case "timestamp":
-      return typeof raw === "number" ? { ok: true, value: { type, value: raw } } : fail("a number");
+      return isNumber(raw) ? { ok: true, value: { type, value: toNumber(raw) } } : fail("a number");
     case "bool":
       return typeof raw === "boolean" ? { ok: true, value: { type, value: raw } } : fail("a boolean");
     case "json":
@@ -116,12 +121,15 @@ export function parseMetadata(metadata: unknown): Parsed<Array<[string, Metadata
   return { ok: true, value: entries };
 }
 
-/** Dagster's `normalize_metadata_value` for `__infer__`. */
+const isNumber = (v: unknown) => isPyInt(v) || isPyFloat(v);
+
+/** Dagster's `normalize_metadata_value` for `__infer__`: 3 is an int, 3.0 a float (as the line wrote them). */
 function infer(raw: unknown): MetadataValue {
   if (raw === null || raw === undefined) return { type: "null", value: null };
   if (typeof raw === "string") return { type: "text", value: raw };
   if (typeof raw === "boolean") return { type: "bool", value: raw };
-  if (typeof raw === "number") return { type: Number.isInteger(raw) ? "int" : "float", value: raw };
+  if (isPyInt(raw)) return { type: "int", value: raw };
+  if (isPyFloat(raw)) return { type: "float", value: toNumber(raw) };
   return { type: "json", value: raw };
 }
 
@@ -171,7 +179,18 @@ function parseLineage(raw: unknown): Record<string, ColumnDep[]> | undefined {
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
+  if (isNumber(v)) return `${isPyFloat(v) ? "float" : "int"} ${truncate(stringifyJson(v, PYTHON), 30)}`;
   return typeof v === "object" ? "an object" : `${typeof v} ${truncate(JSON.stringify(v) ?? String(v), 30)}`;
+}
+
+/** How people read JSON values: NaN and Infinity bare, as Python writes them. */
+const PYTHON = { nonFinite: "python" } as const;
+
+/** Python's `str()` of a float: `3.0`, `nan`, `inf`, `-inf`. */
+function floatText(n: number): string {
+  if (Number.isNaN(n)) return "nan";
+  if (!Number.isFinite(n)) return n > 0 ? "inf" : "-inf";
+  return pythonFloat(n);
 }
 
 export function truncate(text: string, max: number): string {
@@ -193,13 +212,13 @@ export function formatMetadataValue(v: MetadataValue, max = 80): string {
     case "int":
       return v.value.toLocaleString("en-US");
     case "float":
-      return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
+      return floatText(v.value);
     case "timestamp":
-      return Number.isFinite(v.value) ? new Date(v.value * 1000).toISOString() : String(v.value);
+      return Number.isFinite(v.value) ? new Date(v.value * 1000).toISOString() : floatText(v.value);
     case "bool":
       return String(v.value);
     case "json":
-      return truncate(JSON.stringify(v.value) ?? "null", max);
+      return truncate(stringifyJson(v.value, PYTHON), max);
     case "null":
       return "null";
     case "asset":
@@ -221,7 +240,7 @@ export function formatMetadataValue(v: MetadataValue, max = 80): string {
 /** A table value as a few aligned text lines (header, rule, rows), at most `maxRows` rows. */
 export function formatTable(v: Extract<MetadataValue, { type: "table" }>, maxRows = 10): string[] {
   const names = v.columns.map((c) => c.name);
-  const cell = (x: unknown) => truncate(typeof x === "string" ? x : (JSON.stringify(x) ?? ""), 24);
+  const cell = (x: unknown) => truncate(typeof x === "string" ? x : x === undefined ? "" : stringifyJson(x, PYTHON), 24);
   const rows = v.records.slice(0, maxRows).map((r) => names.map((n) => cell(r[n])));
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();

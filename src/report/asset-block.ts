@@ -1,4 +1,5 @@
 /** The human text of one asset's run: header, logs and output, materializations, checks, warnings, errors. */
+import { stringifyJson } from "../protocol/python-json.js";
 import { formatMetadataValue, formatTable, type MetadataValue } from "../protocol/metadata.js";
 import type { Metadata, RunEvent, RunEventOf } from "../run/events.js";
 import type { Output } from "./output.js";
@@ -56,7 +57,7 @@ export function renderAssetBlock(events: RunEvent[], output: Output): string {
         break;
       }
       case "custom-message":
-        lines.push(`  ${c.magenta("custom message")} ${JSON.stringify(event.payload)}`);
+        lines.push(`  ${c.magenta("custom message")} ${stringifyJson(event.payload, { nonFinite: "python" })}`);
         break;
       case "warning":
         lines.push(`  ${c.yellow(`⚠ ${event.message}`)}`);

@@ -5,6 +5,7 @@
 import type { RunEvent, RunEventOf } from "../run/events.js";
 import { displayPath } from "../util/paths.js";
 import { renderAssetBlock } from "./asset-block.js";
+import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 
 export interface RunReporter {
@@ -16,7 +17,7 @@ export interface RunReporter {
 export async function createRunReporter(output: Output, options: { cwd: string; header?: boolean }): Promise<RunReporter> {
   if (output.mode === "json") {
     return {
-      onEvent: (event) => output.stdout.write(`${JSON.stringify(event)}\n`),
+      onEvent: (event) => output.stdout.write(jsonLine(event)),
       close() {},
     };
   }

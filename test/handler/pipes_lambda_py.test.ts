@@ -16,12 +16,12 @@ delete exceptionSchema.properties.context.$ref; // the stray $ref beside oneOf: 
 const validateException = ajv.compile(exceptionSchema);
 
 /** Runs a Python snippet with pipes_lambda importable and the event in EVENT; returns its stderr lines. */
-function python(code: string, event: unknown): { lines: string[]; stdout: string; status: number | null } {
+function python(code: string, event: unknown): { lines: string[]; stdout: string; stderr: string; status: number | null } {
   const r = spawnSync("python3", ["-c", `import json, sys\nsys.path.insert(0, ${JSON.stringify(HANDLER_DIR)})\nEVENT = json.loads(sys.stdin.read())\n${code}`], {
     input: JSON.stringify(event),
     encoding: "utf8",
   });
-  return { lines: r.stderr.split("\n").filter((l) => l.startsWith("{")), stdout: r.stdout, status: r.status };
+  return { lines: r.stderr.split("\n").filter((l) => l.startsWith("{")), stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 const event = pipesEvent({ day: "2024-01-01" }, buildContext({ runId: "run-9", assetKeys: ["orders"], partitionKey: "2024-01-01", extras: { k: 1 } }));
@@ -96,8 +96,8 @@ print(json.dumps(results))
     expect(d.kind === "message" && d.message.method === "closed" && d.message.exception?.name).toBe("ValueError");
   });
 
-  it("outside a pipes invocation it runs the handler and writes nothing", () => {
-    const { lines, stdout } = python(
+  it("outside a pipes invocation it runs the handler, writes no message and warns once, as dagster_pipes does", () => {
+    const { lines, stdout, stderr } = python(
       `
 from pipes_lambda import with_pipes
 
@@ -108,10 +108,12 @@ def handler(event, pipes, context):
     return 5
 
 print(handler({"plain": True}, None))
+print(handler({"plain": True}, None))
 `,
       {},
     );
-    expect(stdout.trim()).toBe("5");
+    expect(stdout.trim()).toBe("5\n5");
     expect(lines).toEqual([]);
+    expect(stderr.match(/PipesWarning: This invocation was not started by a pipes orchestrator/g)).toHaveLength(1);
   });
 });

@@ -64,7 +64,7 @@ describe("metadata values", () => {
       const p = parseMetadataValue({ raw_value: raw, type });
       return p.ok ? "ok" : p.error;
     };
-    expect(error(1.5, "int")).toMatch(/type int expects an integer, got number 1.5/);
+    expect(error(1.5, "int")).toMatch(/type int expects an integer, got float 1.5/);
     expect(error("1", "float")).toMatch(/expects a number/);
     expect(error(1, "text")).toMatch(/expects a string/);
     expect(error("yes", "bool")).toMatch(/expects a boolean/);

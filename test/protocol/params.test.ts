@@ -5,9 +5,9 @@ import { buildContext, decodeParam, encodeParam, pythonJsonDumps } from "../../s
 // Produced by Python 3.11: base64.b64encode(zlib.compress(json.dumps(v).encode())) — Dagster's encode_param.
 const PY_MESSAGES_PARAM = "eJyrVkoqTUtLLUpNiS8uScnMV7JSUAIyUouKlGoBluMKNA==";
 const PY_CONTEXT_PARAM =
-  "eJx1UU1PwzAM/StTrlCWdhtsu4HEhQuH7UZR5DbuVGiTKXVXqqn/HbuTmBgsilzZ76MvyVFZIFDryVFB0yCZT+wbbt8UpOk0U7cT5YPF0EwDdOqd29xbNAeelN6ZrDc/Mla5tqqYsg/+gA5cjtcIEKgkMTiNVaKTeaRj3uoSNgHcDseEDTHwl47OXgyHXyZU1mi60lnfXbPZar0e981Y/3NNLjnyk9A6U468WZFkcb7CSPOK5lKWUvR5jWE/fGYc1HIgZczjZvO8NS+vTwIFpNAb19YZBoa1hPiiAM0pNdT7SmT6LlkwRLATjxyKtNUaV5O0Te7jBX/scma54ukcVDq54piTiayoRh2FFrlz3uH5WXKqxBJSysTzoVDDMHwD54iefg==";
+  "eJydUcFOwzAM/ZUqVxhLuw223UDiwoXDdqMocht3KrTOlLor1dR/J0klpo1xIbIc2c/v2U6OQgODWEdHAU2DrD6xb1z4JiBNp5m4jYSxGm0ztdCJdxfmRqM6uExpSGW9+qGNIoG1jqitqnPumBtccm/NAQkox3/ywXLJvv3IEolM5hMZOxOXsLJAOwzSDTvgdzmSvkie9+CyRtWVpE33l8xWynWwm+CvqSaXNb6JbUmVoW5WJFmcr3Ai3ZnMvVt6J08nDPthMkVQ+4WEUo+bzfNWvbw+ecgi215RW2doHSz9EF9soRmnhnpfeZq8SxYOYth5jRyKtJUSV1HaJvfxwl16OdPO47gHl+SfOHaTeVpRBR7bFl1EhvD0VzlXXhJSzrzmQyGGYfgGQuWyWA==";
 // Python's json.dumps of the same value, byte for byte.
-const PY_CONTEXT_JSON = String.raw`{"data": {"asset_keys": ["a\\/b", "orders/raw"], "code_version_by_asset_key": null, "provenance_by_asset_key": null, "partition_key": "2024-01-01", "partition_key_range": {"start": "2024-01-01", "end": "2024-01-01"}, "partition_time_window": {"start": "2024-01-01T00:00:00+00:00", "end": "2024-01-02T00:00:00+00:00"}, "run_id": "3f2b1c9e-0000-4000-8000-000000000001", "job_name": "__ASSET_JOB", "retry_number": 0, "extras": {"sample": 0.25, "tag": "caf\u00e9 \u2615 \ud83d\ude00", "tiny": 1e-05, "flag": true, "none": null, "ctl": "a\tb\u007f"}}}`;
+const PY_CONTEXT_JSON = String.raw`{"data": {"asset_keys": ["a\\/b", "orders/raw"], "code_version_by_asset_key": {"a\\/b": null, "orders/raw": null}, "provenance_by_asset_key": {"a\\/b": null, "orders/raw": null}, "partition_key": "2024-01-01", "partition_key_range": {"start": "2024-01-01", "end": "2024-01-01"}, "partition_time_window": {"start": "2024-01-01T00:00:00+00:00", "end": "2024-01-02T00:00:00+00:00"}, "run_id": "3f2b1c9e-0000-4000-8000-000000000001", "job_name": "__ASSET_JOB", "retry_number": 0, "extras": {"sample": 0.25, "tag": "caf\u00e9 \u2615 \ud83d\ude00", "tiny": 1e-05, "flag": true, "none": null, "ctl": "a\tb\u007f"}}}`;
 
 const context = () =>
   buildContext({
@@ -81,7 +81,9 @@ describe("context builder", () => {
     expect(ctx.partition_key_range).toEqual({ start: "p1", end: "p1" });
     expect(ctx.partition_time_window).toEqual({ start: "2024-03-01T10:20:30.456000+00:00", end: "2024-03-02T00:00:00+00:00" });
     expect(ctx.retry_number).toBe(2);
-    expect(ctx.code_version_by_asset_key).toEqual({ z: "v3" });
+    // An entry per asset key, null where nothing is known, as build_external_execution_context_data makes them.
+    expect(ctx.code_version_by_asset_key).toEqual({ "a\\\\b/c\\/d": null, "m/n": null, z: "v3" });
     expect(ctx.provenance_by_asset_key?.z?.input_data_versions).toEqual({ "m/n": "abc" });
+    expect(ctx.provenance_by_asset_key?.["m/n"]).toBeNull();
   });
 });
