@@ -1,7 +1,3 @@
-export const MEMORY_MIN_MB = 128;
-export const MEMORY_MAX_MB = 10240;
-export const TIMEOUT_MAX_SECONDS = 900;
-
 /** Parses `512`, `"512"`, `"512MB"`, `"2GB"`, `"1.5 GB"` into whole MB; undefined when it cannot. */
 export function parseMemory(input: number | string): number | undefined {
   if (typeof input === "number") return Number.isInteger(input) ? input : undefined;

@@ -2,13 +2,10 @@
  * The definitions file as a user writes it (`defs.ts`). Everything here is plain data except the optional
  * `run` functions, credentials providers and function-name mappings, which the CLI calls.
  */
+import type { Runtime } from "../lambda/facts.js";
 import type { PipesContextData } from "../protocol/context.js";
 
-/** Lambda runtimes the local emulator can run. */
-export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
-export const PYTHON_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13"] as const;
-export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
-export type Runtime = (typeof RUNTIMES)[number];
+export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../lambda/facts.js";
 
 /** What the local emulator runs for a function name. */
 export interface FunctionDefinition {

@@ -5,7 +5,8 @@
 import type { Problem } from "../errors.js";
 import { escapeAssetKey } from "../protocol/asset-key.js";
 import { didYouMean, quoteList } from "../util/suggest.js";
-import { MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, parseMemory } from "./memory.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS, MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../lambda/facts.js";
+import { parseMemory } from "./memory.js";
 import { isObject, isStringArray, kindOf } from "../util/values.js";
 import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
@@ -176,11 +177,11 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
       report(where, `handler "${String(def.handler)}" must be "<file path>.<export>", e.g. "./handlers/orders.handler"`);
     }
-    const runtime = (def.runtime ?? "nodejs20.x") as Runtime;
+    const runtime = (def.runtime ?? DEFAULT_RUNTIME) as Runtime;
     if (!RUNTIMES.includes(runtime)) {
       report(where, `unknown runtime "${String(def.runtime)}"${didYouMean(String(def.runtime), RUNTIMES)}; known: ${RUNTIMES.join(", ")}`);
     }
-    let memoryMb = 128;
+    let memoryMb = DEFAULT_MEMORY_MB;
     if (def.memory !== undefined) {
       const parsed = typeof def.memory === "number" || typeof def.memory === "string" ? parseMemory(def.memory) : undefined;
       if (parsed === undefined) report(where, `memory ${JSON.stringify(def.memory)} is not a size: write 512, "512MB" or "2GB"`);
@@ -188,11 +189,11 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
         report(where, `memory ${parsed} MB is outside Lambda's ${MEMORY_MIN_MB}–${MEMORY_MAX_MB} MB`);
       } else memoryMb = parsed;
     }
-    let timeoutSeconds = 3;
+    let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     if (def.timeout !== undefined) {
       const t = def.timeout;
-      if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > TIMEOUT_MAX_SECONDS) {
-        report(where, `timeout ${JSON.stringify(t)} must be a whole number of seconds from 1 to ${TIMEOUT_MAX_SECONDS}`);
+      if (typeof t !== "number" || !Number.isInteger(t) || t < TIMEOUT_MIN_SECONDS || t > TIMEOUT_MAX_SECONDS) {
+        report(where, `timeout ${JSON.stringify(t)} must be a whole number of seconds from ${TIMEOUT_MIN_SECONDS} to ${TIMEOUT_MAX_SECONDS}`);
       } else timeoutSeconds = t;
     }
     const environment: Record<string, string> = {};

@@ -10,7 +10,9 @@ import { zipSync, type Zippable, type ZipOptions } from "fflate";
 import { UserError } from "../errors.js";
 
 /** Lambda's limit for a zip uploaded directly (not through S3). */
-export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
+import { DIRECT_UPLOAD_LIMIT } from "../lambda/facts.js";
+
+export { DIRECT_UPLOAD_LIMIT };
 const SKIPPED = new Set([".git", "__pycache__", ".DS_Store", ".pipes"]);
 
 export interface PackageInput {

@@ -9,10 +9,21 @@ import { dirname, join, resolve, sep } from "node:path";
 import { unzipSync } from "fflate";
 import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
-import { describeCode, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
+import { LogStore } from "./logs/store.js";
+import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./worker.js";
+import {
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  isRuntime,
+  MEMORY_MAX_MB,
+  MEMORY_MIN_MB,
+  NODE_RUNTIMES,
+  PYTHON_RUNTIMES,
+  TIMEOUT_MAX_SECONDS,
+  TIMEOUT_MIN_SECONDS,
+} from "../lambda/facts.js";
 
-const SUPPORTED_RUNTIME = /^(nodejs(18|20|22|24)\.x|python3\.(9|1[0-4]))$/;
 
 export class EmulatorCore {
   readonly registry = new Registry();
@@ -22,10 +33,14 @@ export class EmulatorCore {
   private readonly codeDir = mkdtempSync(join(tmpdir(), "pipes-emulator-"));
   private uploads = 0;
 
-  constructor(runtimeApi: () => string) {
-    this.pools = new Pools(this.registry, runtimeApi, (functionName, line, requestId) =>
-      this.events.emit("log", { functionName, requestId, line }),
-    );
+  readonly logs: LogStore;
+
+  constructor(runtimeApi: () => string, logRetentionBytes?: number) {
+    this.logs = new LogStore(logRetentionBytes);
+    this.pools = new Pools(this.registry, runtimeApi, (functionName, line, requestId, logStream) => {
+      this.logs.append(logGroupName(functionName), logStream, line);
+      this.events.emit("log", { functionName, requestId, logStream, line });
+    });
   }
 
   /** Registers (or replaces) a function whose code is already on disk, e.g. from a definitions file. */
@@ -100,7 +115,7 @@ export class EmulatorCore {
 function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>): FunctionSpec | string {
   const spec: FunctionSpec = existing
     ? { ...existing }
-    : { name, handler: "", runtime: "", codeRoot: "", memoryMb: 128, timeoutSeconds: 3, environment: {}, concurrency: 10 };
+    : { name, handler: "", runtime: "", codeRoot: "", memoryMb: DEFAULT_MEMORY_MB, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, environment: {}, concurrency: 10 };
   if (typeof s.Runtime === "string") spec.runtime = s.Runtime;
   if (typeof s.Handler === "string") spec.handler = s.Handler;
   if (typeof s.Description === "string") spec.description = s.Description;
@@ -109,14 +124,14 @@ function mergeSettings(existing: RegisteredFunction | undefined, name: string, s
   if (s.Timeout !== undefined) spec.timeoutSeconds = Number(s.Timeout);
   const variables = (s.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
   if (s.Environment !== undefined) spec.environment = { ...(variables ?? {}) };
-  if (!SUPPORTED_RUNTIME.test(spec.runtime)) {
-    return `Value ${spec.runtime} at 'runtime' failed to satisfy constraint: the emulator runs nodejs18.x–nodejs24.x and python3.9–python3.14`;
+  if (!isRuntime(spec.runtime)) {
+    return `Value ${spec.runtime} at 'runtime' failed to satisfy constraint: the emulator runs ${NODE_RUNTIMES[0]}–${NODE_RUNTIMES.at(-1)} and ${PYTHON_RUNTIMES[0]}–${PYTHON_RUNTIMES.at(-1)}`;
   }
-  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 128 || spec.memoryMb > 10240) {
-    return `Value ${spec.memoryMb} at 'memorySize' failed to satisfy constraint: Member must have value between 128 and 10240`;
+  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_MIN_MB || spec.memoryMb > MEMORY_MAX_MB) {
+    return `Value ${spec.memoryMb} at 'memorySize' failed to satisfy constraint: Member must have value between ${MEMORY_MIN_MB} and ${MEMORY_MAX_MB}`;
   }
-  if (!Number.isInteger(spec.timeoutSeconds) || spec.timeoutSeconds < 1 || spec.timeoutSeconds > 900) {
-    return `Value ${spec.timeoutSeconds} at 'timeout' failed to satisfy constraint: Member must have value between 1 and 900`;
+  if (!Number.isInteger(spec.timeoutSeconds) || spec.timeoutSeconds < TIMEOUT_MIN_SECONDS || spec.timeoutSeconds > TIMEOUT_MAX_SECONDS) {
+    return `Value ${spec.timeoutSeconds} at 'timeout' failed to satisfy constraint: Member must have value between ${TIMEOUT_MIN_SECONDS} and ${TIMEOUT_MAX_SECONDS}`;
   }
   return spec;
 }

@@ -25,6 +25,8 @@ export interface InvocationEnd extends InvocationStart {
 export interface LogLine {
   functionName: string;
   requestId: string | null;
+  /** The sandbox's log stream in the function's log group. */
+  logStream: string;
   line: string;
 }
 

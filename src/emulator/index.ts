@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { EmulatorCore } from "./core.js";
 import { sendAwsError } from "./http.js";
 import { handleLambdaApi } from "./lambda-api.js";
+import { handleLogsApi } from "./logs/api.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
 import { handleRuntimeApi } from "./runtime-api.js";
 
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   functions?: FunctionSpec[];
+  /** What each function's log group keeps, oldest events dropped first (default 16 MB). */
+  logRetentionBytes?: number;
 }
 
 export interface Emulator {
@@ -35,7 +38,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let port = 0;
-  const core = new EmulatorCore(() => `127.0.0.1:${port}`);
+  const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes);
   for (const spec of options.functions ?? []) core.register(spec);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -46,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const route = async (req: Parameters<typeof handleRuntimeApi>[0], res: Parameters<typeof handleRuntimeApi>[1], url: URL) => {
     if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
+    if (url.pathname === "/" && (await handleLogsApi(req, res, core.logs))) return;
     if (await handleLambdaApi(req, res, url, core)) return;
     req.resume();
     sendAwsError(res, 404, "UnknownOperationException", `pipes emulator does not implement ${req.method} ${url.pathname}`);

@@ -8,11 +8,9 @@ import type { EmulatorCore } from "./core.js";
 import type { InvokeRequest } from "./worker.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";
 import { logTail } from "./log-format.js";
+import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
 import { functionArn, functionConfiguration, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 
-const SYNC_LIMIT = 6 * 1024 * 1024;
-/** Async (Event) payloads: 1 MB since late 2025 (256 KB before). */
-const ASYNC_LIMIT = 1024 * 1024;
 const CLIENT_CONTEXT_LIMIT = 3583;
 /** A management body carries a base64 zip of up to 50 MB. */
 const MANAGEMENT_LIMIT = 70 * 1024 * 1024;

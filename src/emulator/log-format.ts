@@ -1,6 +1,5 @@
 /** The platform's log lines, as Lambda writes them (LAMBDA_API.md §2). Pure. */
-
-export const TAIL_BYTES = 4096;
+import { TAIL_BYTES } from "../lambda/facts.js";
 
 export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;

@@ -19,7 +19,7 @@ export class Pools {
   constructor(
     private readonly registry: Registry,
     private readonly runtimeApi: () => string,
-    private readonly onLog: (functionName: string, line: string, requestId: string | null) => void,
+    private readonly onLog: (functionName: string, line: string, requestId: string | null, logStream: string) => void,
   ) {}
 
   /** The worker a Runtime API request comes from (its path carries the worker id). */
@@ -90,7 +90,7 @@ export class Pools {
 
   private spawn(fn: RegisteredFunction, pool: FunctionPool): Worker {
     const worker = new Worker(fn, this.runtimeApi(), {
-      onLog: (line, requestId) => this.onLog(fn.name, line, requestId),
+      onLog: (line, requestId, logStream) => this.onLog(fn.name, line, requestId, logStream),
       onGone: (gone) => {
         pool.all.delete(gone);
         this.byId.delete(gone.id);

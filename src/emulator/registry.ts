@@ -48,6 +48,9 @@ export function parseFunctionName(raw: string): { name: string; qualifier: strin
   return { name: parts[0]!, qualifier: parts[1] };
 }
 
+/** The log group Lambda writes a function's logs to by default. */
+export const logGroupName = (functionName: string) => `/aws/lambda/${functionName}`;
+
 /** Lambda's LastModified format: `2024-05-01T12:00:00.000+0000`. */
 function lambdaTimestamp(date = new Date()): string {
   return date.toISOString().replace("Z", "+0000");
@@ -115,6 +118,6 @@ export function functionConfiguration(fn: RegisteredFunction): Record<string, un
     PackageType: "Zip",
     Architectures: ["x86_64"],
     EphemeralStorage: { Size: 512 },
-    LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${fn.name}` },
+    LoggingConfig: { LogFormat: "Text", LogGroup: logGroupName(fn.name) },
   };
 }

@@ -5,9 +5,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "./http.js";
 import type { Pools } from "./pool.js";
+import { MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
-/** Lambda's synchronous response limit (6 MB plus the 100 bytes the RIE allows). */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 
 const ROUTE = /^\/w\/([^/]+)\/2018-06-01\/runtime\/(?:invocation\/(next|[^/]+\/(?:response|error))|init\/error)$/;
 

@@ -1,22 +1,21 @@
 /** How a worker process is started: the runtime's bootstrap, and the clean environment of a Lambda sandbox. */
-import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { REGION, type RegisteredFunction } from "./registry.js";
+import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
+import { isPythonRuntime } from "../lambda/facts.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
 /** The command that runs a function's bootstrap; `fence` marks the end of each invocation's output. */
 export function bootstrapCommand(fn: RegisteredFunction, fence: string): { command: string; args: string[] } {
-  if (fn.runtime.startsWith("python")) {
+  if (isPythonRuntime(fn.runtime)) {
     return { command: "python3", args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
   }
   return { command: process.execPath, args: [`--max-old-space-size=${fn.memoryMb}`, `${RUNTIMES_DIR}node-bootstrap.mjs`, fence] };
 }
 
 /** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
-export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string): Record<string, string> {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string): Record<string, string> {
   return {
     ...fn.environment,
     PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
@@ -32,8 +31,8 @@ export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string): 
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(fn.name),
+    AWS_LAMBDA_LOG_STREAM_NAME: logStream,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
   };
 }

@@ -12,11 +12,10 @@ import { endLine, reportLine, startLine } from "./log-format.js";
 import { processMemory } from "./proc-memory.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment } from "./sandbox.js";
+import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
-/** Lambda gives a function's init phase 10 s of its own. */
-const INIT_TIMEOUT_MS = 10_000;
 const MEMORY_POLL_MS = 50;
 
 export interface InvokeRequest {
@@ -49,7 +48,8 @@ interface Active {
 }
 
 export interface WorkerHooks {
-  onLog(line: string, requestId: string | null): void;
+  /** Every line the sandbox logs, as it happens, with its log stream (one per sandbox, as on Lambda). */
+  onLog(line: string, requestId: string | null, logStream: string): void;
   /** The worker can take no more invocations (exited, killed, or replaced). */
   onGone(worker: Worker): void;
 }
@@ -62,6 +62,8 @@ let traceCounter = 0;
 export class Worker {
   readonly id = String(nextWorkerId++);
   readonly generation: number;
+  /** Named as Lambda names a sandbox's stream: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
+  readonly logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomBytes(16).toString("hex")}`;
   private child: ChildProcess | undefined;
   private readonly fence = `~~pipes-fence-${randomBytes(12).toString("hex")}~~`;
   private waitingNext: ServerResponse | undefined;
@@ -111,7 +113,7 @@ export class Worker {
 
   start(): void {
     const { command, args } = bootstrapCommand(this.fn, this.fence);
-    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`);
+    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream);
     this.spawnedAt = performance.now();
     const child = spawn(command, args, { cwd: this.fn.codeRoot, env, stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
@@ -173,7 +175,7 @@ export class Worker {
     const active = this.current(requestId);
     if (!active) return false;
     if (body === "too-large") {
-      const error = { errorType: "Function.ResponseSizeTooLarge", errorMessage: "Exceeded maximum allowed payload size (6291556 bytes)." };
+      const error = { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` };
       this.settle({ status: "error", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType });
     } else {
       this.settle({ status: "success", payload: body.length ? body : Buffer.from("null"), errorType: null });
@@ -246,14 +248,14 @@ export class Worker {
     } else {
       // Output between invocations shows up in the next invocation's log, as on Lambda.
       this.pendingLines.push(line);
-      this.hooks.onLog(line, null);
+      this.hooks.onLog(line, null, this.logStream);
     }
   }
 
   /** A line of the invocation's log, told to the embedder as it happens. */
   private platformLine(active: Active, line: string): void {
     active.lines.push(line);
-    this.hooks.onLog(line, active.request.requestId);
+    this.hooks.onLog(line, active.request.requestId, this.logStream);
   }
 
   private settle(result: NonNullable<Active["result"]>): void {

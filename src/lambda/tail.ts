@@ -5,7 +5,9 @@
 import { decodeLine } from "../protocol/decode-line.js";
 import type { PipesMessage } from "../protocol/messages.js";
 
-export const TAIL_LIMIT = 4096;
+import { TAIL_BYTES as TAIL_LIMIT } from "./facts.js";
+
+export { TAIL_LIMIT };
 
 export type TailItem =
   | { kind: "message"; message: PipesMessage }
