@@ -108,8 +108,8 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
   const summary = `${formatBytes(pkg.size)} zipped, ${pkg.entries.length} files from ${displayPath(folder, ctx.cwd)}/ (handler ${lambdaHandler})`;
   for (const link of pkg.skippedLinks) ctx.stderr.write(c.yellow(`⚠ left out ${link}: a link to outside the function's folder\n`));
 
-  const { openLambda } = await import("../lambda/target.js");
-  const target = options.dryRun ? null : await openLambda(defs);
+  const { openTarget } = await import("../target/index.js");
+  const target = options.dryRun ? null : await openTarget(defs);
   if (options.dryRun || target?.kind === "emulator") {
     const zipPath = out ?? resolve(ctx.cwd, `${name}.zip`);
     writeFileSync(zipPath, pkg.zip);

@@ -4,7 +4,7 @@ import { createInterface, type Interface } from "node:readline";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import type { Emulator } from "../emulator/index.js";
 import { UserError } from "../errors.js";
-import type { LambdaTarget } from "../lambda/target.js";
+import type { Target } from "../target/index.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
@@ -34,13 +34,12 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const output = outputFor(ctx, {});
   const c = output.color;
   const write = (text: string) => ctx.stdout.write(text);
-  const [{ loadDefinitions }, { renderList }, { functionSpecs }, { startEmulator }, { openLambda }, { materialize }, { selectAssets }, { createRunReporter }, commands, { watchTree }] =
+  const [{ loadDefinitions }, { renderList }, { functionSpecs }, { openTarget, startEmulatorFor }, { materialize }, { selectAssets }, { createRunReporter }, commands, { watchTree }] =
     await Promise.all([
       import("../defs/load.js"),
       import("../report/list.js"),
       import("../emulator/from-definitions.js"),
-      import("../emulator/index.js"),
-      import("../lambda/target.js"),
+      import("../target/index.js"),
       import("../run/materialize.js"),
       import("../run/select.js"),
       import("../report/run.js"),
@@ -51,8 +50,9 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const concurrency = parseConcurrency(options.concurrency);
 
   let defs: ResolvedDefinitions = await load();
-  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulator({ functions: functionSpecs(defs, defs.file) }) : null;
-  let target: LambdaTarget = await openLambda(defs, emulator ? { emulator } : {});
+  // One warm emulator for the whole session; each (re)loaded definitions file gets a target on it.
+  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs) : null;
+  let target: Target = await openTarget(defs, emulator ? { emulator } : {});
   const shownFile = displayPath(defs.file, ctx.cwd);
   let last: string[] | null = null;
   let runs = 0;
@@ -98,7 +98,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         defs = fresh;
         if (emulator) for (const spec of functionSpecs(defs, defs.file)) emulator.register(spec);
         await target.close();
-        target = await openLambda(defs, emulator ? { emulator } : {});
+        target = await openTarget(defs, emulator ? { emulator } : {});
         write(`${c.cyan("↻")} ${names} changed: definitions reloaded (${defs.assets.length} assets)\n`);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;

@@ -50,13 +50,13 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     upstream: Boolean(options.upstream),
     file: defs.file,
   });
-  const [{ openLambda }, { materialize }, { createRunReporter }] = await Promise.all([
-    import("../lambda/target.js"),
+  const [{ openTarget }, { materialize }, { createRunReporter }] = await Promise.all([
+    import("../target/index.js"),
     import("../run/materialize.js"),
     import("../report/run.js"),
   ]);
   const reporter = await createRunReporter(output, { cwd: ctx.cwd });
-  const target = await openLambda(defs);
+  const target = await openTarget(defs);
   // Ctrl-C: stop the spinner and the emulator's workers before leaving.
   const stopListening = onStopSignal(async () => {
     reporter.close();

@@ -31,14 +31,20 @@ export type LambdaResource =
       awsProfile: string | null;
       credentials: CredentialsInput | null;
       endpoint: string | null;
+      /** CloudWatch Logs' endpoint, when it is not `endpoint`. */
+      logsEndpoint: string | null;
       functionName: (name: string) => string;
     };
+
+/** How functions are asked to write their messages: as they happen (`stdio`), or Dagster's `buffered_stdio`. */
+export type MessagesMode = "stdio" | "buffered_stdio";
 
 export interface Profile {
   name: string;
   description: string | null;
   lambda: LambdaResource;
   extras: Record<string, unknown>;
+  messages: MessagesMode;
 }
 
 /** The whole file after validation: assets in dependency order, every profile. */

@@ -39,6 +39,8 @@ export type LambdaResourceDefinition =
       credentials?: CredentialsInput;
       /** Endpoint override, e.g. a `pipes emulator` on another port. */
       endpoint?: string;
+      /** CloudWatch Logs endpoint override; default: `endpoint` (a `pipes emulator` serves both). */
+      logsEndpoint?: string;
       /** Maps a function name of this file to the deployed name: a function or a table. */
       functionName?: ((name: string) => string) | Record<string, string>;
     };
@@ -48,6 +50,11 @@ export interface ProfileDefinition {
   lambda?: LambdaResourceDefinition;
   /** Extras added to every asset's pipes context under this profile. */
   extras?: Record<string, unknown>;
+  /**
+   * How functions write their messages. `"stdio"` (the default): each as it happens, so they show while the
+   * function runs and survive a timeout or crash. `"buffered_stdio"`: all at the end, Dagster's exact event.
+   */
+  messages?: "stdio" | "buffered_stdio";
 }
 
 /** What an asset's own `run` receives. */

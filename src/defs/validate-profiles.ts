@@ -19,20 +19,24 @@ export function validateProfiles(raw: unknown, report: Report): Map<string, Prof
         continue;
       }
       for (const k of Object.keys(def)) {
-        if (!["lambda", "extras", "description"].includes(k)) report(where, `unknown field "${k}"`);
+        if (!["lambda", "extras", "description", "messages"].includes(k)) report(where, `unknown field "${k}"`);
       }
       if (def.extras !== undefined && !isObject(def.extras)) report(where, "extras must be an object");
+      if (def.messages !== undefined && def.messages !== "stdio" && def.messages !== "buffered_stdio") {
+        report(where, `messages must be "stdio" (the default: written as they happen) or "buffered_stdio" (Dagster's exact event), got ${JSON.stringify(def.messages)}`);
+      }
       profiles.set(name, {
         name,
         description: typeof def.description === "string" ? def.description : null,
         lambda: validateLambda(def.lambda, where, report),
         extras: isObject(def.extras) ? def.extras : {},
+        messages: def.messages === "buffered_stdio" ? "buffered_stdio" : "stdio",
       });
     }
   }
   // Every file has a local profile on the emulator unless it defines its own.
   if (!profiles.has(DEFAULT_PROFILE)) {
-    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {} });
+    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {}, messages: "stdio" });
   }
   return profiles;
 }
@@ -43,7 +47,7 @@ function validateLambda(raw: unknown, where: string, report: Report): LambdaReso
     report(where, `lambda must be { emulator: true } or { region, credentials, ... }, got ${kindOf(raw)}`);
     return { kind: "emulator" };
   }
-  const known = ["emulator", "region", "awsProfile", "credentials", "endpoint", "functionName"];
+  const known = ["emulator", "region", "awsProfile", "credentials", "endpoint", "logsEndpoint", "functionName"];
   for (const k of Object.keys(raw)) if (!known.includes(k)) report(where, `lambda: unknown field "${k}"${didYouMean(k, known)}`);
   const str = (field: string) => {
     const v = raw[field];
@@ -53,8 +57,9 @@ function validateLambda(raw: unknown, where: string, report: Report): LambdaReso
   const region = str("region");
   const awsProfile = str("awsProfile");
   const endpoint = str("endpoint");
-  if (endpoint !== null && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-    report(where, `lambda.endpoint "${endpoint}" must be a URL like http://127.0.0.1:9001`);
+  const logsEndpoint = str("logsEndpoint");
+  for (const [field, url] of [["endpoint", endpoint], ["logsEndpoint", logsEndpoint]] as const) {
+    if (url !== null && !/^https?:\/\/[^\s/]+/.test(url)) report(where, `lambda.${field} "${url}" must be a URL like http://127.0.0.1:9001`);
   }
   const creds = raw.credentials;
   const credsOk =
@@ -68,6 +73,7 @@ function validateLambda(raw: unknown, where: string, report: Report): LambdaReso
     awsProfile,
     credentials: credsOk && creds !== undefined ? (creds as never) : null,
     endpoint,
+    logsEndpoint,
     functionName: functionNameMapping(raw.functionName, where, report),
   };
 }

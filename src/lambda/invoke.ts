@@ -4,13 +4,17 @@
  * run events: messages first (also from a failed invocation), then the function's error.
  */
 import type { InvokeCommandOutput } from "@aws-sdk/client-lambda";
+import type { MessagesMode } from "../defs/normalized.js";
 import type { PipesContextData } from "../protocol/context.js";
 import type { Metadata as ParsedMetadata, PipesMessage } from "../protocol/messages.js";
 import { DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES, encodeParam } from "../protocol/params.js";
 import { since } from "../util/time.js";
 import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
-import { lostToCut, readTail, TAIL_LIMIT, type TailReading } from "./tail.js";
+import { TAIL_BYTES } from "./facts.js";
+import { LiveFollow, unshownTail } from "./live.js";
+import { LogReader, logLines, readTail, type LogItem } from "./log-reader.js";
+import { logLocation, LogsUnavailable, readInvocation } from "./log-stream.js";
 import type { LambdaTarget } from "./target.js";
 
 export interface PipesInvocation {
@@ -28,12 +32,15 @@ export interface InvocationResult {
   payload: unknown;
 }
 
-/** The event exactly as PipesLambdaClient builds it: the user's keys, then the two bootstrap params. */
-export function pipesEvent(event: Record<string, unknown>, context: PipesContextData): Record<string, unknown> {
+/**
+ * The event as PipesLambdaClient builds it: the user's keys, then the two bootstrap params. With `buffered_stdio`
+ * it is Dagster's exact event; `stdio` (the default) asks for each message as it happens.
+ */
+export function pipesEvent(event: Record<string, unknown>, context: PipesContextData, messages: MessagesMode = "stdio"): Record<string, unknown> {
   return {
     ...event,
     [DAGSTER_PIPES_CONTEXT]: encodeParam({ data: context }),
-    [DAGSTER_PIPES_MESSAGES]: encodeParam({ buffered_stdio: "stderr" }),
+    [DAGSTER_PIPES_MESSAGES]: encodeParam({ [messages]: "stderr" }),
   };
 }
 
@@ -43,6 +50,13 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const deployed = target.functionName(invocation.functionName);
   emit({ type: "invocation-start", asset, functionName: deployed });
   const started = performance.now();
+  const sentAt = Date.now();
+  const reader = new LogReader();
+  const show = (line: string, cutMark = false) => {
+    const item = reader.push(line);
+    if (item) emitItem(item, asset, emit, cutMark);
+  };
+  const live = new LiveFollow(target, deployed, sentAt, (line) => show(line));
   let response: InvokeCommandOutput;
   try {
     response = await target.client.send(
@@ -50,17 +64,19 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
         FunctionName: deployed,
         InvocationType: "RequestResponse",
         LogType: "Tail",
-        Payload: Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context))),
+        Payload: Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages))),
       }),
     );
   } catch (error) {
+    await live.stop(null);
     throw serviceError(error, { functionName: deployed, target: target.description });
   }
   const requestId = response.$metadata.requestId ?? null;
-  const tail = response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "";
-  const reading = readTail(tail);
+  const followed = await live.stop(requestId);
+  const tail = logLines(response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "");
+  const tailReading = readTail(tail.join("\n"));
   const ok = !response.FunctionError;
-  const report = reading.report;
+  const report = tailReading.report;
   emit({
     type: "invocation-end",
     asset,
@@ -76,28 +92,38 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     maxMemoryMb: report?.maxMemoryMb ?? null,
   });
 
-  // Taken for every invocation, so the emulator target does not keep logs nobody asks for.
-  const fullLog = requestId ? target.takeFullLog(requestId) : undefined;
-  if (reading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reading, fullLog) });
-  for (const [index, item] of reading.items.entries()) {
-    if (item.kind === "output") {
-      // The line the 4 KB cut went through: mark it, without the broken character the cut may have left.
-      const text = index === 0 && reading.cut ? `…${item.text.replace(/^\uFFFD+/, "")}` : item.text;
-      emit({ type: "output", asset, text, level: item.level });
-    } else if (item.kind === "invalid") {
-      emit({ type: "warning", asset, message: `invalid pipes message (${item.error}), shown as output` });
-      emit({ type: "output", asset, text: item.text, level: null });
-    } else {
-      emitMessage(item.message, asset, emit);
+  // The rest of the log: from CloudWatch Logs when it was followed live or the tail lost its start, else the tail.
+  let fromLogs = false;
+  if (requestId && (followed || live.shown.length > 0 || tailReading.cut)) {
+    const loc = live.loc ?? (await logLocation(target, deployed));
+    const already = followed ? live.shown.length : 0;
+    let fed = 0;
+    try {
+      await readInvocation(target.logs, loc, requestId, sentAt, (line) => fed++ >= already && show(line), followed && live.cursor ? { cursor: live.cursor, started: true } : undefined);
+      fromLogs = true;
+    } catch (error) {
+      if (!(error instanceof LogsUnavailable)) throw error;
+      const lines = followed ? unshownTail(live.shown, tail, tailReading.cut) : tail;
+      if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened || tailReading.opened, error) });
+      lines.forEach((line, i) => show(line, i === 0 && tailReading.cut && !followed));
     }
+    if (fromLogs && tailReading.cut) {
+      emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });
+    }
+  } else {
+    tail.forEach((line, i) => show(line, i === 0 && tailReading.cut));
   }
-  if (reading.opened && !reading.closed) {
+
+  const buffered = target.messages === "buffered_stdio";
+  if (reader.opened && !reader.closed && (buffered || ok)) {
     emit({
       type: "warning",
       asset,
-      message: `${asset}: the function opened a pipes session but never closed it, so messages it buffered may be lost (close the session, e.g. with withPipes, also on errors)`,
+      message: buffered
+        ? `${asset}: the function opened a pipes session but never closed it, so messages it buffered may be lost (close the session, e.g. with withPipes, also on errors)`
+        : `${asset}: the function opened a pipes session but never closed it (close the session, e.g. with withPipes, also on errors)`,
     });
-  } else if (ok && !reading.cut && reading.messageCount === 0) {
+  } else if (ok && (fromLogs || !tailReading.cut) && reader.messageCount === 0) {
     emit({
       type: "warning",
       asset,
@@ -116,6 +142,19 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     }
   }
   return { ok, requestId, payload };
+}
+
+function emitItem(item: LogItem, asset: string, emit: Emit, cutMark: boolean): void {
+  if (item.kind === "output") {
+    // The line the 4 KB cut went through: mark it, without the broken character the cut may have left.
+    const text = cutMark ? `…${item.text.replace(/^\uFFFD+/, "")}` : item.text;
+    emit({ type: "output", asset, text, level: item.level });
+  } else if (item.kind === "invalid") {
+    emit({ type: "warning", asset, message: `invalid pipes message (${item.error}), shown as output` });
+    emit({ type: "output", asset, text: item.text, level: null });
+  } else {
+    emitMessage(item.message, asset, emit);
+  }
 }
 
 function emitMessage(message: PipesMessage, asset: string, emit: Emit): void {
@@ -181,21 +220,13 @@ function functionError(asset: string, kind: string, payload: unknown, text: stri
   };
 }
 
-function cutWarning(asset: string, reading: TailReading, fullLog: string | undefined): string {
+function cutWarning(asset: string, opened: boolean, why: LogsUnavailable): string {
   const advice = "Report fewer or shorter messages (large data belongs in storage, with its path as metadata).";
-  const opened = reading.opened ? "" : " The `opened` message is among them.";
-  if (fullLog !== undefined) {
-    const lost = lostToCut(fullLog);
-    const kinds = Object.entries(lost.lostMessages).map(([method, n]) => `${n} ${method}`).join(", ");
-    return (
-      `${asset}: the log was ${lost.logBytes.toLocaleString("en-US")} bytes and Lambda returns only its last ` +
-      `${TAIL_LIMIT.toLocaleString("en-US")} (LogType Tail): ${lost.lostBytes.toLocaleString("en-US")} bytes were cut, ` +
-      `with ${kinds || "no pipes messages"}.${opened} On AWS the same messages would be lost. ${advice}`
-    );
-  }
+  const lostOpened = opened ? "" : " The `opened` message is among them.";
   return (
-    `${asset}: the log was longer than the ${TAIL_LIMIT.toLocaleString("en-US")} bytes Lambda returns (LogType Tail): ` +
-    `its start is missing (no START line; the first line shown may be cut), so earlier pipes messages were lost.${opened} ${advice}`
+    `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Lambda returns (LogType Tail), and the whole log could not be read ` +
+    `from CloudWatch Logs (${why.message}${why.hint ? `; ${why.hint}` : ""}): its start is missing (the first line shown may be cut), ` +
+    `so earlier pipes messages were lost.${lostOpened} ${advice}`
   );
 }
 

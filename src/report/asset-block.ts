@@ -62,6 +62,9 @@ export function renderAssetBlock(events: RunEvent[], output: Output): string {
       case "warning":
         lines.push(`  ${c.yellow(`⚠ ${event.message}`)}`);
         break;
+      case "note":
+        lines.push(`  ${c.dim(`ℹ ${event.message}`)}`);
+        break;
       case "error": {
         const label = event.source === "pipes" ? "pipes closed with exception" : event.source === "service" ? "service error" : "error";
         const message =

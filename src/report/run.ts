@@ -72,7 +72,8 @@ class HumanReporter implements RunReporter {
         return;
       default:
         if (event.asset === null) {
-          this.print(`${event.type === "error" ? c.red(`✖ ${event.message}`) : c.yellow(`⚠ ${event.type === "warning" ? event.message : ""}`)}\n`);
+          const text = "message" in event ? event.message : "";
+          this.print(`${event.type === "error" ? c.red(`✖ ${text}`) : event.type === "note" ? c.dim(`ℹ ${text}`) : c.yellow(`⚠ ${text}`)}\n`);
         } else {
           this.collect(event);
         }

@@ -32,6 +32,8 @@ export type RunEvent =
   /** A line the function wrote that is not a pipes message; `level` when the Node.js runtime prefixed it. */
   | { type: "output"; asset: string; text: string; level: string | null }
   | { type: "warning"; asset: string | null; message: string }
+  /** Worth knowing, nothing wrong: e.g. that messages were read from CloudWatch Logs because the tail was cut. */
+  | { type: "note"; asset: string | null; message: string }
   | {
       type: "error";
       asset: string | null;

@@ -41,7 +41,7 @@ describe("validateDefinitions", () => {
         "function \"f\": memory 64 MB is outside Lambda's 128–10240 MB",
         'function "f": timeout 901 must be a whole number of seconds from 1 to 900',
         "function \"g\": memory 20480 MB is outside Lambda's 128–10240 MB",
-        expect.stringMatching(/^function "g": unknown runtime "ruby3.2"; known: nodejs18.x, .*python3.13$/),
+        expect.stringMatching(/^function "g": unknown runtime "ruby3.2"; known: nodejs18.x, .*python3.14$/),
         'function "h": memory "lots" is not a size: write 512, "512MB" or "2GB"',
         'function "h": timeout 2.5 must be a whole number of seconds from 1 to 900',
       ]),

@@ -11,8 +11,8 @@ const ajv = new Ajv({ strict: false });
 const validateMessage = ajv.compile(JSON.parse(readFileSync(new URL("../schema/PipesMessage.schema.json", import.meta.url), "utf8")));
 const validateValue = ajv.compile(JSON.parse(readFileSync(new URL("../schema/PipesMetadataValue.schema.json", import.meta.url), "utf8")));
 
-const event = (extra: Record<string, unknown> = {}) =>
-  pipesEvent({ day: "2024-01-01" }, buildContext({ runId: "run-1", assetKeys: [["orders", "raw"]], partitionKey: "p1", extras: { k: "v", ...extra } }));
+const event = (extra: Record<string, unknown> = {}, messages: "stdio" | "buffered_stdio" = "buffered_stdio") =>
+  pipesEvent({ day: "2024-01-01" }, buildContext({ runId: "run-1", assetKeys: [["orders", "raw"]], partitionKey: "p1", extras: { k: "v", ...extra } }), messages);
 
 /** Runs a handler wrapped with withPipes and returns the lines it wrote to stderr. */
 async function run(handler: (event: unknown, pipes: any) => unknown, ev: unknown = event()) {
@@ -31,6 +31,15 @@ async function run(handler: (event: unknown, pipes: any) => unknown, ev: unknown
 }
 
 describe("pipes-lambda.cjs, the Node.js handler library", () => {
+  it("with stdio (pipes' default) writes each message as it happens, so those before a crash survive", async () => {
+    const { writes, error } = await run((_e, pipes) => {
+      pipes.log.info("before");
+      throw new Error("boom");
+    }, event({}, "stdio"));
+    expect(String(error)).toMatch(/boom/);
+    expect(writes.map((w) => JSON.parse(w).method)).toEqual(["opened", "log", "closed"]);
+  });
+
   it("writes Dagster's envelope byte for byte, in one buffered stderr write at close", async () => {
     const { lines, writes } = await run((_e, pipes) => {
       pipes.log.info("Using some_parameter value: 1");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lostToCut, readTail } from "../../src/lambda/tail.js";
+import { platformMark, readTail } from "../../src/lambda/log-reader.js";
 
 const msg = (method: string, params: unknown = {}) => JSON.stringify({ __dagster_pipes_version: "0.1", method, params });
 const ID = "8f5c0e1a-1111-2222-3333-444455556666";
@@ -46,17 +46,20 @@ describe("readTail", () => {
   });
 });
 
-describe("lostToCut", () => {
-  it("counts the bytes and the messages by method before the last 4 KB", () => {
-    const early = [msg("opened", { extras: {} }), ...Array.from({ length: 50 }, (_, i) => msg("log", { message: `line ${i} ${"x".repeat(80)}`, level: "INFO" }))];
-    const log = `START RequestId: x Version: $LATEST\n${early.join("\n")}\n${msg("closed")}\nEND RequestId: x\n`;
-    const lost = lostToCut(log);
-    expect(lost.logBytes).toBe(Buffer.byteLength(log));
-    expect(lost.lostBytes).toBe(lost.logBytes - 4096);
-    expect(lost.lostMessages.opened).toBe(1);
-    expect(lost.lostMessages.log).toBeGreaterThan(10);
-    expect(lost.lostMessages.log).toBeLessThan(50);
-    expect(lost.lostMessages.closed).toBeUndefined();
-    expect(lostToCut("short log\n")).toEqual({ logBytes: 10, lostBytes: 0, lostMessages: {} });
+describe("platformMark", () => {
+  it("finds START and REPORT in the text format and in Lambda's JSON log format", () => {
+    expect(platformMark(`START RequestId: ${ID} Version: $LATEST`)).toEqual({ kind: "start", requestId: ID });
+    expect(platformMark(`END RequestId: ${ID}`)).toEqual({ kind: "end", requestId: ID });
+    expect(platformMark(`REPORT RequestId: ${ID}\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t`)).toMatchObject({
+      kind: "report",
+      requestId: ID,
+      report: { durationMs: 2, billedMs: 2, memoryMb: 128, maxMemoryMb: 40, initDurationMs: null },
+    });
+    const start = { time: "2024-05-01T12:00:00.000Z", type: "platform.start", record: { requestId: ID, version: "$LATEST" } };
+    expect(platformMark(JSON.stringify(start))).toEqual({ kind: "start", requestId: ID });
+    const report = { time: "t", type: "platform.report", record: { requestId: ID, metrics: { durationMs: 5.5, billedDurationMs: 6, memorySizeMB: 256, maxMemoryUsedMB: 70, initDurationMs: 120 }, status: "success" } };
+    expect(platformMark(JSON.stringify(report))).toMatchObject({ kind: "report", report: { durationMs: 5.5, billedMs: 6, memoryMb: 256, maxMemoryMb: 70, initDurationMs: 120 } });
+    expect(platformMark(msg("log", { message: "platform.start", level: "INFO" }))).toBeNull();
+    expect(platformMark("plain")).toBeNull();
   });
 });

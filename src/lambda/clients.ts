@@ -1,0 +1,43 @@
+/**
+ * The SDK clients of a target, built from endpoints and credentials only: a Lambda client, and the CloudWatch
+ * Logs channel that reads the same functions' logs (same region, credentials and endpoint unless a logs
+ * endpoint is given). This module knows AWS's SDK, never the emulator.
+ */
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { CredentialsInput } from "../defs/types.js";
+import { LogsChannel, type LogsPacing } from "./logs-channel.js";
+
+export interface ClientConfig {
+  region?: string;
+  endpoint?: string;
+  /** Where CloudWatch Logs is, when it is not at `endpoint`. */
+  logsEndpoint?: string;
+  credentials?: CredentialsInput;
+}
+
+/** The options both SDK clients take. */
+export type Client = Omit<ClientConfig, "logsEndpoint">;
+
+/** Lambda functions may run 15 minutes: no request timeout, but a connection that fails fast. */
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 0 };
+
+export interface Clients {
+  lambda: LambdaClient;
+  logs: LogsChannel;
+  destroy(): void;
+}
+
+export async function createClients(config: ClientConfig, pacing: LogsPacing): Promise<Clients> {
+  const { LambdaClient } = await import("@aws-sdk/client-lambda");
+  const { logsEndpoint: _logs, ...common } = config;
+  const lambda = new LambdaClient({ ...common, requestHandler: REQUEST_HANDLER } as never);
+  const logs = new LogsChannel(config, pacing);
+  return {
+    lambda,
+    logs,
+    destroy() {
+      lambda.destroy();
+      logs.destroy();
+    },
+  };
+}

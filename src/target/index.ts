@@ -1,0 +1,78 @@
+/**
+ * The one composition root: a resolved profile becomes a target, the Lambda and CloudWatch Logs clients of AWS
+ * or of the embedded emulator (started here, or one the caller keeps running), the deployed function names, and
+ * one `close()`. `materialize`, `dev` and `deploy-handler` all open and close targets through here.
+ */
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import type { Emulator } from "../emulator/index.js";
+import { createClients } from "../lambda/clients.js";
+import { AWS_PACING, EMULATOR_PACING } from "../lambda/logs-channel.js";
+import type { LambdaTarget } from "../lambda/target.js";
+
+export interface Target extends LambdaTarget {
+  /** The emulator behind a local profile, null on AWS. */
+  emulator: Emulator | null;
+  /** Destroys the clients, and stops the emulator when this target started it. */
+  close(): Promise<void>;
+}
+
+/** Starts an emulator with the definitions' functions registered. */
+export async function startEmulatorFor(defs: ResolvedDefinitions): Promise<Emulator> {
+  const [{ startEmulator }, { functionSpecs }] = await Promise.all([import("../emulator/index.js"), import("../emulator/from-definitions.js")]);
+  return startEmulator({ functions: functionSpecs(defs, defs.file) });
+}
+
+export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator } = {}): Promise<Target> {
+  const resource = defs.profile.lambda;
+  const messages = defs.profile.messages;
+  if (resource.kind === "emulator") {
+    const owned = !options.emulator;
+    const emulator = options.emulator ?? (await startEmulatorFor(defs));
+    // The emulator checks no credentials; the SDK needs some to sign with.
+    const credentials = { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
+    const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);
+    return {
+      kind: "emulator",
+      description: "the local emulator",
+      client: clients.lambda,
+      logs: clients.logs,
+      functionName: (name) => name,
+      messages,
+      emulator,
+      async close() {
+        clients.destroy();
+        if (owned) await emulator.close();
+      },
+    };
+  }
+  let credentials = resource.credentials ?? undefined;
+  if (!credentials && resource.awsProfile) {
+    const { fromIni } = await import("@aws-sdk/credential-providers");
+    credentials = fromIni({ profile: resource.awsProfile });
+  }
+  const clients = await createClients(
+    {
+      ...(resource.region ? { region: resource.region } : {}),
+      ...(resource.endpoint ? { endpoint: resource.endpoint } : {}),
+      ...(resource.logsEndpoint ? { logsEndpoint: resource.logsEndpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    },
+    // A Lambda-compatible endpoint on loopback is an emulator: its logs need no patience.
+    resource.endpoint && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(resource.endpoint) ? EMULATOR_PACING : AWS_PACING,
+  );
+  const description = resource.endpoint
+    ? `${resource.endpoint} (profile ${defs.profile.name})`
+    : `AWS ${resource.region ?? "(default region)"} (profile ${defs.profile.name})`;
+  return {
+    kind: "aws",
+    description,
+    client: clients.lambda,
+    logs: clients.logs,
+    functionName: resource.functionName,
+    messages,
+    emulator: null,
+    async close() {
+      clients.destroy();
+    },
+  };
+}
