@@ -96,10 +96,12 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   let fromLogs = false;
   if (requestId && (followed || live.shown.length > 0 || tailReading.cut)) {
     const loc = live.loc ?? (await logLocation(target, deployed));
-    const already = followed ? live.shown.length : 0;
-    let fed = 0;
+    if (!followed && live.shown.length > 0) {
+      emit({ type: "warning", asset, message: `${asset}: the lines shown while it ran were of another invocation of ${deployed} (someone else invoked it at the same time); its own log follows` });
+    }
     try {
-      await readInvocation(target.logs, loc, requestId, sentAt, (line) => fed++ >= already && show(line), followed && live.cursor ? { cursor: live.cursor, started: true } : undefined);
+      // Followed live: on from where the live reading stopped. Otherwise: the whole log, from its START line.
+      await readInvocation(target.logs, loc, requestId, sentAt, (line) => show(line), followed && live.cursor ? { cursor: live.cursor, started: true } : undefined);
       fromLogs = true;
     } catch (error) {
       if (!(error instanceof LogsUnavailable)) throw error;

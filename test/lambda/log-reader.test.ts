@@ -63,3 +63,13 @@ describe("platformMark", () => {
     expect(platformMark("plain")).toBeNull();
   });
 });
+
+describe("unshownTail", () => {
+  it("drops the tail's lines that were already shown live, also when the tail's first line is cut", async () => {
+    const { unshownTail } = await import("../../src/lambda/live.js");
+    expect(unshownTail(["START", "a", "b", "c"], ["b", "c", "d", "END"], false)).toEqual(["d", "END"]);
+    expect(unshownTail(["START", "a", "bbbb", "c"], ["bb", "c", "d"], true)).toEqual(["d"]);
+    expect(unshownTail(["START", "a"], ["x", "y"], false)).toEqual(["x", "y"]);
+    expect(unshownTail([], ["x"], true)).toEqual(["x"]);
+  });
+});

@@ -1,0 +1,127 @@
+// The CloudWatch Logs channel end to end: whole logs past the 4 KB tail, live lines, unbuffered messages
+// that survive a timeout, and a clear fallback when the logs cannot be read.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RunEvent } from "../../src/run/events.js";
+import { FIXTURES, runPipes, startPipes } from "../helpers/run-pipes.js";
+
+const LOGS = join(FIXTURES, "logs/defs.ts");
+
+async function events(args: string[], env: Record<string, string> = {}) {
+  const r = await runPipes(["materialize", "-f", LOGS, ...args, "--json"], { env });
+  const list = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+  return { code: r.code, events: list, stderr: r.stderr };
+}
+const ofType = <T extends RunEvent["type"]>(list: RunEvent[], type: T) => list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+
+describe("messages past the 4 KB tail, read whole from CloudWatch Logs", () => {
+  it("a Node function with our library: all 2,000 logs and the materialization with its metadata", async () => {
+    const { code, events: list, stderr } = await events(["many"]);
+    expect(code, stderr).toBe(0);
+    const logs = ofType(list, "log");
+    expect(logs).toHaveLength(2000);
+    expect(logs.map((l) => l.message.split(" ")[1])).toEqual(Array.from({ length: 2000 }, (_, i) => String(i + 1)));
+    const [m] = ofType(list, "materialization");
+    expect(m).toMatchObject({ asset: "many", dataVersion: "v2000", implicit: false });
+    expect(m!.metadata).toMatchObject({ steps: { type: "int", value: 2000 }, ratio: { type: "float", value: 0.5 } });
+    expect(ofType(list, "warning")).toEqual([]);
+    expect(ofType(list, "note").map((n) => n.message)).toEqual([expect.stringContaining("every message was read from CloudWatch Logs (/aws/lambda/many)")]);
+  });
+
+  it("a Python function writing the protocol lines itself, NaN and 3.0 included", async () => {
+    const r = await runPipes(["materialize", "-f", LOGS, "many_py", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const list = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+    expect(ofType(list, "log")).toHaveLength(2000);
+    expect(r.stdout).toContain('"mean":{"type":"float","value":"NaN","inferred":true}');
+    expect(r.stdout).toContain('"whole":{"type":"float","value":3.0,"inferred":true}');
+    expect(ofType(list, "materialization")[0]).toMatchObject({ dataVersion: "py2000", implicit: false });
+  });
+
+  it("the text view shows every line too, with the note", async () => {
+    const r = await runPipes(["materialize", "-f", LOGS, "many_py"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("INFO     py step 1 of 2000");
+    expect(r.stdout).toContain("INFO     py step 2000 of 2000");
+    expect(r.stdout).toMatch(/mean +nan +\(float, inferred\)/);
+    expect(r.stdout).toMatch(/whole +3\.0 +\(float, inferred\)/);
+    expect(r.stdout).toContain("ℹ many_py: the log was longer than the 4,096 bytes Invoke returns");
+  });
+});
+
+describe("unbuffered messages and live lines", () => {
+  it("a function that times out after logging: its messages still show, then the timeout", async () => {
+    const { code, events: list } = await events(["timeout"]);
+    expect(code).toBe(1);
+    expect(ofType(list, "log").map((l) => l.message)).toEqual(["started the long part"]);
+    expect(ofType(list, "custom-message").map((c) => c.payload)).toEqual([{ progress: 0.5 }]);
+    expect(ofType(list, "error")[0]).toMatchObject({ source: "function", errorType: "Sandbox.Timedout" });
+    // With Dagster's buffered event nothing was written before the timeout: that is what the default fixes.
+    const buffered = await events(["timeout", "--profile", "buffered"]);
+    expect(ofType(buffered.events, "log")).toEqual([]);
+  });
+
+  it("--json: the first line of a long invocation arrives at least 1 s before run-end", async () => {
+    const running = startPipes(["materialize", "-f", LOGS, "slow", "--json"]);
+    const seen: Array<{ at: number; event: RunEvent }> = [];
+    let buffer = "";
+    running.child.stdout.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        seen.push({ at: Date.now(), event: JSON.parse(buffer.slice(0, nl)) as RunEvent });
+        buffer = buffer.slice(nl + 1);
+      }
+    });
+    const { code } = await running.exited;
+    expect(code, running.output()).toBe(0);
+    const at = (pred: (e: RunEvent) => boolean) => seen.find((s) => pred(s.event))?.at ?? Number.NaN;
+    const first = at((e) => e.type === "log" && e.message === "first, before the sleep");
+    const end = at((e) => e.type === "run-end");
+    expect(end - first).toBeGreaterThanOrEqual(1000);
+    // Each line once, in order, plain output included.
+    const lines = seen.flatMap((s) => (s.event.type === "log" ? [s.event.message] : s.event.type === "output" ? [s.event.text] : []));
+    expect(lines).toEqual(["first, before the sleep", "plain output before the sleep", "second, after the sleep"]);
+    // Live lines come before the invocation ends.
+    expect(first).toBeLessThan(at((e) => e.type === "invocation-end"));
+  });
+});
+
+describe("when the logs cannot be read", () => {
+  let emulator: ReturnType<typeof startPipes> | undefined;
+  let denier: Server | undefined;
+  afterAll(async () => {
+    emulator?.child.kill("SIGINT");
+    await emulator?.exited;
+    await new Promise((r) => (denier ? denier.close(r) : r(undefined)));
+  });
+
+  it("falls back to the tail with a warning naming the cause and the missing permission, never a crash or hang", async () => {
+    emulator = startPipes(["emulator", "-f", LOGS, "--port", "0"]);
+    const url = (await emulator.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    // What AWS answers a role without logs:FilterLogEvents (AWS itself cannot run here).
+    denier = createServer((req, res) => {
+      req.resume();
+      const body = JSON.stringify({ __type: "AccessDeniedException", message: "User is not authorized to perform: logs:FilterLogEvents" });
+      res.writeHead(400, { "Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": "AccessDeniedException" }).end(body);
+    });
+    await new Promise<void>((r) => denier!.listen(0, "127.0.0.1", r));
+    const logsUrl = `http://127.0.0.1:${(denier.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const denied = await events(["many", "--profile", "logs_elsewhere"], { PIPES_EMULATOR_URL: url, PIPES_LOGS_URL: logsUrl });
+    expect(denied.code).toBe(0);
+    const [warning] = ofType(denied.events, "warning");
+    expect(warning!.message).toMatch(/could not be read from CloudWatch Logs \(reading \/aws\/lambda\/many was refused \(AccessDeniedException\); allow logs:FilterLogEvents and logs:GetLogEvents on \/aws\/lambda\/many\)/);
+    expect(warning!.message).toContain("earlier pipes messages were lost");
+    // The tail's messages are still shown: the last logs and the materialization.
+    expect(ofType(denied.events, "log").at(-1)!.message).toMatch(/^step 2000 of 2000/);
+    expect(ofType(denied.events, "materialization")[0]).toMatchObject({ dataVersion: "v2000" });
+
+    const unreachable = await events(["many", "--profile", "logs_elsewhere"], { PIPES_EMULATOR_URL: url, PIPES_LOGS_URL: "http://127.0.0.1:9" });
+    expect(unreachable.code).toBe(0);
+    expect(ofType(unreachable.events, "warning")[0]!.message).toMatch(/could not be read from CloudWatch Logs \(reading \/aws\/lambda\/many failed: .*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
