@@ -8,7 +8,8 @@ const MAX_TRACE_LINES = 8;
 /** Frames of the emulator's runtime and the handler library, which say nothing about the user's code. */
 const RUNTIME_FRAME = /node-bootstrap\.mjs|pipes-lambda\.cjs|node:internal|new Promise \(<anonymous>\)|python_bootstrap\.py/;
 
-export function renderAssetBlock(events: RunEvent[], output: Output): string {
+/** `shownLive`: how many log and output lines were printed while the invocation ran (and are not in `events`). */
+export function renderAssetBlock(events: RunEvent[], output: Output, shownLive = 0): string {
   const c = output.color;
   const end = events.find((e): e is RunEventOf<"asset-end"> => e.type === "asset-end");
   const invocations = events.filter((e): e is RunEventOf<"invocation-end"> => e.type === "invocation-end");
@@ -18,6 +19,7 @@ export function renderAssetBlock(events: RunEvent[], output: Output): string {
   const mark = end?.status === "materialized" ? c.green("✔") : c.red("✖");
   const head = invocations.map((i) => invocationSummary(i, output)).join(c.dim("; "));
   lines.push(`${mark} ${c.bold(asset)}${head ? `  ${head}` : ""}`);
+  if (shownLive > 0) lines.push(`    ${c.dim(`(${shownLive} line${shownLive === 1 ? "" : "s"} shown above while it ran)`)}`);
 
   const levelColor: Record<string, (s: string) => string> = {
     DEBUG: c.dim,

@@ -30,6 +30,8 @@ type Spinner = { start(text?: string): unknown; stop(): unknown; text: string; i
 class HumanReporter implements RunReporter {
   private readonly pending = new Map<string, RunEvent[]>();
   private readonly running = new Map<string, { functionName: string; since: number }>();
+  /** Log and output lines printed live (above the spinner) per asset, left out of its block at the end. */
+  private readonly shownLive = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -62,16 +64,23 @@ class HumanReporter implements RunReporter {
         this.collect(event);
         this.refreshSpinner();
         return;
-      case "asset-end":
+      case "asset-end": {
         this.collect(event);
-        this.print(renderAssetBlock(this.pending.get(event.asset) ?? [event], this.output));
+        const live = this.shownLive.get(event.asset) ?? 0;
+        this.print(renderAssetBlock(this.pending.get(event.asset) ?? [event], this.output, live));
         this.pending.delete(event.asset);
+        this.shownLive.delete(event.asset);
         return;
+      }
       case "run-end":
         this.print(`\n${summary(event, this.output)}\n`);
         return;
       default:
-        if (event.asset === null) {
+        if (this.spinner && event.asset !== null && this.running.has(event.asset) && (event.type === "log" || event.type === "output")) {
+          // A line of an invocation still running: show it now, above the spinner, with its asset.
+          this.print(`${liveLine(event, this.output)}\n`);
+          this.shownLive.set(event.asset, (this.shownLive.get(event.asset) ?? 0) + 1);
+        } else if (event.asset === null) {
           const text = "message" in event ? event.message : "";
           this.print(`${event.type === "error" ? c.red(`✖ ${text}`) : event.type === "note" ? c.dim(`ℹ ${text}`) : c.yellow(`⚠ ${text}`)}\n`);
         } else {
@@ -117,6 +126,12 @@ class HumanReporter implements RunReporter {
       if (this.spinner) this.spinner.text = text();
     }, 100);
   }
+}
+
+function liveLine(event: RunEventOf<"log"> | RunEventOf<"output">, output: Output): string {
+  const c = output.color;
+  const text = event.type === "log" ? `${event.level.padEnd(8)} ${event.message}` : `${c.dim("│")} ${event.level ? `${event.level} ` : ""}${event.text}`;
+  return `${c.dim(`  ${event.asset} ›`)} ${text}`;
 }
 
 function summary(event: RunEventOf<"run-end">, output: Output): string {
