@@ -10,8 +10,6 @@ import { LogsUnavailable, logLocation, startLines, StreamCursor, type LogLocatio
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
 
-/** An invocation that has not answered after this long is followed live; quicker ones cost no extra call. */
-export const LIVE_AFTER_MS = 300;
 const SEEN_LIMIT = 10_000;
 
 interface Registry {
@@ -46,7 +44,8 @@ export class LiveFollow {
   ) {
     this.registry = registry(target.logs);
     this.registry.followers.add(this);
-    this.timer = setTimeout(() => (this.polling = this.poll()), LIVE_AFTER_MS);
+    const after = target.logs.pacing.liveAfterMs;
+    if (after !== null) this.timer = setTimeout(() => (this.polling = this.poll()), after);
   }
 
   /** Stops following once Invoke answered; true when the lines shown are this request's. */

@@ -117,7 +117,9 @@ export class StreamCursor {
       for (const e of out.events ?? []) if (e.message !== undefined) lines.push(e.message.replace(/\n$/, ""));
       const same = out.nextForwardToken === this.token;
       this.token = out.nextForwardToken ?? this.token;
-      if (same || (out.events ?? []).length === 0) break;
+      // A REPORT line ends an invocation: no need to ask whether more has come after it yet.
+      const ended = lines.length > 0 && platformMark(lines.at(-1)!)?.kind === "report";
+      if (same || ended || (out.events ?? []).length === 0) break;
     }
     return lines;
   }

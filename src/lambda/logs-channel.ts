@@ -7,6 +7,8 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { Client, ClientConfig } from "./clients.js";
 
 export interface LogsPacing {
+  /** An invocation that has not answered after this long is followed live (null: never); quicker ones cost no call. */
+  liveAfterMs: number | null;
   /** Between two polls of a running invocation's log. */
   pollMs: number;
   /** At least this long between calls of one operation (CloudWatch's quotas: FilterLogEvents 5/s, GetLogEvents 25/s). */
@@ -17,6 +19,7 @@ export interface LogsPacing {
 
 /** On AWS: within the account's read quotas, and patient with ingestion. */
 export const AWS_PACING: LogsPacing = {
+  liveAfterMs: 1000,
   pollMs: 1000,
   minIntervalMs: { FilterLogEvents: 250, GetLogEvents: 50, other: 250 },
   ingestWaitMs: 20_000,
@@ -24,6 +27,7 @@ export const AWS_PACING: LogsPacing = {
 
 /** On the emulator: its store has every line before Invoke answers; nothing to wait for. */
 export const EMULATOR_PACING: LogsPacing = {
+  liveAfterMs: 300,
   pollMs: 50,
   minIntervalMs: { FilterLogEvents: 0, GetLogEvents: 0, other: 0 },
   ingestWaitMs: 2_000,
