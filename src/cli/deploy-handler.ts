@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { UserError } from "../errors.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
 import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";
 import { outputFor, type CliContext } from "./context.js";
@@ -78,7 +79,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     throw new UserError(`Function "${name}" has no handler in ${displayPath(defs.file, ctx.cwd)}: add one, or pass --handler-file.`);
   }
   const extension = extname(handlerFile);
-  const runtime = options.runtime ?? fn?.runtime ?? (extension === ".py" ? "python3.12" : "nodejs20.x");
+  const runtime = options.runtime ?? fn?.runtime ?? (extension === ".py" ? DEFAULT_PYTHON_RUNTIME : DEFAULT_RUNTIME);
   if (!(RUNTIMES as readonly string[]).includes(runtime)) {
     throw new UserError(`Unknown runtime "${runtime}"${didYouMean(runtime, RUNTIMES)}. Lambda runtimes: ${RUNTIMES.join(", ")}.`);
   }
@@ -145,8 +146,8 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       settings: {
         runtime,
         handler: lambdaHandler,
-        memoryMb: fn?.memoryMb ?? 128,
-        timeoutSeconds: fn?.timeoutSeconds ?? 3,
+        memoryMb: fn?.memoryMb ?? DEFAULT_MEMORY_MB,
+        timeoutSeconds: fn?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         environment: fn?.environment ?? {},
         description: fn?.description ?? null,
       },

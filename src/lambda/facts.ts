@@ -9,6 +9,8 @@ export const PYTHON_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python
 export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 export const DEFAULT_RUNTIME: Runtime = "nodejs20.x";
+/** For a `.py` handler file deployed without a runtime. */
+export const DEFAULT_PYTHON_RUNTIME: Runtime = "python3.12";
 
 export const MEMORY_MIN_MB = 128;
 export const MEMORY_MAX_MB = 10240;
