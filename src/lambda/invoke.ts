@@ -13,7 +13,7 @@ import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
 import { TAIL_BYTES } from "./facts.js";
 import { LiveFollow, unshownTail } from "./live.js";
-import { LogReader, logLines, readTail, type LogItem } from "./log-reader.js";
+import { LogReader, logLines, tailFacts, type LogItem } from "./log-reader.js";
 import { logLocation, LogsUnavailable, readInvocation } from "./log-stream.js";
 import type { LambdaTarget } from "./target.js";
 
@@ -74,7 +74,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const requestId = response.$metadata.requestId ?? null;
   const followed = await live.stop(requestId);
   const tail = logLines(response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "");
-  const tailReading = readTail(tail.join("\n"));
+  const tailReading = tailFacts(tail);
   const ok = !response.FunctionError;
   const report = tailReading.report;
   emit({
@@ -106,8 +106,8 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     } catch (error) {
       if (!(error instanceof LogsUnavailable)) throw error;
       const lines = followed ? unshownTail(live.shown, tail, tailReading.cut) : tail;
-      if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened || tailReading.opened, error) });
       lines.forEach((line, i) => show(line, i === 0 && tailReading.cut && !followed));
+      if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
     }
     if (fromLogs && tailReading.cut) {
       emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });

@@ -110,6 +110,19 @@ export function logLines(log: string): string[] {
   return lines;
 }
 
+/** What the platform lines of a tail say, without decoding the rest: whether it lost its start, and the REPORT. */
+export function tailFacts(lines: readonly string[]): { cut: boolean; report: Report | null } {
+  let cut = true;
+  let report: Report | null = null;
+  for (const line of lines) {
+    if (!line.startsWith("START ") && !line.startsWith("REPORT ") && !line.startsWith("{")) continue;
+    const mark = platformMark(line);
+    if (mark?.kind === "start") cut = false;
+    if (mark?.report) report = mark.report;
+  }
+  return { cut, report };
+}
+
 export function readTail(log: string): TailReading {
   const reader = new LogReader();
   const items = logLines(log).flatMap((line) => reader.push(line) ?? []);

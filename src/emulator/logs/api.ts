@@ -8,6 +8,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http.js";
 import { ACCOUNT, REGION } from "../registry.js";
 import { compileFilterPattern } from "./filter-pattern.js";
+import {
+  invalid,
+  LogsError,
+  optionalBool,
+  optionalInt,
+  optionalString,
+  pad,
+  paginate,
+  parseFilterToken,
+  parseToken,
+  requiredString,
+  timeRange,
+  type Params,
+} from "./params.js";
 import type { LogEvent, LogGroup, LogStore, LogStream } from "./store.js";
 
 const TARGET_PREFIX = "Logs_20140328.";
@@ -17,17 +31,8 @@ const RESPONSE_BYTES = 1024 * 1024;
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const STREAM_NAME = /^[^:*]{1,512}$/;
 
-type Params = Record<string, unknown>;
 type Answer = { status: 200; body: unknown } | { status: 400; type: string; message: string };
 
-class LogsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Answers a request when it is a CloudWatch Logs call; false when it is not one. */
 export async function handleLogsApi(req: IncomingMessage, res: ServerResponse, store: LogStore): Promise<boolean> {
@@ -226,8 +231,6 @@ function filterLogEvents(p: Params, store: LogStore): unknown {
   };
 }
 
-// --- parameters ---
-
 function findGroup(p: Params, store: LogStore): LogGroup {
   const identifier = optionalString(p, "logGroupIdentifier");
   const byName = optionalString(p, "logGroupName");
@@ -241,65 +244,4 @@ function findGroup(p: Params, store: LogStore): LogGroup {
   return group;
 }
 
-function timeRange(p: Params): { startTime: number; endTime: number } {
-  const startTime = optionalInt(p, "startTime", 0, Number.MAX_SAFE_INTEGER) ?? 0;
-  const endTime = optionalInt(p, "endTime", 0, Number.MAX_SAFE_INTEGER) ?? Number.MAX_SAFE_INTEGER;
-  return { startTime, endTime };
-}
-
-function paginate<T>(items: T[], p: Params, limit: number): { items: T[]; next: { nextToken?: string } } {
-  const token = optionalString(p, "nextToken");
-  const start = token === undefined ? 0 : Number(/^pipes-page:(\d+)$/.exec(Buffer.from(token, "base64").toString())?.[1] ?? Number.NaN);
-  if (!Number.isInteger(start)) invalid("The specified nextToken is invalid.");
-  const end = start + limit;
-  return { items: items.slice(start, end), next: end < items.length ? { nextToken: Buffer.from(`pipes-page:${end}`).toString("base64") } : {} };
-}
-
-function parseToken(token: string): { forward: boolean; seq: number } {
-  const match = /^([fb])\/(\d{1,56})$/.exec(token);
-  if (!match) invalid("The specified nextToken is invalid.");
-  return { forward: match![1] === "f", seq: Number(match![2]) };
-}
-
-function parseFilterToken(token: string): number {
-  const seq = Number(/^pipes-filter:(\d+)$/.exec(Buffer.from(token, "base64").toString())?.[1] ?? Number.NaN);
-  if (!Number.isSafeInteger(seq)) invalid("The specified nextToken is invalid.");
-  return seq;
-}
-
-function optionalString(p: Params, key: string): string | undefined {
-  const v = p[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") invalid(`${key} must be a string`);
-  return v as string;
-}
-
-function requiredString(p: Params, key: string, pattern: RegExp): string {
-  const v = optionalString(p, key);
-  if (v === undefined) invalid(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
-  if (!pattern.test(v!)) invalid(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern.source}`);
-  return v!;
-}
-
-function optionalInt(p: Params, key: string, min: number, max: number): number | undefined {
-  const v = p[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    invalid(`1 validation error detected: Value '${String(v).slice(0, 30)}' at '${key}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
-  }
-  return v as number;
-}
-
-function optionalBool(p: Params, key: string): boolean | undefined {
-  const v = p[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") invalid(`${key} must be a boolean`);
-  return v as boolean;
-}
-
-function invalid(message: string): never {
-  throw new LogsError("InvalidParameterException", message);
-}
-
-const pad = (n: number) => String(n).padStart(56, "0");
 const groupArn = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
