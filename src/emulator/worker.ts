@@ -363,9 +363,10 @@ export class Worker {
   private processExited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
     this.stopMemoryWatch();
     const active = this.active;
-    const wasDead = this.dead;
     this.markDead();
-    if (!active || wasDead) return;
+    // Killed or not, an invocation still open ends now: its timer must not keep it (and the process) waiting.
+    // (finish() clears `active`, so one still here was never answered: a kill by close() or retire() leaves one.)
+    if (!active) return;
     if (this.initError) return this.finishWithInitError();
     if (active.result) return this.finish();
     // A Node heap exhausted by --max-old-space-size is Lambda's out-of-memory, not a plain crash.

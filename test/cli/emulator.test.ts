@@ -38,6 +38,25 @@ async function startWithWorkers(): Promise<{ url: string; pids: number[]; lambda
 }
 
 describe("pipes emulator", () => {
+  it("Ctrl-C while a 20 s invocation runs stops within a second or two, not at the function's 30 s timeout", async () => {
+    running = startPipes(["emulator", "-f", join(FIXTURES, "logs/defs.ts"), "--port", "0"]);
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    const call = invoke(lambda, "sized", { stamps: 100, gapMs: 200 }).catch(() => "connection closed");
+    await waitUntil(() => childPids(running!.child.pid!).length === 1);
+    const pids = childPids(running.child.pid!);
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    running.child.kill("SIGINT");
+    const exit = await running.exited;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(exit.code).toBe(0);
+    expect(running.output()).toContain("Emulator stopped.");
+    await call;
+    lambda.destroy();
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
   it("serves the defs file's functions, prints a line per invocation, and stops cleanly on SIGINT", async () => {
     const { pids, lambda } = await startWithWorkers();
     await running!.waitFor(/summarize {2}ok .* cold, init \d+ ms/);

@@ -1,0 +1,30 @@
+// Stopping the emulator while an invocation runs: it must not wait for the function's timeout.
+import { describe, expect, it } from "vitest";
+import { startEmulator } from "../../src/emulator/index.js";
+import { alive, client, fn, waitUntil } from "../helpers/emulator.js";
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+
+describe("stopping", () => {
+  it("close() during a 30 s invocation ends it at once: no wait for the timeout, no worker left", async () => {
+    const emulator = await startEmulator({ functions: [fn("sleep", "node/sleep.handler", { timeoutSeconds: 30 })] });
+    const lambda = client(emulator, 1);
+    const ends: string[] = [];
+    emulator.events.on("invocation-end", (end) => ends.push(end.status));
+    const call = lambda.send(new InvokeCommand({ FunctionName: "sleep", Payload: Buffer.from('{"ms": 20000}') })).then(
+      () => "answered",
+      () => "failed",
+    );
+    await waitUntil(() => emulator.workerPids().length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    const pids = emulator.workerPids();
+    const started = Date.now();
+    await emulator.close();
+    const settled = await Promise.race([call, new Promise((r) => setTimeout(() => r("still waiting"), 2000))]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(settled).not.toBe("still waiting");
+    // The invocation is ended (and reported), not left to its timer.
+    expect(ends).toEqual(["crash"]);
+    expect(pids.filter(alive)).toEqual([]);
+    lambda.destroy();
+  });
+});
