@@ -75,6 +75,8 @@ export class EmulatorCore {
       return `Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})`;
     }
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
+    // Names are checked at the API; this keeps the code folder inside the emulator's whatever a caller passes.
+    if (dirname(root) !== this.codeDir) return "Invalid function name";
     for (const [path, bytes] of Object.entries(files)) {
       const target = resolve(root, path);
       if (!target.startsWith(root + sep)) return `Zip entry ${path} points outside the function's folder`;

@@ -9,7 +9,7 @@ import type { InvokeRequest } from "./worker.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";
 import { logTail } from "./log-format.js";
 import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
-import { functionArn, functionConfiguration, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
+import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 
 const CLIENT_CONTEXT_LIMIT = 3583;
 /** A management body carries a base64 zip of up to 50 MB. */
@@ -29,6 +29,12 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
   if (!match) return false;
   const { name, qualifier: inName } = parseFunctionName(decodeURIComponent(match[1]!));
   const qualifier = url.searchParams.get("Qualifier") ?? inName;
+  const invalid = invalidFunctionName(name, qualifier);
+  if (invalid) {
+    await readBody(req, MANAGEMENT_LIMIT);
+    sendAwsError(res, 400, "ValidationException", invalid);
+    return true;
+  }
   const fn = core.registry.get(name);
   const route = `${method} ${match[2] ?? ""}`;
   if (!fn || (qualifier !== undefined && qualifier !== LATEST)) {
@@ -172,6 +178,11 @@ async function createFunction(req: IncomingMessage, res: ServerResponse, core: E
   if (missing.length > 0) {
     const detail = code && typeof code.ZipFile !== "string" ? " (the emulator takes code as Code.ZipFile, not from S3 or an image)" : "";
     sendAwsError(res, 400, "InvalidParameterValueException", `Missing or invalid: ${missing.join(", ")}${detail}`);
+    return;
+  }
+  const invalid = invalidFunctionName(name);
+  if (invalid) {
+    sendAwsError(res, 400, "ValidationException", invalid);
     return;
   }
   if (core.registry.has(name)) {

@@ -48,6 +48,22 @@ export function parseFunctionName(raw: string): { name: string; qualifier: strin
   return { name: parts[0]!, qualifier: parts[1] };
 }
 
+/** Lambda's function names: letters, digits, `-` and `_`, at most 64 characters. */
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Qualifiers: `$LATEST`, a version number or an alias name. */
+const QUALIFIER = /^(\$LATEST|[a-zA-Z0-9_-]{1,128})$/;
+
+/** AWS's words when a name or qualifier breaks its pattern; null when it is valid. */
+export function invalidFunctionName(name: string, qualifier?: string): string | null {
+  if (!FUNCTION_NAME.test(name)) {
+    return `1 validation error detected: Value '${name.slice(0, 140)}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length less than or equal to 64`;
+  }
+  if (qualifier !== undefined && !QUALIFIER.test(qualifier)) {
+    return `1 validation error detected: Value '${qualifier.slice(0, 140)}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`;
+  }
+  return null;
+}
+
 /** The log group Lambda writes a function's logs to by default. */
 export const logGroupName = (functionName: string) => `/aws/lambda/${functionName}`;
 
