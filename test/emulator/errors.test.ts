@@ -18,6 +18,7 @@ beforeAll(async () => {
       fn("throws", "node/throws.handler"),
       fn("py", "python/app.handler"),
       fn("py-marshal", "python/app.not_serializable"),
+      fn("py-exits", "python/app.exits"),
       fn("sleepy", "node/sleep.handler", { timeoutSeconds: 1 }),
       fn("crash", "node/crash.handler"),
       fn("missing-module", "node/nothing-here.handler"),
@@ -90,6 +91,18 @@ describe("function errors: 200, X-Amz-Function-Error: Unhandled, the runtime's p
     const next = await invoke(lambda, "crash", {});
     expect(next.functionError).toBeUndefined();
     expect(next.payload.pid).toEqual(expect.any(Number));
+  });
+
+  it("sys.exit(3) in a Python handler is exit status 3, with what it printed (not an abort at shutdown)", async () => {
+    const r = await invoke(lambda, "py-exits", { code: 3 });
+    expect(r.payload).toEqual({
+      errorType: "Runtime.ExitError",
+      errorMessage: `RequestId: ${r.requestId} Error: Runtime exited with error: exit status 3`,
+    });
+    expect(r.log).toContain("exiting with 3");
+    const text = await invoke(lambda, "py-exits", { code: "bad input" });
+    expect(text.payload.errorMessage).toMatch(/exit status 1$/);
+    expect(text.log).toContain("bad input");
   });
 
   it("load failures: missing module, missing export, syntax errors, in both runtimes", async () => {

@@ -194,17 +194,33 @@ def _serve(handler):
         })
 
 
+def _exit(code):
+    """sys.exit() from a handler ends the sandbox with that status, at once. A normal interpreter shutdown would
+    trip over the stdin watcher's pending read (Python aborts: `signal: sigabrt`, after a second)."""
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main():
     threading.Thread(target=_watch_stdin, daemon=True).start()
     root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path.insert(0, root)
     _install_logging()
     try:
-        handler = _load_handler()
-    except Exception as error:
-        _post_error("/init/error", error)
-        sys.exit(1)
-    _serve(handler)
+        try:
+            handler = _load_handler()
+        except Exception as error:
+            _post_error("/init/error", error)
+            _exit(1)
+        _serve(handler)
+    except SystemExit as exit_:
+        _exit(exit_.code)
 
 
 if __name__ == "__main__":
