@@ -54,13 +54,13 @@ export interface WorkerHooks {
   onGone(worker: Worker): void;
 }
 
-let nextWorkerId = 1;
 // X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
 const TRACE_PREFIX = randomBytes(8).toString("hex");
 let traceCounter = 0;
 
 export class Worker {
-  readonly id = String(nextWorkerId++);
+  /** The worker's Runtime API path (`/w/<id>/...`): unguessable, so no other local process can take its events. */
+  readonly id = randomBytes(16).toString("hex");
   readonly generation: number;
   /** Named as Lambda names a sandbox's stream: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
   readonly logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomBytes(16).toString("hex")}`;
