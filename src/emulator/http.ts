@@ -14,6 +14,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     });
     req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks)));
     req.on("error", reject);
+    // A body cut off (by its client, or by the emulator's body timeout) ends the wait too.
+    req.on("close", () => req.complete || reject(new Error("the request body was not received")));
   });
 }
 

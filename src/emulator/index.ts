@@ -21,7 +21,11 @@ export interface EmulatorOptions {
   functions?: FunctionSpec[];
   /** What each function's log group keeps, oldest events dropped first (default 16 MB). */
   logRetentionBytes?: number;
+  /** How long a request may take to send its body before its connection is closed (default 10 s). */
+  bodyTimeoutMs?: number;
 }
+
+const BODY_TIMEOUT_MS = 10_000;
 
 export interface Emulator {
   url: string;
@@ -40,7 +44,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let port = 0;
   const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes);
   for (const spec of options.functions ?? []) core.register(spec);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const server = createServer((req, res) => {
+    // requestTimeout is off (workers wait on /next for as long as it takes): a body that never comes is cut here,
+    // so idle sockets cannot pile up. Only the body is timed, never the wait for an invocation's answer.
+    if (!req.complete) {
+      const timer = setTimeout(() => req.complete || req.socket.destroy(), bodyTimeoutMs);
+      timer.unref();
+      req.once("close", () => clearTimeout(timer));
+      req.once("end", () => clearTimeout(timer));
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     route(req, res, url).catch((error: Error) => {
       if (!res.headersSent) sendAwsError(res, 500, "ServiceException", `pipes emulator: ${error.message}`, { capitalMessage: true });

@@ -36,3 +36,37 @@ describe("the Runtime API", () => {
       expect((await invoke(lambda, "other", {})).payload.invocations).toBe(2);
     }));
 });
+
+describe("request bodies", () => {
+  it("a body that never arrives gets its connection closed after the body timeout; invocations go on", async () => {
+    const { connect } = await import("node:net");
+    const { startEmulator } = await import("../../src/emulator/index.js");
+    const { client } = await import("../helpers/emulator.js");
+    const emulator = await startEmulator({ functions: [fn("esm", "node/esm.handler")], bodyTimeoutMs: 300 });
+    const lambda = client(emulator);
+    try {
+      const stalled = await new Promise<{ closedAfterMs: number; answer: string }>((resolve, reject) => {
+        const socket = connect(emulator.port, "127.0.0.1", () => {
+          socket.write(`POST /2015-03-31/functions/esm/invocations HTTP/1.1\r\nHost: 127.0.0.1:${emulator.port}\r\nContent-Length: 100\r\n\r\n{"partial":`);
+        });
+        const opened = Date.now();
+        let answer = "";
+        socket.on("data", (d) => (answer += d));
+        socket.on("close", () => resolve({ closedAfterMs: Date.now() - opened, answer }));
+        socket.on("error", reject);
+        setTimeout(() => reject(new Error("the stalled request was never closed")), 5000).unref();
+      });
+      expect(stalled.closedAfterMs).toBeGreaterThanOrEqual(250);
+      expect(stalled.answer).toBe(""); // nothing was invoked for it
+      expect((await invoke(lambda, "esm", {})).payload.invocations).toBe(1);
+      // A slow invocation is not a slow body: its answer may take longer than the body timeout.
+      const { InvokeCommand } = await import("@aws-sdk/client-lambda");
+      emulator.register(fn("sleep", "node/sleep.handler"));
+      const slow = await lambda.send(new InvokeCommand({ FunctionName: "sleep", Payload: Buffer.from('{"ms": 800}') }));
+      expect(slow.FunctionError).toBeUndefined();
+    } finally {
+      lambda.destroy();
+      await emulator.close();
+    }
+  });
+});
