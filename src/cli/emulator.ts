@@ -50,7 +50,12 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       ctx.stdout.write(c.dim("Point a client at it with endpoint " + emulator.url + ", any credentials, region us-east-1. Ctrl-C stops it.\n"));
       emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
       await new Promise<void>((resolve) => onStopSignal(resolve));
+      // Nobody waits for an Event invocation's answer; a stop ends it, and that is said, not silent.
+      const dropped = emulator.eventsInFlight();
       await emulator.close();
+      if (dropped > 0) {
+        ctx.stdout.write(c.yellow(`⚠ ${dropped} Event invocation${dropped === 1 ? " was" : "s were"} queued or running and ${dropped === 1 ? "was" : "were"} dropped by the stop.\n`));
+      }
       ctx.stdout.write(c.dim("Emulator stopped.\n"));
     });
 }

@@ -32,6 +32,8 @@ export class EmulatorCore {
   /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
   private readonly codeDir = mkdtempSync(join(tmpdir(), "pipes-emulator-"));
   private uploads = 0;
+  /** Event invocations accepted (202) and not yet ended: what a stop would drop. */
+  eventsInFlight = 0;
 
   readonly logs: LogStore;
 

@@ -36,6 +36,8 @@ export interface Emulator {
   restart(functionName: string): void;
   /** Process ids of the worker processes alive now. */
   workerPids(): number[];
+  /** Event invocations accepted and not finished: stopping now drops them. */
+  eventsInFlight(): number;
   /** Stops every worker process and the server. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     register: (spec) => core.register(spec),
     restart: (name) => core.pools.retire(name),
     workerPids: () => core.pools.pids(),
+    eventsInFlight: () => core.eventsInFlight,
     async close() {
       if (closed) return;
       closed = true;

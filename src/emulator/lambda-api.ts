@@ -107,7 +107,11 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
   if (type === "Event") {
     res.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": 0 }).end();
     // Nobody awaits an Event invocation; one cut short by the emulator closing has nowhere to report to.
-    core.invoke(fn.name, request, true).catch(() => undefined);
+    core.eventsInFlight++;
+    core
+      .invoke(fn.name, request, true)
+      .catch(() => undefined)
+      .finally(() => core.eventsInFlight--);
     return;
   }
   const outcome = await core.invoke(fn.name, request, false);

@@ -57,6 +57,20 @@ describe("pipes emulator", () => {
     expect(pids.filter(alive)).toEqual([]);
   });
 
+  it("says how many Event invocations a stop dropped", async () => {
+    running = startPipes(["emulator", "-f", join(FIXTURES, "logs/defs.ts"), "--port", "0"]);
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    for (let i = 0; i < 3; i++) {
+      const r = await invoke(lambda, "sized", { stamps: 100, gapMs: 200 }, { InvocationType: "Event", LogType: undefined });
+      expect(r.status).toBe(202);
+    }
+    lambda.destroy();
+    running.child.kill("SIGINT");
+    expect((await running.exited).code).toBe(0);
+    expect(running.output()).toContain("⚠ 3 Event invocations were queued or running and were dropped by the stop.");
+  });
+
   it("serves the defs file's functions, prints a line per invocation, and stops cleanly on SIGINT", async () => {
     const { pids, lambda } = await startWithWorkers();
     await running!.waitFor(/summarize {2}ok .* cold, init \d+ ms/);
