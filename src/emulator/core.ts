@@ -82,12 +82,21 @@ export class EmulatorCore {
     for (const [path, bytes] of Object.entries(files)) {
       const target = resolve(root, path);
       if (!target.startsWith(root + sep)) return `Zip entry ${path} points outside the function's folder`;
-      if (path.endsWith("/")) {
-        mkdirSync(target, { recursive: true });
-        continue;
+      try {
+        if (path.endsWith("/")) {
+          mkdirSync(target, { recursive: true });
+          continue;
+        }
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, bytes);
+      } catch (error) {
+        rmSync(root, { recursive: true, force: true });
+        // The entry's own name, never the emulator's folder: e.g. a file and a folder of the same name.
+        const why = (error as NodeJS.ErrnoException).code === "EISDIR" || (error as NodeJS.ErrnoException).code === "ENOTDIR" || (error as NodeJS.ErrnoException).code === "EEXIST"
+          ? "a file and a folder have the same name"
+          : (error as NodeJS.ErrnoException).code ?? "it cannot be written";
+        return `Could not unzip uploaded file: entry ${path.slice(0, 200)} cannot be unpacked (${why}).`;
       }
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, bytes);
     }
     const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
     this.pools.retire(name);
@@ -115,6 +124,21 @@ export class EmulatorCore {
   }
 }
 
+/** Lambda's rules for Environment.Variables: names `[a-zA-Z][a-zA-Z0-9_]+`, string values, 4 KB in all. */
+function invalidEnvironment(variables: unknown): string | null {
+  if (variables === undefined || variables === null) return null;
+  if (typeof variables !== "object" || Array.isArray(variables)) return "Environment.Variables must be a map of strings";
+  let size = 0;
+  for (const [name, value] of Object.entries(variables)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(name)) {
+      return `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`;
+    }
+    if (typeof value !== "string" || value.includes("\0")) return `Environment variable ${name} must be a string without NUL characters`;
+    size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  }
+  return size > 4096 ? `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${size}` : null;
+}
+
 /** The API's settings (Runtime, Handler, MemorySize, ...) over an existing function's; a string is the error. */
 function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>): FunctionSpec | string {
   const spec: FunctionSpec = existing
@@ -127,7 +151,11 @@ function mergeSettings(existing: RegisteredFunction | undefined, name: string, s
   if (s.MemorySize !== undefined) spec.memoryMb = Number(s.MemorySize);
   if (s.Timeout !== undefined) spec.timeoutSeconds = Number(s.Timeout);
   const variables = (s.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
-  if (s.Environment !== undefined) spec.environment = { ...(variables ?? {}) };
+  if (s.Environment !== undefined) {
+    const problem = invalidEnvironment(variables);
+    if (problem) return problem;
+    spec.environment = { ...(variables ?? {}) };
+  }
   if (!isRuntime(spec.runtime)) {
     return `Value ${spec.runtime} at 'runtime' failed to satisfy constraint: the emulator runs ${NODE_RUNTIMES[0]}–${NODE_RUNTIMES.at(-1)} and ${PYTHON_RUNTIMES[0]}–${PYTHON_RUNTIMES.at(-1)}`;
   }

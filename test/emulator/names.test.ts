@@ -31,3 +31,25 @@ describe("function names", () => {
       expect((await invoke(lambda, long)).payload).toBe(1);
     }));
 });
+
+describe("bad uploads and settings", () => {
+  it("answer AWS's 400 shapes without a machine path, never a 500", () =>
+    withEmulator([], async (_emulator, lambda) => {
+      const { UpdateFunctionConfigurationCommand } = await import("@aws-sdk/client-lambda");
+      const fail = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => e);
+      // A file and a folder of the same name.
+      const clash = zipSync({ "app.mjs": strToU8("export const handler = async () => 1;\n"), lib: strToU8("file"), "lib/x.js": strToU8("folder") });
+      const c1 = await fail(lambda.send(new CreateFunctionCommand({ FunctionName: "clash", Role: "r", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile: clash } })));
+      expect(c1).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+      expect(c1!.message).toMatch(/cannot be unpacked \(a file and a folder have the same name\)/);
+      expect(c1!.message).not.toMatch(/\/tmp\/|pipes-emulator-/);
+      await lambda.send(create("okfn"));
+      for (const Variables of [{ BAD: "a\u0000b" }, { "1bad": "x" }, { BIG: "x".repeat(5000) }]) {
+        const e = await fail(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: "okfn", Environment: { Variables } })));
+        expect(e, JSON.stringify(Variables).slice(0, 30)).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+        expect(e!.message).not.toMatch(/\/tmp\/|pipes-emulator-/);
+      }
+      // The function still runs, with its settings unchanged.
+      expect((await invoke(lambda, "okfn")).payload).toBe(1);
+    }));
+});
