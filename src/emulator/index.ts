@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { EmulatorCore } from "./core.js";
 import { sendAwsError } from "./http.js";
 import { handleLambdaApi } from "./lambda-api.js";
+import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
 import { handleRuntimeApi } from "./runtime-api.js";
@@ -63,6 +64,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const route = async (req: Parameters<typeof handleRuntimeApi>[0], res: Parameters<typeof handleRuntimeApi>[1], url: URL) => {
+    const refused = refusal(req.headers, url.pathname, port);
+    if (refused) {
+      req.resume();
+      sendAwsError(res, refused.status, refused.type, refused.message);
+      return;
+    }
     if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
     if (url.pathname === "/" && (await handleLogsApi(req, res, core.logs))) return;
     if (await handleLambdaApi(req, res, url, core)) return;

@@ -148,7 +148,7 @@ describe("the emulator's CloudWatch Logs API", () => {
 
     const raw = (target: string, body: string) =>
       new Promise<{ status: number; type: string | undefined; body: any }>((resolve, reject) => {
-        const req = request(`${emulator.url}/`, { method: "POST", headers: { "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1" } }, (res) => {
+        const req = request(`${emulator.url}/`, { method: "POST", headers: { "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", Authorization: "AWS4-HMAC-SHA256 Credential=test/20261202/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0" } }, (res) => {
           let text = "";
           res.on("data", (c) => (text += c));
           res.on("end", () => resolve({ status: res.statusCode!, type: res.headers["x-amzn-errortype"] as string | undefined, body: JSON.parse(text) }));

@@ -47,7 +47,7 @@ describe("request bodies", () => {
     try {
       const stalled = await new Promise<{ closedAfterMs: number; answer: string }>((resolve, reject) => {
         const socket = connect(emulator.port, "127.0.0.1", () => {
-          socket.write(`POST /2015-03-31/functions/esm/invocations HTTP/1.1\r\nHost: 127.0.0.1:${emulator.port}\r\nContent-Length: 100\r\n\r\n{"partial":`);
+          socket.write(`POST /2015-03-31/functions/esm/invocations HTTP/1.1\r\nHost: 127.0.0.1:${emulator.port}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=test/20261202/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: 100\r\n\r\n{"partial":`);
         });
         const opened = Date.now();
         let answer = "";
@@ -69,4 +69,36 @@ describe("request bodies", () => {
       await emulator.close();
     }
   });
+});
+
+describe("who may call", () => {
+  it("refuses a CreateFunction sent as a web page would (foreign Host, Origin, text/plain, unsigned); the SDK still works", () =>
+    withEmulator([fn("esm", "node/esm.handler")], async (emulator, lambda) => {
+      const { zipSync, strToU8 } = await import("fflate");
+      const body = JSON.stringify({
+        FunctionName: "evil",
+        Role: "r",
+        Runtime: "nodejs20.x",
+        Handler: "app.handler",
+        Code: { ZipFile: Buffer.from(zipSync({ "app.mjs": strToU8("export const handler = async () => 'pwned';") })).toString("base64") },
+      });
+      const send = (headers: Record<string, string>) =>
+        new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+          const req = request(`${emulator.url}/2015-03-31/functions`, { method: "POST", headers: { "Content-Type": "text/plain", ...headers } }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode!, type: res.headers["x-amzn-errortype"] as string | undefined });
+          });
+          req.on("error", reject);
+          req.end(body);
+        });
+      const signed = { Authorization: "AWS4-HMAC-SHA256 Credential=a/20261202/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0" };
+      expect(await send({ Host: "evil.example:80", Origin: "http://evil.example" })).toMatchObject({ status: 403, type: "AccessDeniedException" });
+      expect(await send({ Host: "attacker.example", ...signed })).toMatchObject({ status: 403 }); // DNS rebinding
+      expect(await send({ Origin: "http://evil.example", ...signed })).toMatchObject({ status: 403 });
+      expect(await send({ "Sec-Fetch-Mode": "no-cors", ...signed })).toMatchObject({ status: 403 });
+      expect(await send({})).toMatchObject({ status: 403, type: "MissingAuthenticationTokenException" });
+      const { GetFunctionCommand } = await import("@aws-sdk/client-lambda");
+      await expect(lambda.send(new GetFunctionCommand({ FunctionName: "evil" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+      expect((await invoke(lambda, "esm", {})).status).toBe(200);
+    }));
 });
