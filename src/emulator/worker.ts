@@ -40,6 +40,8 @@ interface Active {
   started: number;
   delivered: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** When the invocation times out (ms since the epoch), once its clock runs. */
+  deadline?: number;
   /** Set by /response or /error while the output fences are awaited. */
   result: { status: InvocationStatus; payload: Buffer; errorType: string | null } | undefined;
   fencesSeen: number;
@@ -152,8 +154,10 @@ export class Worker {
       };
       this.pendingLines = [];
       this.platformLine(this.active, startLine(request.requestId));
-      // Until the runtime asks for the event, the init phase runs on its own 10 s clock.
+      // Until the runtime asks for the event, the init phase runs on its own 10 s clock. A warm worker that is not
+      // asking (still busy with work its handler left running) is on the invocation's own clock from now on.
       if (cold) this.active.timer = setTimeout(() => this.timedOut(INIT_TIMEOUT_MS / 1000), INIT_TIMEOUT_MS);
+      else if (!this.waitingNext) this.armTimeout(this.active);
       if (this.initError) this.finishWithInitError();
       else if (this.waitingNext) this.deliver();
     });
@@ -223,10 +227,8 @@ export class Worker {
     active.delivered = true;
     // Duration counts from the handoff of the event; a cold start's init is reported apart.
     active.started = performance.now();
-    const timeoutMs = this.fn.timeoutSeconds * 1000;
-    const deadline = Date.now() + timeoutMs;
-    clearTimeout(active.timer);
-    active.timer = setTimeout(() => this.timedOut(this.fn.timeoutSeconds), timeoutMs);
+    if (active.cold || active.deadline === undefined) this.armTimeout(active);
+    const deadline = active.deadline!;
     this.watchMemory();
     const headers: Record<string, string | number> = {
       "Content-Type": "application/json",
@@ -239,6 +241,14 @@ export class Worker {
     if (active.request.clientContext) headers["Lambda-Runtime-Client-Context"] = active.request.clientContext;
     res.writeHead(200, headers);
     res.end(active.request.payload);
+  }
+
+  /** Starts the invocation's timeout clock (replacing the init clock of a cold start). */
+  private armTimeout(active: Active): void {
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    active.deadline = Date.now() + timeoutMs;
+    clearTimeout(active.timer);
+    active.timer = setTimeout(() => this.timedOut(this.fn.timeoutSeconds), timeoutMs);
   }
 
   private addLine(line: string): void {

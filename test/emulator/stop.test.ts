@@ -28,3 +28,21 @@ describe("stopping", () => {
     lambda.destroy();
   });
 });
+
+describe("a worker wedged between invocations", () => {
+  it("the next invocation still ends within its timeout (Sandbox.Timedout), and the one after runs on a fresh worker", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("wedge", "node/wedge.handler", { timeoutSeconds: 1, concurrency: 1 })], async (_emulator, lambda) => {
+      const first = await invoke(lambda, "wedge", { wedge: true });
+      expect(first.functionError).toBeUndefined();
+      const second = await Promise.race([invoke(lambda, "wedge", {}), new Promise<"no answer">((r) => setTimeout(() => r("no answer"), 5000))]);
+      expect(second).not.toBe("no answer");
+      if (second === "no answer") return;
+      expect(second.payload.errorType).toBe("Sandbox.Timedout");
+      expect(second.payload.errorMessage).toMatch(/Task timed out after 1\.00 seconds/);
+      const third = await invoke(lambda, "wedge", {});
+      expect(third.functionError).toBeUndefined();
+      expect(third.payload.pid).not.toBe(first.payload.pid);
+    });
+  });
+});
