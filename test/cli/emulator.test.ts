@@ -94,6 +94,20 @@ describe("pipes emulator", () => {
     await waitUntil(() => pids.every((pid) => !alive(pid)), 10_000);
   });
 
+  it("a Node worker stuck in a busy loop dies with the CLI when the CLI is killed", async () => {
+    running = startPipes(["emulator", "-f", join(FIXTURES, "logs/defs.ts"), "--port", "0"]);
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    expect((await invoke(lambda, "busy", {}, { InvocationType: "Event", LogType: undefined })).status).toBe(202);
+    await waitUntil(() => childPids(running!.child.pid!).length === 1);
+    const pids = childPids(running.child.pid!);
+    await new Promise((r) => setTimeout(r, 300)); // well inside the loop
+    lambda.destroy();
+    running.child.kill("SIGKILL");
+    await running.exited;
+    await waitUntil(() => pids.every((pid) => !alive(pid)), 5_000);
+  });
+
   it("refuses a port in use with a clear message", async () => {
     const first = startPipes(["emulator", "--port", "0"], { cwd: FIXTURES });
     try {

@@ -7,6 +7,7 @@ import net from "node:net";
 import { dirname, join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { Worker } from "node:worker_threads";
 
 const FENCE = process.argv[2] ?? "";
 const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
@@ -269,6 +270,13 @@ process.on("unhandledRejection", (reason) => crash(reason, "Unhandled Promise Re
 // When the process that runs the emulator dies, stdin closes: leave no orphan behind.
 process.stdin.on("end", serviceGone);
 process.stdin.resume();
+// A handler's busy loop blocks this thread, and with it the stdin watch: a watchdog thread of its own sees the
+// parent die (this process is handed to another parent) and ends the sandbox anyway.
+new Worker(
+  `const parent = require("node:worker_threads").workerData;
+  setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, "SIGKILL"); }, 250);`,
+  { eval: true, workerData: process.ppid, resourceLimits: { maxOldGenerationSizeMb: 8 }, stdout: false, stderr: false },
+).unref();
 
 let handler;
 try {
