@@ -3,12 +3,12 @@
  * folders, and the events the embedder listens to.
  */
 import { EventEmitter } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { unzipSync } from "fflate";
 import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
+import { createCodeDir } from "./code-dir.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./worker.js";
@@ -30,7 +30,7 @@ export class EmulatorCore {
   readonly events = new EventEmitter<EmulatorEvents>();
   readonly pools: Pools;
   /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
-  private readonly codeDir = mkdtempSync(join(tmpdir(), "pipes-emulator-"));
+  private readonly codeDir = createCodeDir();
   private uploads = 0;
   /** Event invocations accepted (202) and not yet ended: what a stop would drop. */
   eventsInFlight = 0;

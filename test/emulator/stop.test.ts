@@ -46,3 +46,24 @@ describe("a worker wedged between invocations", () => {
     });
   });
 });
+
+describe("leftovers of a killed run", () => {
+  it("a start removes the code folders of emulators whose process is gone, and keeps those of live ones", async () => {
+    const { mkdirSync, writeFileSync, existsSync } = await import("node:fs");
+    const { spawnSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // exited: its pid is free
+    const abandoned = join(tmpdir(), `pipes-emulator-test-dead-${process.pid}`);
+    const inUse = join(tmpdir(), `pipes-emulator-test-live-${process.pid}`);
+    for (const [dir, pid] of [[abandoned, dead], [inUse, process.pid]] as const) {
+      mkdirSync(join(dir, "fn-1"), { recursive: true });
+      writeFileSync(join(dir, "owner.pid"), String(pid));
+    }
+    const emulator = await startEmulator({});
+    await emulator.close();
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(inUse)).toBe(true);
+    (await import("node:fs")).rmSync(inUse, { recursive: true, force: true });
+  });
+});
