@@ -17,6 +17,9 @@ import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
 const MEMORY_POLL_MS = 50;
+/** What an idle sandbox's output may hold until its next invocation: 1,000 lines of up to 8 KB. */
+const MAX_PENDING_LINES = 1000;
+const MAX_PENDING_LINE = 8192;
 
 export interface InvokeRequest {
   requestId: string;
@@ -78,6 +81,7 @@ export class Worker {
   private peakMb = 0;
   private peakReported = false;
   private pendingLines: string[] = [];
+  private droppedLines = 0;
   private dead = false;
   private readonly exitedPromise: Promise<void>;
   private markExited!: () => void;
@@ -143,7 +147,7 @@ export class Worker {
       this.active = {
         request,
         cold,
-        lines: [...this.pendingLines],
+        lines: [],
         started: performance.now(),
         delivered: false,
         timer: undefined,
@@ -152,8 +156,15 @@ export class Worker {
         fenceTimer: undefined,
         resolve,
       };
-      this.pendingLines = [];
       this.platformLine(this.active, startLine(request.requestId));
+      // A Lambda sandbox is frozen between invocations: what it wrote meanwhile appears once it is thawed, after
+      // the next START line, in that invocation's log (and its log stream) with that invocation's request id.
+      for (const line of this.pendingLines) this.platformLine(this.active, line);
+      if (this.droppedLines > 0) {
+        this.platformLine(this.active, `pipes emulator: ${this.droppedLines} more lines written between invocations were dropped (at most ${MAX_PENDING_LINES} are kept)`);
+      }
+      this.pendingLines = [];
+      this.droppedLines = 0;
       // Until the runtime asks for the event, the init phase runs on its own 10 s clock. A warm worker that is not
       // asking (still busy with work its handler left running) is on the invocation's own clock from now on.
       if (cold) this.active.timer = setTimeout(() => this.timedOut(INIT_TIMEOUT_MS / 1000), INIT_TIMEOUT_MS);
@@ -256,9 +267,9 @@ export class Worker {
     if (active) {
       this.platformLine(active, line);
     } else {
-      // Output between invocations shows up in the next invocation's log, as on Lambda.
-      this.pendingLines.push(line);
-      this.hooks.onLog(line, null, this.logStream);
+      // Held for the next invocation's log (see invoke), within a bound: an idle worker cannot grow the emulator.
+      if (this.pendingLines.length < MAX_PENDING_LINES) this.pendingLines.push(line.length > MAX_PENDING_LINE ? line.slice(0, MAX_PENDING_LINE) : line);
+      else this.droppedLines++;
     }
   }
 

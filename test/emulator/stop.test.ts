@@ -67,3 +67,30 @@ describe("leftovers of a killed run", () => {
     (await import("node:fs")).rmSync(inUse, { recursive: true, force: true });
   });
 });
+
+describe("output between invocations", () => {
+  it("appears after the next START line, and an idle worker's output is bounded", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("chatter", "node/chatter.handler", { concurrency: 1 })], async (_emulator, lambda) => {
+      await invoke(lambda, "chatter", { chatter: true });
+      await new Promise((r) => setTimeout(r, 500)); // about 10,000 lines written while idle
+      const next = await invoke(lambda, "chatter", {}, { LogType: "Tail" });
+      const { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } = await import("@aws-sdk/client-cloudwatch-logs");
+      const logs = new CloudWatchLogsClient({ endpoint: _emulator.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+      const start = (await logs.send(new FilterLogEventsCommand({ logGroupName: "/aws/lambda/chatter", filterPattern: `"START RequestId: ${next.requestId}"` }))).events![0]!;
+      const events = (await logs.send(new GetLogEventsCommand({ logGroupName: "/aws/lambda/chatter", logStreamName: start.logStreamName!, startFromHead: true, limit: 10000 }))).events!;
+      const messages = events.map((e) => e.message!);
+      const startAt = messages.indexOf(start.message!);
+      const endAt = messages.indexOf(`END RequestId: ${next.requestId}`);
+      const between = messages.slice(startAt + 1, endAt);
+      // The idle output is in this invocation's log, after its START, bounded, with what was dropped said.
+      expect(between.filter((m) => m.includes("tick ")).length).toBeGreaterThanOrEqual(1000);
+      expect(between.filter((m) => m.includes("tick ")).length).toBeLessThanOrEqual(1200);
+      expect(between.some((m) => /pipes emulator: \d+ more lines written between invocations were dropped/.test(m))).toBe(true);
+      // Nothing written while idle sits between the previous invocation's REPORT and this START.
+      const previousReport = messages.findLastIndex((m, i) => i < startAt && m.startsWith("REPORT "));
+      expect(messages.slice(previousReport + 1, startAt)).toEqual([]);
+      logs.destroy();
+    });
+  });
+});
