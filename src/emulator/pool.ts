@@ -34,18 +34,31 @@ export class Pools {
     wait: boolean,
     onStart: (cold: boolean) => void,
   ): Promise<Outcome | "throttled"> {
+    let worker = await this.acquire(name, wait);
+    if (!worker) return "throttled";
+    onStart(worker.fresh);
+    for (;;) {
+      let outcome: Outcome | "undelivered";
+      try {
+        outcome = await worker.invoke(request);
+      } finally {
+        this.release(worker);
+      }
+      if (outcome !== "undelivered") return outcome;
+      // The sandbox died before it took the event (a crash left over from its previous invocation): the
+      // invocation is not its to fail, so a fresh sandbox takes it.
+      worker = (await this.acquire(name, true))!;
+    }
+  }
+
+  private async acquire(name: string, wait: boolean): Promise<Worker | undefined> {
     let worker = this.take(name);
     while (!worker) {
-      if (!wait) return "throttled";
+      if (!wait) return undefined;
       await new Promise<void>((resolve) => this.pool(name).waiters.push(resolve));
       worker = this.take(name);
     }
-    try {
-      onStart(worker.fresh);
-      return await worker.invoke(request);
-    } finally {
-      this.release(worker);
-    }
+    return worker;
   }
 
   /** Stops a function's workers: idle ones now, busy ones when their invocation ends (code or config changed). */

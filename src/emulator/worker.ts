@@ -49,7 +49,7 @@ interface Active {
   result: { status: InvocationStatus; payload: Buffer; errorType: string | null } | undefined;
   fencesSeen: number;
   fenceTimer: NodeJS.Timeout | undefined;
-  resolve: (outcome: Outcome) => void;
+  resolve: (outcome: Outcome | "undelivered") => void;
 }
 
 export interface WorkerHooks {
@@ -82,6 +82,8 @@ export class Worker {
   private peakReported = false;
   private pendingLines: string[] = [];
   private droppedLines = 0;
+  /** Ended by the emulator (close, timeout, memory, retire), not by itself. */
+  private killed = false;
   private dead = false;
   private readonly exitedPromise: Promise<void>;
   private markExited!: () => void;
@@ -141,7 +143,8 @@ export class Worker {
   }
 
   /** Runs one invocation; the worker must be free. Resolves when the invocation ended, however it ended. */
-  invoke(request: InvokeRequest): Promise<Outcome> {
+  /** "undelivered": the process died (of an earlier invocation's doing) before it took this one's event. */
+  invoke(request: InvokeRequest): Promise<Outcome | "undelivered"> {
     return new Promise((resolve) => {
       const cold = this.invocations++ === 0;
       this.active = {
@@ -220,6 +223,7 @@ export class Worker {
 
   kill(): void {
     if (this.dead) return;
+    this.killed = true;
     this.child?.kill("SIGKILL");
     this.markDead();
   }
@@ -389,6 +393,11 @@ export class Worker {
     // (finish() clears `active`, so one still here was never answered: a kill by close() or retire() leaves one.)
     if (!active) return;
     if (this.initError) return this.finishWithInitError();
+    if (!active.delivered && !active.cold && !active.result && !this.killed) {
+      clearTimeout(active.timer);
+      this.active = undefined;
+      return active.resolve("undelivered");
+    }
     if (active.result) return this.finish();
     // A Node heap exhausted by --max-old-space-size is Lambda's out-of-memory, not a plain crash.
     const outOfMemory = /JavaScript heap out of memory|MemoryError/.test(active.lines.join("\n"));

@@ -149,7 +149,8 @@ export async function readInvocation(
   let cursor = resume?.cursor;
   let started = resume?.started ?? false;
   while (!cursor) {
-    const [start] = await throttledAsEmpty(() => startLines(channel, loc, since, requestId));
+    // The last START of the request: a sandbox that died before taking the event leaves an earlier one.
+    const start = (await throttledAsEmpty(() => startLines(channel, loc, since, requestId))).at(-1);
     if (start) cursor = new StreamCursor(channel, loc, start.stream, start.timestamp);
     else await pause("the START line");
   }

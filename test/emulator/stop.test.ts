@@ -94,3 +94,17 @@ describe("output between invocations", () => {
     });
   });
 });
+
+describe("a sandbox that dies while idle", () => {
+  it("does not take the next invocation down with it: a fresh sandbox runs it", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("late", "node/dies-late.handler", { concurrency: 1 })], async (_emulator, lambda) => {
+      const first = await invoke(lambda, "late", { dieLate: true });
+      expect(first.functionError).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 50)); // the worker is idle, busy on its own, about to exit
+      const second = await invoke(lambda, "late", {});
+      expect(second.functionError, JSON.stringify(second.payload)).toBeUndefined();
+      expect(second.payload.pid).not.toBe(first.payload.pid);
+    });
+  });
+});
