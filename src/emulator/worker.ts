@@ -142,8 +142,10 @@ export class Worker {
     });
   }
 
-  /** Runs one invocation; the worker must be free. Resolves when the invocation ended, however it ended. */
-  /** "undelivered": the process died (of an earlier invocation's doing) before it took this one's event. */
+  /**
+   * Runs one invocation; the worker must be free. Resolves when the invocation ended, however it ended, or with
+   * "undelivered" when the process died (of an earlier invocation's doing) before it took this one's event.
+   */
   invoke(request: InvokeRequest): Promise<Outcome | "undelivered"> {
     return new Promise((resolve) => {
       const cold = this.invocations++ === 0;

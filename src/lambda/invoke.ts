@@ -101,7 +101,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     }
     try {
       // Followed live: on from where the live reading stopped. Otherwise: the whole log, from its START line.
-      await readInvocation(target.logs, loc, requestId, sentAt, (line) => show(line), followed && live.cursor ? { cursor: live.cursor, started: true } : undefined);
+      await readInvocation(target.logs, loc, requestId, sentAt, (line) => show(line), followed ? live.cursor : undefined);
       fromLogs = true;
     } catch (error) {
       if (!(error instanceof LogsUnavailable)) throw error;

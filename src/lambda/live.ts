@@ -5,6 +5,7 @@
  * to that function is waiting and exactly one START is unclaimed, they belong together; when it is ambiguous
  * (several calls to one function at once) nothing is shown live, and the log is still read whole at the end.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LogsChannel } from "./logs-channel.js";
 import { LogsUnavailable, logLocation, startLines, StreamCursor, type LogLocation } from "./log-stream.js";
 import { platformMark } from "./log-reader.js";
@@ -68,7 +69,7 @@ export class LiveFollow {
         if (!this.cursor) await this.claim(this.loc);
         if (this.cursor) this.feed(await this.cursor.read());
         if (this.stopped) break;
-        await new Promise((resolve) => setTimeout(resolve, this.target.logs.pacing.pollMs));
+        await sleep(this.target.logs.pacing.pollMs);
       }
     } catch (error) {
       // Live lines are a courtesy: the final read (or the tail) still has everything.

@@ -3,6 +3,7 @@
  * (its LoggingConfig), the stream its START line is in, and that stream read forward to its REPORT line.
  */
 import type { FilterLogEventsCommandOutput, GetLogEventsCommandOutput } from "@aws-sdk/client-cloudwatch-logs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LogsChannel } from "./logs-channel.js";
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
@@ -127,7 +128,7 @@ export class StreamCursor {
 
 /**
  * Feeds an invocation's lines from its START to its REPORT to `onLine`, waiting (with a bounded backoff) for
- * CloudWatch Logs to have them; `after` lines that were fed before are skipped. Throws `LogsUnavailable`.
+ * CloudWatch Logs to have them. Throws `LogsUnavailable`.
  */
 export async function readInvocation(
   channel: LogsChannel,
@@ -135,7 +136,8 @@ export async function readInvocation(
   requestId: string,
   since: number,
   onLine: (line: string) => void,
-  resume?: { cursor: StreamCursor; started: boolean },
+  /** A cursor that has already read past this request's START line (live following): read on from it. */
+  resume?: StreamCursor,
 ): Promise<void> {
   const deadline = Date.now() + channel.pacing.ingestWaitMs;
   let delay = Math.max(50, channel.pacing.pollMs / 4);
@@ -143,11 +145,11 @@ export async function readInvocation(
     if (Date.now() + delay > deadline) {
       throw new LogsUnavailable(`CloudWatch Logs did not have ${what} of request ${requestId} after ${channel.pacing.ingestWaitMs / 1000} s`);
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(delay);
     delay = Math.min(delay * 2, 2_000);
   };
-  let cursor = resume?.cursor;
-  let started = resume?.started ?? false;
+  let cursor = resume;
+  let started = resume !== undefined;
   while (!cursor) {
     // The last START of the request: a sandbox that died before taking the event leaves an earlier one.
     const start = (await throttledAsEmpty(() => startLines(channel, loc, since, requestId))).at(-1);

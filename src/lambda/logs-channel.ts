@@ -4,7 +4,11 @@
  * quotas (per account and region, so a whole run shares them).
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, ClientConfig } from "./clients.js";
+
+/** The calls pipes makes to read logs. */
+export type LogsOperation = "FilterLogEvents" | "GetLogEvents";
 
 export interface LogsPacing {
   /** An invocation that has not answered after this long is followed live (null: never); quicker ones cost no call. */
@@ -12,7 +16,7 @@ export interface LogsPacing {
   /** Between two polls of a running invocation's log. */
   pollMs: number;
   /** At least this long between calls of one operation (CloudWatch's quotas: FilterLogEvents 5/s, GetLogEvents 25/s). */
-  minIntervalMs: { FilterLogEvents: number; GetLogEvents: number; other: number };
+  minIntervalMs: Record<LogsOperation, number>;
   /** How long CloudWatch Logs may take to have an invocation's whole log (ingestion is not instant on AWS). */
   ingestWaitMs: number;
 }
@@ -21,7 +25,7 @@ export interface LogsPacing {
 export const AWS_PACING: LogsPacing = {
   liveAfterMs: 1000,
   pollMs: 1000,
-  minIntervalMs: { FilterLogEvents: 250, GetLogEvents: 50, other: 250 },
+  minIntervalMs: { FilterLogEvents: 250, GetLogEvents: 50 },
   ingestWaitMs: 20_000,
 };
 
@@ -29,7 +33,7 @@ export const AWS_PACING: LogsPacing = {
 export const EMULATOR_PACING: LogsPacing = {
   liveAfterMs: 300,
   pollMs: 50,
-  minIntervalMs: { FilterLogEvents: 0, GetLogEvents: 0, other: 0 },
+  minIntervalMs: { FilterLogEvents: 0, GetLogEvents: 0 },
   ingestWaitMs: 2_000,
 };
 
@@ -44,14 +48,14 @@ export class LogsChannel {
   ) {}
 
   /** Sends a command of the operation once its turn has come; throws what the SDK throws. */
-  async send<T>(operation: "FilterLogEvents" | "GetLogEvents", command: object): Promise<T> {
+  async send<T>(operation: LogsOperation, command: object): Promise<T> {
     const client = await this.sdk();
-    const interval = (this.pacing.minIntervalMs as Record<string, number>)[operation] ?? this.pacing.minIntervalMs.other;
+    const interval = this.pacing.minIntervalMs[operation];
     if (interval > 0) {
       // One turn at a time per channel: the wait for a slot is serialised, the calls themselves are not.
       const turn = this.queue.then(async () => {
         const wait = (this.next.get(operation) ?? 0) - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0) await sleep(wait);
         this.next.set(operation, Date.now() + interval);
       });
       this.queue = turn.catch(() => undefined);
