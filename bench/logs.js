@@ -19,7 +19,7 @@ const ms = (x) => `${x.toFixed(2)} ms`;
 const defs = await loadDefinitions({ file: "fixtures/logs/defs.ts", cwd: process.cwd(), env: {} });
 const target = await openTarget(defs);
 // The same target without live following: the baseline for what that machinery costs.
-const noLive = { ...target, logs: new LogsChannel({ endpoint: target.emulator.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } }, { ...EMULATOR_PACING, liveAfterMs: null }) };
+const noLive = { ...target, logs: new LogsChannel({ endpoint: target.emulator.url, region: "us-east-1", credentials: target.emulator.credentials }, { ...EMULATOR_PACING, liveAfterMs: null }) };
 const context = buildContext({ runId: "bench", assetKeys: ["sized"] });
 const pipes = (t, event, emit = () => {}) => invokeWithPipes(t, { asset: "sized", functionName: "sized", event, context }, emit);
 const raw = (event) =>

@@ -10,6 +10,7 @@ interface EmulatorOptions {
   file?: string;
   profile?: string;
   port: string;
+  credentials?: string;
 }
 
 export function registerEmulator(program: Command, ctx: CliContext): void {
@@ -19,6 +20,10 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option("-f, --file <file>", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)")
     .option("--profile <name>", "profile to validate the definitions with")
     .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "9001")
+    .option(
+      "--credentials <aws-profile>",
+      "accept only requests signed with this AWS profile's key (added to ~/.aws/credentials with a new random key if missing)",
+    )
     .action(async (options: EmulatorOptions) => {
       const output = outputFor(ctx, {});
       const port = Number(options.port);
@@ -32,9 +37,11 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const hasDefs = options.file !== undefined || DEFS_FILE_NAMES.some((n) => existsSync(join(ctx.cwd, n)));
       const defs = hasDefs ? await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env }) : undefined;
       const functions = defs ? functionSpecs(defs, defs.file) : [];
+      const { profileCredentials } = await import("../target/emulator-credentials.js");
+      const signing = options.credentials === undefined ? null : await profileCredentials(options.credentials, ctx.env);
       let emulator;
       try {
-        emulator = await startEmulator({ port, functions });
+        emulator = await startEmulator({ port, functions, ...(signing ? { credentials: signing.credentials } : {}) });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new UserError(`Port ${port} on 127.0.0.1 is in use. Pick another with --port, or --port 0 for a free one.`);
@@ -47,7 +54,11 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
         const names = functions.map((f) => `${f.name} (${f.runtime})`).join(", ");
         ctx.stdout.write(c.dim(`${functions.length} functions from ${displayPath(defs.file, ctx.cwd)}: ${names || "none"}\n`));
       }
-      ctx.stdout.write(c.dim("Point a client at it with endpoint " + emulator.url + ", any credentials, region us-east-1. Ctrl-C stops it.\n"));
+      if (signing?.created) ctx.stdout.write(`Added AWS profile ${options.credentials} with a new random key to ${displayPath(signing.created, ctx.cwd)}.\n`);
+      const who = signing
+        ? `the credentials of AWS profile ${options.credentials} (e.g. aws --profile ${options.credentials})`
+        : "any credentials (anyone on this machine may call it: --credentials <aws-profile> makes it check signatures)";
+      ctx.stdout.write(c.dim(`Point a client at it with endpoint ${emulator.url}, region us-east-1 and ${who}. Ctrl-C stops it.\n`));
       emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
       await new Promise<void>((resolve) => onStopSignal(resolve));
       // Nobody waits for an Event invocation's answer; a stop ends it, and that is said, not silent.

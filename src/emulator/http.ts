@@ -1,18 +1,41 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** Bodies read before routing (to verify their signature), by request: the routes read them from here. */
+const READ_AHEAD = new WeakMap<IncomingMessage, { body: Buffer; size: number }>();
+
 /** Reads a raw body up to `limit` bytes; returns "too-large" (having drained the rest) beyond it. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  const ahead = READ_AHEAD.get(req);
+  if (ahead) return ahead.size > limit ? "too-large" : ahead.body;
+  return (await readHashedBody(req, limit)).body;
+}
+
+/**
+ * Reads the body (keeping at most `limit` bytes, hashing all of it) ahead of the route that will use it, so its
+ * SHA-256 can be checked against the request's signature first; the route's own `readBody` gets it from here.
+ */
+export async function readBodyAhead(req: IncomingMessage, limit: number): Promise<string> {
+  const { body, size, sha256 } = await readHashedBody(req, limit);
+  READ_AHEAD.set(req, { body: body === "too-large" ? Buffer.alloc(0) : body, size });
+  return sha256;
+}
+
+function readHashedBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer | "too-large"; size: number; sha256: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const hash = createHash("sha256");
     let size = 0;
     let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
+      hash.update(chunk);
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+      } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks)));
+    req.on("end", () => resolve({ body: tooLarge ? "too-large" : Buffer.concat(chunks), size, sha256: hash.digest("hex") }));
     req.on("error", reject);
     // A body cut off (by its client, or by the emulator's body timeout) ends the wait too.
     req.on("close", () => req.complete || reject(new Error("the request body was not received")));

@@ -5,8 +5,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EmulatorCore } from "./core.js";
-import { sendAwsError } from "./http.js";
-import { handleLambdaApi } from "./lambda-api.js";
+import { readBodyAhead, sendAwsError } from "./http.js";
+import { handleLambdaApi, MANAGEMENT_LIMIT } from "./lambda-api.js";
+import { verifySignature, type EmulatorCredentials } from "./sigv4.js";
 import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
@@ -14,6 +15,7 @@ import { handleRuntimeApi } from "./runtime-api.js";
 
 export type { EmulatorEvents, InvocationEnd, InvocationStart, InvocationStatus, LogLine } from "./events.js";
 export type { FunctionSpec, RegisteredFunction } from "./registry.js";
+export type { EmulatorCredentials } from "./sigv4.js";
 export { REGION as EMULATOR_REGION } from "./registry.js";
 
 export interface EmulatorOptions {
@@ -24,6 +26,11 @@ export interface EmulatorOptions {
   logRetentionBytes?: number;
   /** How long a request may take to send its body before its connection is closed (default 10 s). */
   bodyTimeoutMs?: number;
+  /**
+   * When given, every API request must be SigV4-signed with these (the signature is verified as AWS does), so no
+   * one without the secret can invoke or deploy. Without them any signature is accepted.
+   */
+  credentials?: EmulatorCredentials;
 }
 
 const BODY_TIMEOUT_MS = 10_000;
@@ -31,6 +38,8 @@ const BODY_TIMEOUT_MS = 10_000;
 export interface Emulator {
   url: string;
   port: number;
+  /** The credentials requests must be signed with, when it checks signatures. */
+  credentials: EmulatorCredentials | null;
   events: EmulatorCore["events"];
   register(spec: FunctionSpec): RegisteredFunction;
   /** Stops the function's warm workers, so the next invocation starts fresh (e.g. its code changed). */
@@ -70,6 +79,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendAwsError(res, refused.status, refused.type, refused.message);
       return;
     }
+    if (options.credentials && !url.pathname.startsWith("/w/")) {
+      const bodySha256 = await readBodyAhead(req, MANAGEMENT_LIMIT);
+      const target = { method: req.method ?? "GET", target: req.url ?? "/", rawHeaders: req.rawHeaders, bodySha256 };
+      const unsigned = verifySignature(target, options.credentials, Date.now());
+      if (unsigned) {
+        sendAwsError(res, unsigned.status, unsigned.type, unsigned.message);
+        return;
+      }
+    }
     if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
     if (url.pathname === "/" && (await handleLogsApi(req, res, core.logs))) return;
     if (await handleLambdaApi(req, res, url, core)) return;
@@ -86,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    credentials: options.credentials ?? null,
     events: core.events,
     register: (spec) => core.register(spec),
     restart: (name) => core.pools.retire(name),

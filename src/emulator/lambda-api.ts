@@ -12,8 +12,8 @@ import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } 
 import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 
 const CLIENT_CONTEXT_LIMIT = 3583;
-/** A management body carries a base64 zip of up to 50 MB. */
-const MANAGEMENT_LIMIT = 70 * 1024 * 1024;
+/** A management body carries a base64 zip of up to 50 MB; no API body is larger. */
+export const MANAGEMENT_LIMIT = 70 * 1024 * 1024;
 
 const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
 const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuration|\/code)?\/?$/;

@@ -6,6 +6,7 @@
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import type { Emulator } from "../emulator/index.js";
 import { createClients } from "../lambda/clients.js";
+import { generateCredentials } from "./emulator-credentials.js";
 import { AWS_PACING, EMULATOR_PACING } from "../lambda/logs-channel.js";
 import type { LambdaTarget } from "../lambda/target.js";
 
@@ -16,10 +17,13 @@ export interface Target extends LambdaTarget {
   close(): Promise<void>;
 }
 
-/** Starts an emulator with the definitions' functions registered. */
+/**
+ * Starts an emulator with the definitions' functions registered. Only this process talks to it, so it checks
+ * signatures against a key made here and known nowhere else: another local user cannot invoke or deploy.
+ */
 export async function startEmulatorFor(defs: ResolvedDefinitions): Promise<Emulator> {
   const [{ startEmulator }, { functionSpecs }] = await Promise.all([import("../emulator/index.js"), import("../emulator/from-definitions.js")]);
-  return startEmulator({ functions: functionSpecs(defs, defs.file) });
+  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials() });
 }
 
 export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator } = {}): Promise<Target> {
@@ -28,8 +32,8 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
     const emulator = options.emulator ?? (await startEmulatorFor(defs));
-    // The emulator checks no credentials; the SDK needs some to sign with.
-    const credentials = { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
+    // An emulator that checks no signatures still needs the SDK to sign with something.
+    const credentials = emulator.credentials ?? { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
     const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);
     return {
       kind: "emulator",

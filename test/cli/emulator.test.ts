@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fromIni } from "@aws-sdk/credential-providers";
 import { afterEach, describe, expect, it } from "vitest";
-import { LambdaClient } from "@aws-sdk/client-lambda";
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { alive, invoke, waitUntil } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
 
@@ -106,6 +109,38 @@ describe("pipes emulator", () => {
     running.child.kill("SIGKILL");
     await running.exited;
     await waitUntil(() => pids.every((pid) => !alive(pid)), 5_000);
+  });
+
+  it("--credentials adds an AWS profile with a random key once, and then accepts only clients that sign with it", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "pipes-creds-")), "credentials");
+    const env = { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(tmpdir(), "pipes-no-such-config") };
+    running = startPipes(["emulator", "--credentials", "emu", "--port", "0"], { cwd: FIXTURES, env });
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    await running.waitFor(/Point a client/);
+    expect(running.output()).toContain(`Added AWS profile emu with a new random key to ${file}.`);
+    expect(running.output()).toContain("the credentials of AWS profile emu");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toMatch(/\[emu\]\naws_access_key_id = PIPES\w+\naws_secret_access_key = \S{40}\n/);
+
+    const signed = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: fromIni({ profile: "emu", filepath: file }) });
+    expect((await signed.send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    const dummy = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    await expect(dummy.send(new ListFunctionsCommand({}))).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+    signed.destroy();
+    dummy.destroy();
+    running.child.kill("SIGINT");
+    await running.exited;
+
+    // A second start reads the same profile: the key a user configured keeps working, nothing is appended.
+    const before = readFileSync(file, "utf8");
+    running = startPipes(["emulator", "--credentials", "emu", "--port", "0"], { cwd: FIXTURES, env });
+    const [, again] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    await running.waitFor(/Point a client/);
+    expect(running.output()).not.toContain("Added AWS profile");
+    expect(readFileSync(file, "utf8")).toBe(before);
+    const reused = new LambdaClient({ endpoint: again, region: "us-east-1", credentials: fromIni({ profile: "emu", filepath: file }) });
+    expect((await reused.send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    reused.destroy();
   });
 
   it("refuses a port in use with a clear message", async () => {
