@@ -3,9 +3,9 @@
  * folders, and the events the embedder listens to.
  */
 import { EventEmitter } from "node:events";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
-import { unzipSync } from "fflate";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { unpackZip } from "./unzip.js";
 import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
@@ -70,33 +70,13 @@ export class EmulatorCore {
     const existing = this.registry.get(name);
     const merged = mergeSettings(existing, name, settings);
     if (typeof merged === "string") return merged;
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(zip);
-    } catch (error) {
-      return `Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})`;
-    }
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
     // Names are checked at the API; this keeps the code folder inside the emulator's whatever a caller passes.
     if (dirname(root) !== this.codeDir) return "Invalid function name";
-    for (const [path, bytes] of Object.entries(files)) {
-      const target = resolve(root, path);
-      if (!target.startsWith(root + sep)) return `Zip entry ${path} points outside the function's folder`;
-      try {
-        if (path.endsWith("/")) {
-          mkdirSync(target, { recursive: true });
-          continue;
-        }
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, bytes);
-      } catch (error) {
-        rmSync(root, { recursive: true, force: true });
-        // The entry's own name, never the emulator's folder: e.g. a file and a folder of the same name.
-        const why = (error as NodeJS.ErrnoException).code === "EISDIR" || (error as NodeJS.ErrnoException).code === "ENOTDIR" || (error as NodeJS.ErrnoException).code === "EEXIST"
-          ? "a file and a folder have the same name"
-          : (error as NodeJS.ErrnoException).code ?? "it cannot be written";
-        return `Could not unzip uploaded file: entry ${path.slice(0, 200)} cannot be unpacked (${why}).`;
-      }
+    const problem = unpackZip(zip, root);
+    if (problem) {
+      rmSync(root, { recursive: true, force: true });
+      return problem;
     }
     const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
     this.pools.retire(name);

@@ -31,6 +31,8 @@ export const MAX_RESPONSE_BYTES = SYNC_PAYLOAD_LIMIT + 100;
 export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** A zip uploaded in the request (Code.ZipFile): 50 MB. */
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
+/** A function's code once unzipped (layers included on AWS): 250 MB, counted in bytes as AWS states it. */
+export const UNZIPPED_CODE_LIMIT = 262_144_000;
 
 export const isRuntime = (value: unknown): value is Runtime => (RUNTIMES as readonly unknown[]).includes(value);
 export const isPythonRuntime = (runtime: string) => runtime.startsWith("python");
