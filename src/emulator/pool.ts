@@ -3,6 +3,7 @@
  * concurrency, and beyond that a synchronous call is throttled (an Event call waits for a free worker).
  */
 import type { Registry, RegisteredFunction } from "./registry.js";
+import { Reaper } from "./reaper.js";
 import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
 
 interface FunctionPool {
@@ -15,6 +16,7 @@ export class Pools {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byId = new Map<string, Worker>();
   private closed = false;
+  private readonly reaper = new Reaper();
 
   constructor(
     private readonly registry: Registry,
@@ -75,6 +77,7 @@ export class Pools {
     for (const worker of workers) worker.kill();
     for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
     await Promise.all(workers.map((w) => w.exited()));
+    this.reaper.close();
   }
 
   /** Process ids of the live workers. */
@@ -102,9 +105,11 @@ export class Pools {
   }
 
   private spawn(fn: RegisteredFunction, pool: FunctionPool): Worker {
+    let pid: number | undefined;
     const worker = new Worker(fn, this.runtimeApi(), {
       onLog: (line, requestId, logStream) => this.onLog(fn.name, line, requestId, logStream),
       onGone: (gone) => {
+        if (pid !== undefined) this.reaper.forget(pid);
         pool.all.delete(gone);
         this.byId.delete(gone.id);
         const index = pool.idle.indexOf(gone);
@@ -116,6 +121,8 @@ export class Pools {
     this.byId.set(worker.id, worker);
     try {
       worker.start();
+      pid = worker.pid;
+      if (pid !== undefined) this.reaper.watch(pid);
     } catch (error) {
       worker.kill();
       throw error;

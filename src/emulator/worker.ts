@@ -82,6 +82,8 @@ export class Worker {
   private peakReported = false;
   private pendingLines: string[] = [];
   private droppedLines = 0;
+  /** Stopped (SIGSTOP) while it waits for its next event, as Lambda freezes an idle sandbox. */
+  private frozen = false;
   /** Ended by the emulator (close, timeout, memory, retire), not by itself. */
   private killed = false;
   private dead = false;
@@ -176,6 +178,8 @@ export class Worker {
       else if (!this.waitingNext) this.armTimeout(this.active);
       if (this.initError) this.finishWithInitError();
       else if (this.waitingNext) this.deliver();
+      // Thawed after the event is on its socket, so it is there when the sandbox resumes.
+      this.thaw();
     });
   }
 
@@ -188,6 +192,7 @@ export class Worker {
       if (this.waitingNext === res) this.waitingNext = undefined;
     });
     if (this.active && !this.active.delivered) this.deliver();
+    else if (!this.active) this.freeze();
   }
 
   /** The handler's result; "too-large" when it passed Lambda's 6 MB response limit. */
@@ -203,8 +208,13 @@ export class Worker {
     return true;
   }
 
+  /**
+   * The handler's error. It may also come after a response the invocation has not been answered with yet (its
+   * output fences are still to come): a promise the handler left rejected, which fails the invocation.
+   */
   error(requestId: string, body: Buffer, headerType: string | undefined): boolean {
-    const active = this.current(requestId);
+    const late = this.active?.request.requestId === requestId && this.active.result?.status === "success";
+    const active = late ? this.active : this.current(requestId);
     if (!active) return false;
     const errorType = errorTypeOf(body) ?? headerType ?? "Unknown";
     this.settle({ status: "error", payload: body, errorType });
@@ -226,11 +236,36 @@ export class Worker {
   kill(): void {
     if (this.dead) return;
     this.killed = true;
-    this.child?.kill("SIGKILL");
+    this.child?.kill("SIGKILL"); // ends a frozen process too
     this.markDead();
   }
 
   // --- internals ---
+
+  /**
+   * Between invocations nothing runs in a Lambda sandbox: its timers wait, it uses no CPU and cannot grow.
+   * Stopped only while it waits for its next event, so no request of its own is cut in half.
+   */
+  private freeze(): void {
+    if (this.frozen || this.dead || !this.waitingNext || !this.child?.pid) return;
+    this.stopMemoryWatch();
+    try {
+      process.kill(this.child.pid, "SIGSTOP");
+      this.frozen = true;
+    } catch {
+      // already gone: its exit event follows
+    }
+  }
+
+  private thaw(): void {
+    if (!this.frozen || this.dead || !this.child?.pid) return;
+    this.frozen = false;
+    try {
+      process.kill(this.child.pid, "SIGCONT");
+    } catch {
+      // already gone
+    }
+  }
 
   private current(requestId: string): Active | undefined {
     const active = this.active;
@@ -289,7 +324,8 @@ export class Worker {
     const active = this.active!;
     active.result = result;
     clearTimeout(active.timer);
-    this.stopMemoryWatch();
+    clearTimeout(active.fenceTimer);
+    // The memory watch goes on until the sandbox is frozen: work its handler left running may still grow it.
     if (active.fencesSeen >= 2) this.finish();
     else active.fenceTimer = setTimeout(() => this.finish(), FENCE_WAIT_MS);
   }
@@ -321,6 +357,7 @@ export class Worker {
       reportLine({ requestId, durationMs, memoryMb: this.fn.memoryMb, maxMemoryMb, initDurationMs: initDurationMs ?? undefined, status: extraStatus }),
     ];
     for (const line of closing) this.platformLine(active, line);
+    if (this.waitingNext) this.freeze();
     const log = `${active.lines.join("\n")}\n`;
     const { status, payload, errorType } = active.result;
     active.resolve({
@@ -382,7 +419,8 @@ export class Worker {
 
   private outOfMemory(): void {
     const active = this.active;
-    if (!active || active.result) return;
+    // Grown past its memory after it answered: the sandbox goes, and the next invocation gets a fresh one.
+    if (!active || active.result) return this.kill();
     this.kill();
     this.fail(active, exitFailure(active.request.requestId, exitReason(null, "SIGKILL"), true), "error");
   }

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { alive, waitUntil } from "../helpers/emulator.js";
+import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
 
 let dev: Running | undefined;
@@ -27,15 +26,6 @@ function send(line: string): number {
   return mark;
 }
 
-function descendants(pid: number): number[] {
-  try {
-    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map(Number).filter((n) => n > 0);
-    return children.flatMap((child) => [child, ...descendants(child)]);
-  } catch {
-    return [];
-  }
-}
-
 describe("pipes dev, driven through stdin", () => {
   it("runs, picks up a handler edit, survives a broken defs file, reloads the fixed one, and quits cleanly", async () => {
     const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
@@ -51,7 +41,7 @@ describe("pipes dev, driven through stdin", () => {
     let out = await expectNext(/✔ 1 materialized/, mark);
     expect(out).toMatch(/── run 1 · raw_orders/);
     expect(out).toContain("INFO     fetching orders for 2024-01-01");
-    const workers = descendants(dev.child.pid!);
+    const workers = workerPids(dev.child.pid!);
     expect(workers.length).toBeGreaterThan(0);
 
     // Edit the handler: its function restarts, and the next run shows the new code.

@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { afterEach, describe, expect, it } from "vitest";
 import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { alive, invoke, waitUntil } from "../helpers/emulator.js";
+import { alive, invoke, waitUntil, workerPids } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
 
 const ORDERS = join(FIXTURES, "orders/defs.ts");
@@ -16,16 +15,7 @@ afterEach(() => {
   running = undefined;
 });
 
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
-      .split("\n")
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return []; // ps exits 1 when there are none
-  }
-}
+const childPids = workerPids;
 
 async function startWithWorkers(): Promise<{ url: string; pids: number[]; lambda: LambdaClient }> {
   running = startPipes(["emulator", "-f", ORDERS, "--port", "0"]);

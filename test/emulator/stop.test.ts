@@ -73,7 +73,7 @@ describe("output between invocations", () => {
     const { withEmulator, invoke } = await import("../helpers/emulator.js");
     await withEmulator([fn("chatter", "node/chatter.handler", { concurrency: 1 })], async (_emulator, lambda) => {
       await invoke(lambda, "chatter", { chatter: true });
-      await new Promise((r) => setTimeout(r, 500)); // about 10,000 lines written while idle
+      await new Promise((r) => setTimeout(r, 500)); // 5,500 lines written after the answer, before the freeze
       const next = await invoke(lambda, "chatter", {}, { LogType: "Tail" });
       const { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } = await import("@aws-sdk/client-cloudwatch-logs");
       const logs = new CloudWatchLogsClient({ endpoint: _emulator.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
@@ -83,10 +83,13 @@ describe("output between invocations", () => {
       const startAt = messages.indexOf(start.message!);
       const endAt = messages.indexOf(`END RequestId: ${next.requestId}`);
       const between = messages.slice(startAt + 1, endAt);
-      // The idle output is in this invocation's log, after its START, bounded, with what was dropped said.
-      expect(between.filter((m) => m.includes("tick ")).length).toBeGreaterThanOrEqual(1000);
-      expect(between.filter((m) => m.includes("tick ")).length).toBeLessThanOrEqual(1200);
-      expect(between.some((m) => /pipes emulator: \d+ more lines written between invocations were dropped/.test(m))).toBe(true);
+      // The output is in this invocation's log, after its START: console lines with this invocation's request id,
+      // at most 1,000 of them with what was dropped said, and raw writes as written.
+      const ticks = between.filter((m) => m.includes("\tINFO\ttick "));
+      expect(ticks).toHaveLength(1000);
+      expect(ticks.every((m) => m.split("\t")[1] === next.requestId)).toBe(true);
+      expect(between.filter((m) => /^raw \d+$/.test(m))).toEqual(Array.from({ length: 500 }, (_, i) => `raw ${i}`));
+      expect(between.filter((m) => /^pipes emulator: 4000 more lines written between invocations were dropped/.test(m))).toHaveLength(1);
       // Nothing written while idle sits between the previous invocation's REPORT and this START.
       const previousReport = messages.findLastIndex((m, i) => i < startAt && m.startsWith("REPORT "));
       expect(messages.slice(previousReport + 1, startAt)).toEqual([]);
@@ -104,6 +107,77 @@ describe("a sandbox that dies while idle", () => {
       await new Promise((r) => setTimeout(r, 50)); // the worker is idle, busy on its own, about to exit
       const second = await invoke(lambda, "late", {});
       expect(second.functionError, JSON.stringify(second.payload)).toBeUndefined();
+      expect(second.payload.pid).not.toBe(first.payload.pid);
+    });
+  });
+});
+
+describe("a promise a handler leaves rejected", () => {
+  it("fails the invocation it belongs to with Runtime.UnhandledPromiseRejection, and the next one runs on a fresh sandbox", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("rejects", "node/rejects-late.handler", { concurrency: 1 })], async (_emulator, lambda) => {
+      const first = await invoke(lambda, "rejects", { rejectLate: true }, { LogType: "Tail" });
+      expect(first.functionError).toBe("Unhandled");
+      expect(first.payload).toMatchObject({
+        errorType: "Runtime.UnhandledPromiseRejection",
+        errorMessage: "Error: late",
+        reason: { errorType: "Error", errorMessage: "late" },
+        promise: {},
+      });
+      expect(first.payload.trace[0]).toBe("Runtime.UnhandledPromiseRejection: Error: late");
+      expect(first.log.join("\n")).toMatch(/\tERROR\tUnhandled Promise Rejection \t\{"errorType":"Runtime\.UnhandledPromiseRejection"/);
+      const second = await invoke(lambda, "rejects", {});
+      expect(second.functionError, JSON.stringify(second.payload)).toBeUndefined();
+    });
+  });
+});
+
+describe("an idle sandbox", () => {
+  it("is frozen: a timer its handler left runs only during invocations, and uses no CPU in between", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    const { readFileSync } = await import("node:fs");
+    const cpuTicks = (pid: number) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime + stime
+    };
+    await withEmulator([fn("frozen", "node/frozen.handler", { concurrency: 1 })], async (emulator, lambda) => {
+      await invoke(lambda, "frozen", {});
+      const during = (await invoke(lambda, "frozen", { waitMs: 300 })).payload.ticks;
+      expect(during).toBeGreaterThan(10); // the timer runs while an invocation does
+      const [pid] = emulator.workerPids();
+      const cpuBefore = cpuTicks(pid!);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[0]).toBe("T"); // stopped
+      expect(cpuTicks(pid!) - cpuBefore).toBe(0);
+      const after = (await invoke(lambda, "frozen", {})).payload.ticks;
+      expect(after - during).toBeLessThan(10); // a second idle at 100 ticks a second would have added ~100
+    });
+  });
+
+  it("writes what its timers log after the next START, with that invocation's request id", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("frozen", "node/frozen.handler", { concurrency: 1 })], async (_emulator, lambda) => {
+      const first = await invoke(lambda, "frozen", { log: true });
+      await new Promise((r) => setTimeout(r, 100)); // the 20 ms timer is due while the sandbox is frozen
+      const second = await invoke(lambda, "frozen", { waitMs: 50 }, { LogType: "Tail" });
+      expect(first.log.join("\n")).not.toContain("from the timer");
+      const line = second.log.find((l) => l.includes("from the timer"));
+      expect(line).toMatch(new RegExp(`^\\S+\\t${second.requestId}\\tINFO\\tfrom the timer$`));
+    });
+  });
+});
+
+describe("a sandbox that grows after it answered", () => {
+  it("is stopped once past its memory, though no invocation runs, and the next invocation gets a fresh one", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    await withEmulator([fn("grows", "node/grows-late.handler", { memoryMb: 128, concurrency: 1 })], async (emulator, lambda) => {
+      const first = await invoke(lambda, "grows", { grow: true });
+      expect(first.functionError).toBeUndefined();
+      // Growing 800 MB a second, it would pass 128 MB within a fraction of a second and reach GBs in 5 s.
+      await waitUntil(() => !alive(first.payload.pid), 3000);
+      expect(emulator.workerPids()).toEqual([]);
+      const second = await invoke(lambda, "grows", {});
+      expect(second.functionError).toBeUndefined();
       expect(second.payload.pid).not.toBe(first.payload.pid);
     });
   });

@@ -1,5 +1,8 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from "@aws-sdk/client-lambda";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { REAPER_MARK } from "../../src/emulator/reaper.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { FunctionSpec } from "../../src/emulator/registry.js";
 import { FIXTURES } from "./run-pipes.js";
@@ -69,6 +72,24 @@ export async function withEmulator<T>(functions: FunctionSpec[], body: (emulator
     const orphans = pids.filter(alive);
     if (orphans.length > 0) throw new Error(`worker processes left behind: ${orphans.join(", ")}`);
   }
+}
+
+/** The worker processes a process started (its emulator's reaper left out), children of children included. */
+export function workerPids(pid: number): number[] {
+  let children: number[];
+  try {
+    children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map(Number).filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+  const isReaper = (child: number) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, "utf8").includes(REAPER_MARK);
+    } catch {
+      return false;
+    }
+  };
+  return children.filter((child) => !isReaper(child)).flatMap((child) => [child, ...workerPids(child)]);
 }
 
 /** True while a process with this id exists. */

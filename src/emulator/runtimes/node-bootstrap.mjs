@@ -7,7 +7,6 @@ import net from "node:net";
 import { dirname, join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { Worker } from "node:worker_threads";
 
 const FENCE = process.argv[2] ?? "";
 const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
@@ -18,7 +17,11 @@ const prefix = slash < 0 ? "" : api.slice(slash);
 const MAX_RSS_HEADER = "X-Pipes-Max-Rss-Kb";
 const JSON_LOGS = process.env.AWS_LAMBDA_LOG_FORMAT === "JSON";
 
-let requestId; // of the invocation running now, for log lines
+let requestId; // of the invocation running now, for log lines; undefined between invocations
+/** Console output between invocations, written when the next one starts with its request id, as Lambda's is. */
+let held = [];
+let heldDropped = 0;
+const MAX_HELD = 1000;
 
 // --- the Runtime API --------------------------------------------------------------------------------------
 // A minimal HTTP/1.1 client on one keep-alive socket: the Runtime API is called twice per invocation, and
@@ -26,19 +29,14 @@ let requestId; // of the invocation running now, for log lines
 
 let socket;
 let received = Buffer.alloc(0);
-let pending; // { resolve, reject } of the request in flight; the protocol is strictly one at a time
+const pending = []; // resolvers of the requests in flight, answered in order (HTTP/1.1 pipelining)
 
 function connect() {
   socket = net.connect({ host, port: Number(port) });
   socket.setNoDelay(true);
   socket.on("data", (chunk) => {
     received = received.length ? Buffer.concat([received, chunk]) : chunk;
-    const response = parseResponse();
-    if (response && pending) {
-      const { resolve: done } = pending;
-      pending = undefined;
-      done(response);
-    }
+    for (let response = parseResponse(); response; response = parseResponse()) pending.shift()?.(response);
   });
   socket.on("error", serviceGone);
   socket.on("close", serviceGone);
@@ -67,8 +65,8 @@ function call(method, path, body, headers = {}) {
   let head = `${method} ${prefix}/2018-06-01/runtime${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   head += `Content-Length: ${payload?.length ?? 0}\r\n\r\n`;
-  return new Promise((resolve, reject) => {
-    pending = { resolve, reject };
+  return new Promise((resolve) => {
+    pending.push(resolve);
     socket.write(payload ? Buffer.concat([Buffer.from(head, "latin1"), payload]) : head);
   });
 }
@@ -81,8 +79,12 @@ function serviceGone() {
 // --- logging as the Lambda Node.js runtime formats it -------------------------------------------------------
 
 const LEVELS = { log: "INFO", info: "INFO", warn: "WARN", error: "ERROR", debug: "DEBUG", trace: "TRACE" };
-function writeLog(level, message) {
-  const timestamp = new Date().toISOString();
+function writeLog(level, message, timestamp = new Date().toISOString()) {
+  if (requestId === undefined && started) {
+    if (held.length < MAX_HELD) held.push([level, message, timestamp]);
+    else heldDropped++;
+    return;
+  }
   const line = JSON_LOGS
     ? JSON.stringify({ timestamp, level, requestId: requestId ?? "", message })
     : `${timestamp}\t${requestId ?? "undefined"}\t${level}\t${message.replace(/\n/g, "\r")}`;
@@ -92,12 +94,21 @@ for (const [method, level] of Object.entries(LEVELS)) {
   console[method] = (...args) => writeLog(level, format(...args));
 }
 console.fatal = (...args) => writeLog("FATAL", format(...args));
+let started = false; // set once the first invocation arrived: init output is logged as is
+
+function writeHeld() {
+  for (const [level, message, timestamp] of held) writeLog(level, message, timestamp);
+  if (heldDropped > 0) process.stdout.write(`pipes emulator: ${heldDropped} more lines written between invocations were dropped (at most ${MAX_HELD} are kept)\n`);
+  held = [];
+  heldDropped = 0;
+}
 
 // --- errors in Lambda's shapes --------------------------------------------------------------------------------
 
 function toLambdaError(error) {
   if (error instanceof Error) {
-    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? "").split("\n") };
+    const reason = error.reason === undefined ? {} : { reason: error.reason, promise: {} };
+    return { errorType: error.name, errorMessage: error.message, ...reason, trace: (error.stack ?? "").split("\n") };
   }
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 }
@@ -107,15 +118,44 @@ function fence() {
   process.stderr.write(`${FENCE}\n`);
 }
 
-async function postError(path, error, logLabel) {
+/**
+ * Reports an error for an invocation. The fence says the invocation's output is complete; it comes first,
+ * except for an error that replaces a response already posted (`late`): the emulator answers once it has a
+ * result and the fences, so there the error must arrive before them.
+ */
+async function postError(path, error, logLabel, late = false) {
   const payload = toLambdaError(error);
   writeLog("ERROR", `${logLabel} \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`);
-  fence();
+  if (!late) {
+    fence();
+    requestId = undefined; // what comes after the fence belongs to no invocation
+  }
   await call("POST", path, JSON.stringify(payload), {
     "Content-Type": "application/json",
     "Lambda-Runtime-Function-Error-Type": payload.errorType,
     [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
   }).catch(serviceGone);
+  if (late) fence();
+}
+
+// Node reports the promises left rejected once the microtasks have drained, in the order they were rejected. A
+// promise of our own, rejected after a handler's result, is reported after any the handler left: then all of
+// them are known, and none of them reaches a listener the handler installed.
+const PROBE = Symbol("pipes: rejections reported");
+let afterRejections;
+const emit = process.emit;
+process.emit = function (name, reason, ...rest) {
+  if (name === "unhandledRejection" && reason === PROBE) {
+    const done = afterRejections;
+    afterRejections = undefined;
+    done?.();
+    return true;
+  }
+  return emit.call(this, name, reason, ...rest);
+};
+function afterPendingRejections(callback) {
+  afterRejections = callback;
+  Promise.reject(PROBE);
 }
 
 class LambdaError extends Error {
@@ -241,6 +281,8 @@ async function serve(handler) {
     const id = next.headers["lambda-runtime-aws-request-id"];
     const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
     requestId = id;
+    started = true;
+    writeHeld();
     let body;
     try {
       const event = JSON.parse(next.body.toString("utf8") || "null");
@@ -250,33 +292,50 @@ async function serve(handler) {
       await postError(`/invocation/${id}/error`, error, "Invoke Error");
       continue;
     }
-    fence();
-    await call("POST", `/invocation/${id}/response`, body, {
+    answered = id;
+    const posted = call("POST", `/invocation/${id}/response`, body, {
       "Content-Type": "application/json",
       [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
-    }).catch(serviceGone);
+    });
+    // A promise the handler left rejected fails this invocation (see crash): the fences wait until that is known.
+    afterPendingRejections(() => {
+      if (crashing) return;
+      answered = undefined;
+      fence();
+      requestId = undefined; // what comes after the fence belongs to no invocation
+    });
+    await posted.catch(serviceGone);
+    if (crashing) return;
   }
 }
 
 // A crash inside an invocation fails that invocation and ends the sandbox, as on Lambda.
+let crashing = false;
+let answered; // the invocation whose response was posted and whose fences are not written yet
 async function crash(error, label) {
-  if (requestId) await postError(`/invocation/${requestId}/error`, error, label);
+  if (crashing) return;
+  crashing = true;
+  if (requestId) await postError(`/invocation/${requestId}/error`, error, label, answered === requestId);
   else writeLog("ERROR", `${label} \t${JSON.stringify(toLambdaError(error))}`);
   process.exit(129);
 }
+
+/** Lambda's error for a rejection nobody handled: its own type, the reason's message, the reason inside. */
+class UnhandledPromiseRejection extends Error {
+  constructor(reason) {
+    super(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
+    this.reason = toLambdaError(reason);
+  }
+}
+UnhandledPromiseRejection.prototype.name = "Runtime.UnhandledPromiseRejection"; // in the stack's first line too
 process.on("uncaughtException", (error) => crash(error, "Uncaught Exception"));
-process.on("unhandledRejection", (reason) => crash(reason, "Unhandled Promise Rejection"));
+process.on("unhandledRejection", (reason) => crash(new UnhandledPromiseRejection(reason), "Unhandled Promise Rejection"));
 
 // When the process that runs the emulator dies, stdin closes: leave no orphan behind.
 process.stdin.on("end", serviceGone);
 process.stdin.resume();
-// A handler's busy loop blocks this thread, and with it the stdin watch: a watchdog thread of its own sees the
-// parent die (this process is handed to another parent) and ends the sandbox anyway.
-new Worker(
-  `const parent = require("node:worker_threads").workerData;
-  setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, "SIGKILL"); }, 250);`,
-  { eval: true, workerData: process.ppid, resourceLimits: { maxOldGenerationSizeMb: 8 }, stdout: false, stderr: false },
-).unref();
+// A handler's busy loop (or a freeze) keeps this process from seeing its parent go: the emulator's reaper
+// process kills it then (src/emulator/reaper.ts).
 
 let handler;
 try {
