@@ -1,47 +1,13 @@
 // Emulator benchmarks through the real @aws-sdk/client-lambda. The emulator runs as `pipes emulator` in its
 // own process, beside a bare loopback HTTP stub in its own process that answers the same Invoke at once (the
 // floor of the SDK path); the client is this process for both. Prints figures; asserts nothing.
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { sdk, server } from "./server.js";
 
-silenceSdkNodeVersionWarning();
-const root = fileURLToPath(new URL("../", import.meta.url));
 const WARM_CALLS = Number(process.env.BENCH_WARM ?? 2000);
 const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 4000);
 const COLD_STARTS = Number(process.env.BENCH_COLD ?? 15);
 
-/**
- * Starts a server process and resolves with its URL once it prints `Ready on <url>`. Its output goes to a
- * file, not a pipe: reading `pipes emulator`'s line per invocation would cost this (client) process CPU that
- * the stub's run does not pay.
- */
-function server(args) {
-  const logFile = join(mkdtempSync(join(tmpdir(), "pipes-bench-")), "out.log");
-  const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", fd, "inherit"], env: { ...process.env, NO_COLOR: "1" } });
-  closeSync(fd);
-  const output = () => readFileSync(logFile, "utf8");
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const url = /Ready on (http:\/\/\S+)/.exec(output())?.[1];
-      if (url) {
-        clearInterval(timer);
-        resolve({ url, stop: () => child.kill("SIGTERM"), output });
-      }
-    }, 5);
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      reject(new Error(`${args.join(" ")} exited ${code}: ${output()}`));
-    });
-  });
-}
-
-const sdk = (url) => new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
 const call = (client, name) => client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{}") }));
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 

@@ -11,6 +11,7 @@ interface EmulatorOptions {
   profile?: string;
   port: string;
   credentials?: string;
+  logRetentionMb: string;
 }
 
 export function registerEmulator(program: Command, ctx: CliContext): void {
@@ -20,6 +21,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option("-f, --file <file>", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)")
     .option("--profile <name>", "profile to validate the definitions with")
     .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "9001")
+    .option("--log-retention-mb <mb>", "CloudWatch Logs kept per function, oldest events dropped first", "16")
     .option(
       "--credentials <aws-profile>",
       "accept only requests signed with this AWS profile's key (added to ~/.aws/credentials with a new random key if missing)",
@@ -29,6 +31,10 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserError(`--port ${options.port} is not a port number (0–65535).`);
+      }
+      const retentionMb = Number(options.logRetentionMb);
+      if (!(retentionMb > 0) || retentionMb > 1024) {
+        throw new UserError(`--log-retention-mb ${options.logRetentionMb} is not a size in MB (more than 0, at most 1024).`);
       }
       const { loadDefinitions, DEFS_FILE_NAMES } = await import("../defs/load.js");
       const { startEmulator } = await import("../emulator/index.js");
@@ -41,7 +47,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const signing = options.credentials === undefined ? null : await profileCredentials(options.credentials, ctx.env);
       let emulator;
       try {
-        emulator = await startEmulator({ port, functions, ...(signing ? { credentials: signing.credentials } : {}) });
+        emulator = await startEmulator({ port, functions, logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new UserError(`Port ${port} on 127.0.0.1 is in use. Pick another with --port, or --port 0 for a free one.`);
