@@ -51,7 +51,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
 
   let defs: ResolvedDefinitions = await load();
   // One warm emulator for the whole session; each (re)loaded definitions file gets a target on it.
-  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs) : null;
+  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, ctx.env) : null;
   let target: Target = await openTarget(defs, emulator ? { emulator } : {});
   const shownFile = displayPath(defs.file, ctx.cwd);
   let last: string[] | null = null;

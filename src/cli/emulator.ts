@@ -47,7 +47,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const signing = options.credentials === undefined ? null : await profileCredentials(options.credentials, ctx.env);
       let emulator;
       try {
-        emulator = await startEmulator({ port, functions, logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
+        emulator = await startEmulator({ port, functions, hostEnv: ctx.env, logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new UserError(`Port ${port} on 127.0.0.1 is in use. Pick another with --port, or --port 0 for a free one.`);
@@ -66,6 +66,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
         : "any credentials (anyone on this machine may call it: --credentials <aws-profile> makes it check signatures)";
       ctx.stdout.write(c.dim(`Point a client at it with endpoint ${emulator.url}, region us-east-1 and ${who}. Ctrl-C stops it.\n`));
       emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
+      emulator.events.on("warning", ({ message }) => ctx.stderr.write(`${c.yellow("⚠")} ${message}\n`));
       await new Promise<void>((resolve) => onStopSignal(resolve));
       // Nobody waits for an Event invocation's answer; a stop ends it, and that is said, not silent.
       const dropped = emulator.eventsInFlight();

@@ -56,7 +56,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     import("../report/run.js"),
   ]);
   const reporter = await createRunReporter(output, { cwd: ctx.cwd });
-  const target = await openTarget(defs);
+  const target = await openTarget(defs, { hostEnv: ctx.env });
   // Ctrl-C: stop the spinner and the emulator's workers before leaving.
   const stopListening = onStopSignal(async () => {
     reporter.close();

@@ -9,6 +9,8 @@ import { unpackZip } from "./unzip.js";
 import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
+import { PythonResolver, type PythonEnvironment } from "./python.js";
+import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./worker.js";
@@ -37,12 +39,22 @@ export class EmulatorCore {
 
   readonly logs: LogStore;
 
-  constructor(runtimeApi: () => string, logRetentionBytes?: number) {
+  /** `hostEnv`: the user's environment, where the Python interpreter is looked up (never the sandbox's). */
+  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment) {
     this.logs = new LogStore(logRetentionBytes);
-    this.pools = new Pools(this.registry, runtimeApi, (functionName, line, requestId, logStream) => {
-      this.logs.append(logGroupName(functionName), logStream, line);
-      this.events.emit("log", { functionName, requestId, logStream, line });
-    });
+    this.pools = new Pools(
+      this.registry,
+      runtimeApi,
+      (functionName, line, requestId, logStream) => {
+        this.logs.append(logGroupName(functionName), logStream, line);
+        this.events.emit("log", { functionName, requestId, logStream, line });
+      },
+      {
+        taskRoots: new TaskRoots(this.codeDir),
+        python: new PythonResolver(hostEnv),
+        warn: (message) => this.events.emit("warning", { message }),
+      },
+    );
   }
 
   /** Registers (or replaces) a function whose code is already on disk, e.g. from a definitions file. */

@@ -34,4 +34,6 @@ export interface EmulatorEvents {
   "invocation-start": [InvocationStart];
   "invocation-end": [InvocationEnd];
   log: [LogLine];
+  /** Something about the local setup the user should know (said once), e.g. a Python other than the runtime's. */
+  warning: [{ message: string }];
 }

@@ -10,6 +10,7 @@ import { handleLambdaApi, MANAGEMENT_LIMIT } from "./lambda-api.js";
 import { verifySignature, type EmulatorCredentials } from "./sigv4.js";
 import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
+import type { PythonEnvironment } from "./python.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
 import { handleRuntimeApi } from "./runtime-api.js";
 
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
    * one without the secret can invoke or deploy. Without them any signature is accepted.
    */
   credentials?: EmulatorCredentials;
+  /** The user's environment (PATH, PIPES_PYTHON), where Python interpreters are looked up (default process.env). */
+  hostEnv?: PythonEnvironment;
 }
 
 const BODY_TIMEOUT_MS = 10_000;
@@ -54,7 +57,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let port = 0;
-  const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes);
+  const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes, options.hostEnv);
   for (const spec of options.functions ?? []) core.register(spec);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const server = createServer((req, res) => {

@@ -4,7 +4,7 @@
  */
 import type { Registry, RegisteredFunction } from "./registry.js";
 import { Reaper } from "./reaper.js";
-import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
+import { Worker, type InvokeRequest, type Outcome, type SandboxSupport } from "./worker.js";
 
 interface FunctionPool {
   all: Set<Worker>;
@@ -22,6 +22,7 @@ export class Pools {
     private readonly registry: Registry,
     private readonly runtimeApi: () => string,
     private readonly onLog: (functionName: string, line: string, requestId: string | null, logStream: string) => void,
+    private readonly sandbox: SandboxSupport,
   ) {}
 
   /** The worker a Runtime API request comes from (its path carries the worker id). */
@@ -108,6 +109,7 @@ export class Pools {
     let pid: number | undefined;
     const worker = new Worker(fn, this.runtimeApi(), {
       onLog: (line, requestId, logStream) => this.onLog(fn.name, line, requestId, logStream),
+      sandbox: this.sandbox,
       onGone: (gone) => {
         if (pid !== undefined) this.reaper.forget(pid);
         pool.all.delete(gone);

@@ -7,22 +7,27 @@ import { isPythonRuntime } from "../lambda/facts.js";
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
 /** The command that runs a function's bootstrap; `fence` marks the end of each invocation's output. */
-export function bootstrapCommand(fn: RegisteredFunction, fence: string): { command: string; args: string[] } {
+/** The worker's command; the function's own folder comes last, for the hints of a failed import. */
+export function bootstrapCommand(fn: RegisteredFunction, fence: string, python: string): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
-    return { command: "python3", args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
+    return { command: python, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
   }
-  return { command: process.execPath, args: [`--max-old-space-size=${fn.memoryMb}`, `${RUNTIMES_DIR}node-bootstrap.mjs`, fence] };
+  // --preserve-symlinks: imports resolve from the task root's links (see task-root.ts), not from the project.
+  return {
+    command: process.execPath,
+    args: [`--max-old-space-size=${fn.memoryMb}`, "--preserve-symlinks", `${RUNTIMES_DIR}node-bootstrap.mjs`, fence, fn.codeRoot],
+  };
 }
 
 /** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
-export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string): Record<string, string> {
+export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string, taskRoot: string): Record<string, string> {
   return {
     ...fn.environment,
     PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: "en_US.UTF-8",
     TZ: ":UTC",
     _HANDLER: fn.handler,
-    LAMBDA_TASK_ROOT: fn.codeRoot,
+    LAMBDA_TASK_ROOT: taskRoot,
     LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,

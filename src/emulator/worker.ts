@@ -12,7 +12,19 @@ import { endLine, reportLine, startLine } from "./log-format.js";
 import { processMemory } from "./proc-memory.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment } from "./sandbox.js";
-import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+import type { PythonResolver } from "./python.js";
+import type { TaskRoots } from "./task-root.js";
+
+/** What every worker of an emulator shares. */
+export interface SandboxSupport {
+  /** Where Node.js workers run their function from. */
+  taskRoots: TaskRoots;
+  /** Which interpreter runs Python functions. */
+  python: PythonResolver;
+  /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
+  warn(message: string): void;
+}
+import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
@@ -57,6 +69,7 @@ export interface WorkerHooks {
   onLog(line: string, requestId: string | null, logStream: string): void;
   /** The worker can take no more invocations (exited, killed, or replaced). */
   onGone(worker: Worker): void;
+  sandbox: SandboxSupport;
 }
 
 // X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
@@ -122,10 +135,13 @@ export class Worker {
   }
 
   start(): void {
-    const { command, args } = bootstrapCommand(this.fn, this.fence);
-    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream);
+    const python = isPythonRuntime(this.fn.runtime) ? this.hooks.sandbox.python.choose(this.fn.runtime) : undefined;
+    if (python?.warning) this.hooks.sandbox.warn(python.warning);
+    const { command, args } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3");
+    const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
+    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot);
     this.spawnedAt = performance.now();
-    const child = spawn(command, args, { cwd: this.fn.codeRoot, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: taskRoot, env, stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     for (const stream of [child.stdout!, child.stderr!]) {
       const splitter = new LineSplitter(this.fence, (line) => this.addLine(line), () => this.fenceSeen());
@@ -139,6 +155,7 @@ export class Worker {
       this.processExited(null, null, error.message);
     });
     child.on("exit", (code, signal) => {
+      this.hooks.sandbox.taskRoots.remove(this.id);
       this.markExited();
       this.processExited(code, signal);
     });

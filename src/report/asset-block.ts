@@ -79,7 +79,9 @@ export function renderAssetBlock(events: RunEvent[], output: Output, shownLive =
         shownErrors.add(message);
         lines.push(`  ${c.red(`✖ ${label}: ${message.split("\n")[0]}`)}`);
         for (const more of message.split("\n").slice(1)) lines.push(`    ${c.red(more)}`);
-        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`) && !RUNTIME_FRAME.test(t));
+        // A stack repeats its error's message (every line of it) before the frames: shown once, above.
+        const said = new Set(message.split("\n").map((l) => l.trim()));
+        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`) && !said.has(t.trim()) && !RUNTIME_FRAME.test(t));
         for (const frame of trace.slice(0, MAX_TRACE_LINES)) lines.push(`      ${c.dim(frame.trim())}`);
         if (trace.length > MAX_TRACE_LINES) lines.push(`      ${c.dim(`… ${trace.length - MAX_TRACE_LINES} more`)}`);
         break;

@@ -39,6 +39,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const extras = { ...defs.profile.extras, ...options.extras };
   const partition = options.partition ?? null;
   emit({ type: "run-start", runId, file: defs.file, profile: defs.profile.name, target: target.kind, assets: assets.map((a) => a.key), partition, extras });
+  const stopWarnings = target.setupWarnings?.((message) => emit({ type: "warning", asset: null, message }));
   const limit = limiter(Math.max(1, options.concurrency ?? 4));
   const statuses = new Map<string, Promise<Status>>();
   let fatal: UserError | null = null;
@@ -76,7 +77,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   };
 
   for (const asset of assets) statuses.set(asset.key, runOne(asset));
-  const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const));
+  const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const)).finally(() => stopWarnings?.());
   const keysWith = (status: Status) => results.filter(([, s]) => s === status).map(([k]) => k);
   const result = { runId, materialized: keysWith("materialized"), failed: keysWith("failed"), skipped: keysWith("skipped"), fatal };
   emit({

@@ -21,17 +21,17 @@ export interface Target extends LambdaTarget {
  * Starts an emulator with the definitions' functions registered. Only this process talks to it, so it checks
  * signatures against a key made here and known nowhere else: another local user cannot invoke or deploy.
  */
-export async function startEmulatorFor(defs: ResolvedDefinitions): Promise<Emulator> {
+export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJS.ProcessEnv = process.env): Promise<Emulator> {
   const [{ startEmulator }, { functionSpecs }] = await Promise.all([import("../emulator/index.js"), import("../emulator/from-definitions.js")]);
-  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials() });
+  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv });
 }
 
-export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator } = {}): Promise<Target> {
+export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv } = {}): Promise<Target> {
   const resource = defs.profile.lambda;
   const messages = defs.profile.messages;
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
-    const emulator = options.emulator ?? (await startEmulatorFor(defs));
+    const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv));
     // An emulator that checks no signatures still needs the SDK to sign with something.
     const credentials = emulator.credentials ?? { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
     const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);
@@ -43,6 +43,11 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       functionName: (name) => name,
       messages,
       emulator,
+      setupWarnings(listener) {
+        const forward = ({ message }: { message: string }) => listener(message);
+        emulator.events.on("warning", forward);
+        return () => emulator.events.off("warning", forward);
+      },
       async close() {
         clients.destroy();
         if (owned) await emulator.close();

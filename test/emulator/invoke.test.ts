@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { Emulator } from "../../src/emulator/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
+import { join } from "node:path";
 import { alive, client, fn, HANDLERS, invoke } from "../helpers/emulator.js";
+import { ROOT } from "../helpers/run-pipes.js";
 
 const ISO = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
 let emulator: Emulator;
@@ -18,6 +20,7 @@ beforeAll(async () => {
       fn("module-pkg", "node/module-pkg/app.handlers.main"),
       fn("plain-cjs", "node/plain-cjs.handler"),
       fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
+      fn("py_paths", "python/paths.handler"),
     ],
   });
   lambda = client(emulator);
@@ -92,13 +95,23 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
       AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/esm",
       AWS_REGION: "us-east-1",
       _HANDLER: "node/esm.handler",
-      LAMBDA_TASK_ROOT: HANDLERS,
       TZ: ":UTC",
     });
+    // The task root shows the function's folder, from outside the project (nothing above it to import from).
+    const { realpathSync } = await import("node:fs");
+    expect(realpathSync(join(esm.env.LAMBDA_TASK_ROOT, "node/esm.mjs"))).toBe(realpathSync(join(HANDLERS, "node/esm.mjs")));
+    expect(esm.env.LAMBDA_TASK_ROOT.startsWith(ROOT)).toBe(false);
     expect(other.env.FUNCTION_ONLY).toBeNull();
     expect(other.env.PIPES_TEST_SECRET).toBeNull();
     const py = (await invoke(lambda, "py")).payload;
     expect([py.function_only, py.secret]).toEqual(["py-value", null]);
+  });
+
+  it("imports Python modules from the function's folder first, then the interpreter's own, never from pipes' runtime", async () => {
+    const { path, cwd } = (await invoke(lambda, "py_paths")).payload;
+    expect(path[0]).toBe(HANDLERS);
+    expect(cwd).toBe(HANDLERS);
+    expect(path.filter((p: string) => p === "" || p.includes("src/emulator/runtimes") || p.startsWith(ROOT) && p !== HANDLERS)).toEqual([]);
   });
 
   it("passes X-Amz-Client-Context to the handler's context", async () => {

@@ -202,6 +202,29 @@ Module._extensions[".js"] = function (module, filename) {
   return compileJs.call(this, module, filename);
 };
 
+/** The function's own folder in the user's project (the task root links to it), for the hints below. */
+const CODE_ROOT = process.argv[3] ?? TASK_ROOT;
+
+/** Why a package is missing here though it may be there on the developer's machine, and what to do. */
+function importHint(message) {
+  const specifier = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  if (!specifier || specifier.startsWith(".") || specifier.startsWith("/")) return "";
+  const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
+  if (name === "aws-sdk") {
+    return "\nHint: Lambda's Node.js 18+ runtimes provide the AWS SDK for JavaScript v3 (@aws-sdk/*), not v2 (aws-sdk). Use the v3 clients, or bundle aws-sdk with the function.";
+  }
+  if (name.startsWith("@aws-sdk/")) {
+    return `\nHint: Lambda's Node.js runtimes provide the AWS SDK for JavaScript v3. Locally, pipes provides the @aws-sdk packages installed beside it, and ${name} is not one of them: install it in your project (npm install --save-dev ${name}).`;
+  }
+  for (let dir = dirname(CODE_ROOT); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules", name))) {
+      return `\nHint: ${name} is installed in ${join(dir, "node_modules")}, outside the function's folder ${CODE_ROOT}. On Lambda a function has only its own folder (the zip) and the runtime's modules: add ${name} to that folder's own package.json and node_modules (npm install ${name} --prefix ${CODE_ROOT}), or deploy it bundled.`;
+    }
+    if (dir === dirname(dir)) break;
+  }
+  return `\nHint: add ${name} to the function's folder (npm install ${name} --prefix ${CODE_ROOT}): on Lambda a function has only its own folder (the zip) and the runtime's modules.`;
+}
+
 async function loadHandler() {
   const handler = process.env._HANDLER ?? "";
   const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
@@ -220,7 +243,7 @@ async function loadHandler() {
   } catch (error) {
     if (error instanceof SyntaxError) throw new LambdaError("Runtime.UserCodeSyntaxError", `${error.name}: ${error.message}`);
     if (error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "MODULE_NOT_FOUND") {
-      throw new LambdaError("Runtime.ImportModuleError", `Error: ${error.message}`);
+      throw new LambdaError("Runtime.ImportModuleError", `Error: ${error.message}${importHint(error.message)}`);
     }
     throw error;
   }

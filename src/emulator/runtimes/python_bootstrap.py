@@ -210,7 +210,10 @@ def _exit(code):
 def main():
     threading.Thread(target=_watch_stdin, daemon=True).start()
     root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-    sys.path.insert(0, root)
+    # Python put this script's folder (pipes' runtimes) first: a function imports from its own folder, then
+    # from the interpreter's site-packages, as on Lambda, never from here.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != here]
     _install_logging()
     try:
         try:

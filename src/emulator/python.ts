@@ -1,0 +1,101 @@
+/**
+ * Which Python runs a Python function: the one the user would get in their shell, as close to the runtime's
+ * version as they have. `PIPES_PYTHON` (a path, or a name looked up on PATH) decides outright; otherwise
+ * `python3.12` for runtime python3.12 if it runs, else `python3`, both looked up on the user's PATH (a venv or
+ * pyenv there wins), never on the sandbox's. Found once per runtime; a version other than the runtime's is said
+ * once, naming both.
+ */
+import { execFileSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+
+export interface PythonChoice {
+  /** Absolute path of the interpreter (the sandbox's PATH plays no part). */
+  command: string;
+  /** `3.11`, as the interpreter reports it; null when it could not be asked. */
+  version: string | null;
+  /** What to tell the user when the version is not the runtime's, once. */
+  warning: string | null;
+}
+
+export interface PythonEnvironment {
+  PATH?: string;
+  PIPES_PYTHON?: string;
+}
+
+export class PythonResolver {
+  private readonly chosen = new Map<string, PythonChoice>();
+
+  constructor(private readonly env: PythonEnvironment = process.env) {}
+
+  /** The interpreter for a runtime such as `python3.12`; the warning is given only the first time. */
+  choose(runtime: string): PythonChoice {
+    const known = this.chosen.get(runtime);
+    if (known) return { ...known, warning: null };
+    const choice = this.find(runtime);
+    this.chosen.set(runtime, choice);
+    return choice;
+  }
+
+  private find(runtime: string): PythonChoice {
+    const wanted = runtime.replace(/^python/, "");
+    const explicit = this.env.PIPES_PYTHON?.trim();
+    if (explicit) {
+      const found = probe(isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit));
+      const command = found?.executable ?? explicit;
+      const version = found?.version ?? null;
+      const warning =
+        version === null
+          ? `PIPES_PYTHON=${explicit} did not run (is it a Python interpreter?): ${runtime} functions will fail to start`
+          : version !== wanted
+            ? `${runtime} functions run on Python ${version} (PIPES_PYTHON=${explicit}), not ${wanted} as on Lambda`
+            : null;
+      return { command, version, warning };
+    }
+    for (const name of [`python${wanted}`, "python3"]) {
+      const onPath = this.onPath(name);
+      const found = onPath ? probe(onPath) : null;
+      if (!found) continue; // e.g. a pyenv shim for a version that is not active
+      const { version, executable: command } = found;
+      const warning =
+        version === wanted
+          ? null
+          : `${runtime} functions run on Python ${version} (${command}), not ${wanted} as on Lambda: put python${wanted} on your PATH, or set PIPES_PYTHON to an interpreter`;
+      return { command, version, warning };
+    }
+    return { command: "python3", version: null, warning: `no python3 on your PATH: ${runtime} functions will fail to start (set PIPES_PYTHON to an interpreter)` };
+  }
+
+  private onPath(name: string): string | undefined {
+    for (const dir of (this.env.PATH ?? "").split(delimiter)) {
+      if (!dir) continue;
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Asks an interpreter its version and its executable: a pyenv shim names the real interpreter that way (the shim
+ * itself needs the user's shell environment, which the sandbox does not have); a venv's stays the venv's. Null
+ * if it does not run as a Python. Bounded: a hung interpreter does not hang the emulator.
+ */
+function probe(command: string): { version: string; executable: string } | null {
+  try {
+    const out = execFileSync(command, ["-c", "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"], {
+      encoding: "utf8",
+      timeout: 5000,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const [version, executable] = out.trim().split("\n");
+    return version && /^\d+\.\d+$/.test(version) && executable ? { version, executable } : null;
+  } catch {
+    return null;
+  }
+}
