@@ -20,6 +20,8 @@ export interface LambdaFunction {
   timeoutSeconds: number;
   environment: Record<string, string>;
   concurrency: number;
+  /** The definitions set `concurrency` (Lambda's reserved concurrency), rather than taking the default. */
+  concurrencyReserved: boolean;
   description: string | null;
 }
 

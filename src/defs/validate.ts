@@ -220,6 +220,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       timeoutSeconds,
       environment,
       concurrency,
+      concurrencyReserved: def.concurrency !== undefined,
       description: typeof def.description === "string" ? def.description : null,
     });
   }

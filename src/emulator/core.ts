@@ -14,17 +14,7 @@ import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./worker.js";
-import {
-  DEFAULT_MEMORY_MB,
-  DEFAULT_TIMEOUT_SECONDS,
-  isRuntime,
-  MEMORY_MAX_MB,
-  MEMORY_MIN_MB,
-  NODE_RUNTIMES,
-  PYTHON_RUNTIMES,
-  TIMEOUT_MAX_SECONDS,
-  TIMEOUT_MIN_SECONDS,
-} from "../lambda/facts.js";
+import { mergeSettings, type ApiError } from "./settings.js";
 
 
 export class EmulatorCore {
@@ -77,18 +67,18 @@ export class EmulatorCore {
     return outcome;
   }
 
-  /** CreateFunction / UpdateFunctionCode: unpacks the zip and (re)registers; a string is the error. */
-  deploy(name: string, zip: Buffer, settings: Record<string, unknown>): RegisteredFunction | string {
+  /** CreateFunction / UpdateFunctionCode: unpacks the zip and (re)registers, or says what is wrong. */
+  deploy(name: string, zip: Buffer, settings: Record<string, unknown>): RegisteredFunction | ApiError {
     const existing = this.registry.get(name);
     const merged = mergeSettings(existing, name, settings);
-    if (typeof merged === "string") return merged;
+    if ("errorType" in merged) return merged;
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
     // Names are checked at the API; this keeps the code folder inside the emulator's whatever a caller passes.
-    if (dirname(root) !== this.codeDir) return "Invalid function name";
+    if (dirname(root) !== this.codeDir) return { errorType: "ValidationException", message: "Invalid function name" };
     const problem = unpackZip(zip, root);
     if (problem) {
       rmSync(root, { recursive: true, force: true });
-      return problem;
+      return { errorType: "InvalidParameterValueException", message: problem };
     }
     const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
     this.pools.retire(name);
@@ -96,10 +86,10 @@ export class EmulatorCore {
   }
 
   /** UpdateFunctionConfiguration: Environment.Variables replaces the whole set, as on AWS. */
-  configure(name: string, settings: Record<string, unknown>): RegisteredFunction | string {
+  configure(name: string, settings: Record<string, unknown>): RegisteredFunction | ApiError {
     const existing = this.registry.get(name)!;
     const merged = mergeSettings(existing, name, settings);
-    if (typeof merged === "string") return merged;
+    if ("errorType" in merged) return merged;
     const fn = this.registry.put(merged, { codeSha256: existing.codeSha256, codeSize: existing.codeSize });
     this.pools.retire(name);
     return fn;
@@ -114,48 +104,4 @@ export class EmulatorCore {
     await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }
-}
-
-/** Lambda's rules for Environment.Variables: names `[a-zA-Z][a-zA-Z0-9_]+`, string values, 4 KB in all. */
-function invalidEnvironment(variables: unknown): string | null {
-  if (variables === undefined || variables === null) return null;
-  if (typeof variables !== "object" || Array.isArray(variables)) return "Environment.Variables must be a map of strings";
-  let size = 0;
-  for (const [name, value] of Object.entries(variables)) {
-    if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(name)) {
-      return `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`;
-    }
-    if (typeof value !== "string" || value.includes("\0")) return `Environment variable ${name} must be a string without NUL characters`;
-    size += Buffer.byteLength(name) + Buffer.byteLength(value);
-  }
-  return size > 4096 ? `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${size}` : null;
-}
-
-/** The API's settings (Runtime, Handler, MemorySize, ...) over an existing function's; a string is the error. */
-function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>): FunctionSpec | string {
-  const spec: FunctionSpec = existing
-    ? { ...existing }
-    : { name, handler: "", runtime: "", codeRoot: "", memoryMb: DEFAULT_MEMORY_MB, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, environment: {}, concurrency: 10 };
-  if (typeof s.Runtime === "string") spec.runtime = s.Runtime;
-  if (typeof s.Handler === "string") spec.handler = s.Handler;
-  if (typeof s.Description === "string") spec.description = s.Description;
-  if (typeof s.Role === "string") spec.role = s.Role;
-  if (s.MemorySize !== undefined) spec.memoryMb = Number(s.MemorySize);
-  if (s.Timeout !== undefined) spec.timeoutSeconds = Number(s.Timeout);
-  const variables = (s.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
-  if (s.Environment !== undefined) {
-    const problem = invalidEnvironment(variables);
-    if (problem) return problem;
-    spec.environment = { ...(variables ?? {}) };
-  }
-  if (!isRuntime(spec.runtime)) {
-    return `Value ${spec.runtime} at 'runtime' failed to satisfy constraint: the emulator runs ${NODE_RUNTIMES[0]}–${NODE_RUNTIMES.at(-1)} and ${PYTHON_RUNTIMES[0]}–${PYTHON_RUNTIMES.at(-1)}`;
-  }
-  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_MIN_MB || spec.memoryMb > MEMORY_MAX_MB) {
-    return `Value ${spec.memoryMb} at 'memorySize' failed to satisfy constraint: Member must have value between ${MEMORY_MIN_MB} and ${MEMORY_MAX_MB}`;
-  }
-  if (!Number.isInteger(spec.timeoutSeconds) || spec.timeoutSeconds < TIMEOUT_MIN_SECONDS || spec.timeoutSeconds > TIMEOUT_MAX_SECONDS) {
-    return `Value ${spec.timeoutSeconds} at 'timeout' failed to satisfy constraint: Member must have value between ${TIMEOUT_MIN_SECONDS} and ${TIMEOUT_MAX_SECONDS}`;
-  }
-  return spec;
 }

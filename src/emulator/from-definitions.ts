@@ -19,6 +19,7 @@ export function functionSpecs(definitions: Pick<ValidDefinitions, "functions">, 
       timeoutSeconds: fn.timeoutSeconds,
       environment: fn.environment,
       concurrency: fn.concurrency,
+      ...(fn.concurrencyReserved ? { reservedConcurrency: true } : {}),
       ...(fn.description ? { description: fn.description } : {}),
     }));
 }

@@ -21,7 +21,7 @@ const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuratio
 export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse, url: URL, core: EmulatorCore): Promise<boolean> {
   const method = req.method ?? "GET";
   if (FUNCTIONS.test(url.pathname)) {
-    if (method === "GET") return listFunctions(res, core), true;
+    if (method === "GET") return listFunctions(res, url, core), true;
     if (method === "POST") return await createFunction(req, res, core), true;
     return false;
   }
@@ -48,10 +48,11 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
       await invoke(req, res, fn, core);
       return true;
     case "GET ":
+      // As AWS: Concurrency only when reserved concurrency was set for the function.
       sendJson(res, 200, {
         Configuration: functionConfiguration(fn),
         Code: { RepositoryType: "S3", Location: `file://${fn.codeRoot}` },
-        Concurrency: { ReservedConcurrentExecutions: fn.concurrency },
+        ...(fn.reservedConcurrency ? { Concurrency: { ReservedConcurrentExecutions: fn.concurrency } } : {}),
       });
       return true;
     case "GET /configuration":
@@ -147,8 +148,41 @@ function decodeClientContext(value: string | undefined): string | null | false {
   }
 }
 
-function listFunctions(res: ServerResponse, core: EmulatorCore): void {
-  sendJson(res, 200, { Functions: core.registry.list().map(functionConfiguration) });
+/** Lambda returns at most 50 functions per ListFunctions page, whatever MaxItems asks. */
+const LIST_PAGE_MAX = 50;
+
+/** ListFunctions in pages, as AWS pages it: `MaxItems` (1–10,000), an opaque `Marker`, `NextMarker` while more. */
+function listFunctions(res: ServerResponse, url: URL, core: EmulatorCore): void {
+  const maxItems = url.searchParams.get("MaxItems");
+  const marker = url.searchParams.get("Marker");
+  let pageSize = LIST_PAGE_MAX;
+  if (maxItems !== null) {
+    const n = Number(maxItems);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+      const constraint = n > 10_000 ? "less than or equal to 10000" : "greater than or equal to 1";
+      sendAwsError(res, 400, "ValidationException", `1 validation error detected: Value '${maxItems.slice(0, 20)}' at 'maxItems' failed to satisfy constraint: Member must have value ${constraint}`);
+      return;
+    }
+    pageSize = Math.min(n, LIST_PAGE_MAX);
+  }
+  const all = core.registry.list();
+  let start = 0;
+  if (marker !== null) {
+    // The marker names the last function of the previous page (sorted by name), so deletes between pages are fine.
+    const after = Buffer.from(marker, "base64url").toString("utf8");
+    if (!marker || invalidFunctionName(after)) {
+      sendAwsError(res, 400, "InvalidParameterValueException", "Invalid marker");
+      return;
+    }
+    start = all.findIndex((fn) => fn.name.localeCompare(after) > 0);
+    if (start < 0) start = all.length;
+  }
+  const page = all.slice(start, start + pageSize);
+  const more = start + pageSize < all.length;
+  sendJson(res, 200, {
+    Functions: page.map(functionConfiguration),
+    ...(more ? { NextMarker: Buffer.from(page.at(-1)!.name).toString("base64url") } : {}),
+  });
 }
 
 async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
@@ -194,8 +228,8 @@ async function createFunction(req: IncomingMessage, res: ServerResponse, core: E
     return;
   }
   const result = core.deploy(name, Buffer.from(code!.ZipFile!, "base64"), body);
-  if (typeof result === "string") {
-    sendAwsError(res, 400, "InvalidParameterValueException", result);
+  if ("errorType" in result) {
+    sendAwsError(res, 400, result.errorType, result.message);
     return;
   }
   sendJson(res, 201, functionConfiguration(result));
@@ -213,7 +247,7 @@ async function updateCode(req: IncomingMessage, res: ServerResponse, fn: Registe
     return;
   }
   const result = core.deploy(fn.name, Buffer.from(body.ZipFile, "base64"), {});
-  if (typeof result === "string") sendAwsError(res, 400, "InvalidZipFileException", result, { capitalMessage: true });
+  if ("errorType" in result) sendAwsError(res, 400, result.errorType, result.message);
   else sendJson(res, 200, functionConfiguration(result));
 }
 
@@ -221,7 +255,7 @@ async function updateConfiguration(req: IncomingMessage, res: ServerResponse, fn
   const body = await readJson(req, res);
   if (!body) return;
   const result = core.configure(fn.name, body);
-  if (typeof result === "string") sendAwsError(res, 400, "InvalidParameterValueException", result);
+  if ("errorType" in result) sendAwsError(res, 400, result.errorType, result.message);
   else sendJson(res, 200, functionConfiguration(result));
 }
 

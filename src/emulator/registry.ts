@@ -3,6 +3,8 @@
  * their code runs from (LAMBDA_TASK_ROOT).
  */
 import { createHash, randomUUID } from "node:crypto";
+import { lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -19,6 +21,8 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** Invocations that may run at once; beyond it RequestResponse calls get TooManyRequestsException. */
   concurrency: number;
+  /** `concurrency` is reserved concurrency set for this function (GetFunction shows it); else the default. */
+  reservedConcurrency?: boolean;
   description?: string;
   role?: string;
 }
@@ -72,9 +76,35 @@ function lambdaTimestamp(date = new Date()): string {
   return date.toISOString().replace("Z", "+0000");
 }
 
-export function describeCode(zip: Uint8Array | undefined, fallback: string): { codeSha256: string; codeSize: number } {
+export function describeCode(zip: Uint8Array | undefined, fallback: string, folder?: string): { codeSha256: string; codeSize: number } {
   const bytes = zip ?? Buffer.from(fallback);
-  return { codeSha256: createHash("sha256").update(bytes).digest("base64"), codeSize: zip?.byteLength ?? 0 };
+  return { codeSha256: createHash("sha256").update(bytes).digest("base64"), codeSize: zip?.byteLength ?? (folder ? folderBytes(folder) : 0) };
+}
+
+/**
+ * A folder's size, for the CodeSize of a function that runs from a folder (no zip): the bytes of its files, as a
+ * zip would hold them before compression. Bounded, so a huge tree cannot stall a registration.
+ */
+function folderBytes(root: string, budget = { entries: 20_000 }): number {
+  let bytes = 0;
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (--budget.entries < 0) break;
+    const path = join(root, name);
+    try {
+      const stat = lstatSync(path);
+      if (stat.isDirectory()) bytes += folderBytes(path, budget);
+      else if (stat.isFile()) bytes += stat.size;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return bytes;
 }
 
 export class Registry {
@@ -98,7 +128,7 @@ export class Registry {
     const registered: RegisteredFunction = {
       ...spec,
       arn: functionArn(spec.name),
-      ...(code ?? describeCode(undefined, `${spec.codeRoot}\0${spec.handler}`)),
+      ...(code ?? describeCode(undefined, `${spec.codeRoot}\0${spec.handler}`, spec.codeRoot)),
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
       generation: (previous?.generation ?? 0) + 1,

@@ -13,7 +13,7 @@ import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
 import { TAIL_BYTES } from "./facts.js";
 import { LiveFollow, unshownTail } from "./live.js";
-import { LogReader, logLines, tailFacts, type LogItem } from "./log-reader.js";
+import { LogReader, logLines, platformMark, tailFacts, type LogItem } from "./log-reader.js";
 import { logLocation, LogsUnavailable, readInvocation } from "./log-stream.js";
 import type { LambdaTarget } from "./target.js";
 
@@ -100,8 +100,10 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       emit({ type: "warning", asset, message: `${asset}: the lines shown while it ran were of another invocation of ${deployed} (someone else invoked it at the same time); its own log follows` });
     }
     try {
-      // Followed live: on from where the live reading stopped. Otherwise: the whole log, from its START line.
-      await readInvocation(target.logs, loc, requestId, sentAt, (line) => show(line), followed ? live.cursor : undefined);
+      // Followed live: on from where the live reading stopped (unless its last poll reached the REPORT line: then
+      // it has the whole log, and its cursor is past the line a read would wait for). Otherwise: the whole log.
+      const liveHadAll = followed && live.shown.some((line) => { const mark = platformMark(line); return mark?.kind === "report" && mark.requestId === requestId; });
+      if (!liveHadAll) await readInvocation(target.logs, loc, requestId, sentAt, (line) => show(line), followed ? live.cursor : undefined);
       fromLogs = true;
     } catch (error) {
       if (!(error instanceof LogsUnavailable)) throw error;

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
 const FENCE = process.argv[2] ?? "";
+const BOOTSTRAP_FILE = import.meta.url.replace(/^file:\/\//, "");
 const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
 const slash = api.indexOf("/");
 const [host, port] = (slash < 0 ? api : api.slice(0, slash)).split(":");
@@ -108,7 +109,9 @@ function writeHeld() {
 function toLambdaError(error) {
   if (error instanceof Error) {
     const reason = error.reason === undefined ? {} : { reason: error.reason, promise: {} };
-    return { errorType: error.name, errorMessage: error.message, ...reason, trace: (error.stack ?? "").split("\n") };
+    // The bootstrap's own frames are the emulator's, not the function's: Lambda shows its runtime's, we show none.
+    const trace = (error.stack ?? "").split("\n").filter((line) => !line.includes(BOOTSTRAP_FILE));
+    return { errorType: error.name, errorMessage: error.message, ...reason, trace };
   }
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 }
