@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { existsSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { UserError } from "../errors.js";
-import { DEFAULT_MEMORY_MB, DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
 import { displayPath } from "../util/paths.js";
-import { didYouMean } from "../util/suggest.js";
 import { outputFor, type CliContext } from "./context.js";
 import { packageVersion } from "./version.js";
 
@@ -22,12 +21,15 @@ interface DeployOptions {
   out?: string;
   yes?: boolean;
   includeNodeModules?: boolean;
+  bundle: boolean;
+  sourcemap?: boolean;
+  json?: boolean;
 }
 
 export function registerDeployHandler(program: Command, ctx: CliContext): void {
   program
     .command("deploy-handler")
-    .description("zip a function's folder with the pipes handler library and upload it (UpdateFunctionCode or CreateFunction)")
+    .description("zip a function (Node.js: bundled with esbuild) with the pipes handler library and upload it (UpdateFunctionCode or CreateFunction)")
     .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
     .option("--profile <name>", "profile whose Lambda client uploads (default: PIPES_PROFILE, defaultProfile, local)")
     .option("--function <name>", "the function of the defs file to deploy")
@@ -38,7 +40,10 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
     .option("--role <arn>", "execution role for --create")
     .option("--dry-run", "build the zip and write it (see --out), upload nothing")
     .option("--out <zip>", "where to write the zip")
-    .option("--include-node-modules", "also zip the folder's node_modules")
+    .option("--no-bundle", "Node.js: zip the folder as it is (its node_modules too when package.json lists dependencies) instead of bundling")
+    .option("--sourcemap", "Node.js: put the bundle's source map in the zip (run with NODE_OPTIONS=--enable-source-maps)")
+    .option("--include-node-modules", "with --no-bundle: zip the folder's node_modules even without dependencies in package.json")
+    .option("--json", "print what was uploaded as one JSON document")
     .option("-y, --yes", "do not ask before replacing the code of a function on AWS")
     .action(async (options: DeployOptions) => {
       await deployHandler(options, ctx);
@@ -46,67 +51,47 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
 }
 
 async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<void> {
-  const c = outputFor(ctx, {}).color;
+  const output = outputFor(ctx, options);
+  const c = output.color;
   if (options.create && !options.role) {
     throw new UserError("--create needs --role <ARN>: the execution role the new function runs as (e.g. arn:aws:iam::123456789012:role/lambda-exec).");
   }
-  const [{ loadDefinitions }, { splitHandler, handlerFileCandidates }, { RUNTIMES }, vendor, { buildPackage, checkSize, formatBytes }] = await Promise.all([
+  const [{ loadDefinitions }, { planDeploy, packageFunction }, { formatBytes }] = await Promise.all([
     import("../defs/load.js"),
-    import("../defs/handler-path.js"),
-    import("../defs/types.js"),
-    import("../deploy/vendor.js"),
+    import("../deploy/plan.js"),
     import("../deploy/package.js"),
   ]);
   const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-  const name = chooseFunction(defs, options);
-  const fn = defs.functions.get(name);
-
-  // The handler file, and so the function's folder (the zip's root).
-  let handlerFile: string;
-  if (options.handlerFile) {
-    handlerFile = resolve(ctx.cwd, options.handlerFile);
-    if (!existsSync(handlerFile)) throw new UserError(`--handler-file ${options.handlerFile}: no such file.`);
-  } else if (fn?.handler) {
-    const candidates = handlerFileCandidates(dirname(defs.file), fn.handler, (options.runtime ?? fn.runtime) as typeof fn.runtime);
-    const found = candidates.find((p) => existsSync(p));
-    if (!found) {
-      throw new UserError(
-        `Function "${name}": its folder has no handler file for "${fn.handler}" (tried ${candidates.map((p) => displayPath(p, ctx.cwd)).join(", ")}).`,
-      );
-    }
-    handlerFile = found;
-  } else {
-    throw new UserError(`Function "${name}" has no handler in ${displayPath(defs.file, ctx.cwd)}: add one, or pass --handler-file.`);
-  }
-  const extension = extname(handlerFile);
-  const runtime = options.runtime ?? fn?.runtime ?? (extension === ".py" ? DEFAULT_PYTHON_RUNTIME : DEFAULT_RUNTIME);
-  if (!(RUNTIMES as readonly string[]).includes(runtime)) {
-    throw new UserError(`Unknown runtime "${runtime}"${didYouMean(runtime, RUNTIMES)}. Lambda runtimes: ${RUNTIMES.join(", ")}.`);
-  }
-  const python = runtime.startsWith("python");
-  if (python !== (extension === ".py")) {
-    throw new UserError(`Runtime ${runtime} cannot run ${displayPath(handlerFile, ctx.cwd)}: use a ${python ? ".py" : ".js, .mjs or .cjs"} handler file or another --runtime.`);
-  }
-  const exportPath = fn?.handler ? splitHandler(fn.handler).exportPath : "handler";
-  const lambdaHandler = `${basename(handlerFile, extension)}.${exportPath}`;
-  const folder = dirname(handlerFile);
-
-  // The vendored library, replacing an older copy but never a user's own file of that name.
-  const libraryRuntime = vendor.vendorRuntimeOf(runtime);
-  const libraryName = vendor.vendorFileName(libraryRuntime);
-  const existing = resolve(folder, libraryName);
-  if (!vendor.isOurCopy(existing)) {
-    throw new UserError(`${displayPath(existing, ctx.cwd)} was not written by pipes vendor, and deploy-handler would replace it: rename it or remove it.`);
-  }
+  const plan = planDeploy(defs, options, ctx.cwd);
+  const { name, fn, folder, runtime, lambdaHandler } = plan;
   const out = options.out ? resolve(ctx.cwd, options.out) : undefined;
-  const pkg = buildPackage({
-    folder,
-    vendored: { name: libraryName, text: vendor.vendoredText(libraryRuntime, packageVersion()) },
-    includeNodeModules: Boolean(options.includeNodeModules),
-    exclude: out ? [out] : [],
-  });
-  checkSize(pkg, name);
-  const summary = `${formatBytes(pkg.size)} zipped, ${pkg.entries.length} files from ${displayPath(folder, ctx.cwd)}/ (handler ${lambdaHandler})`;
+  const pkg = await packageFunction(
+    plan,
+    { bundle: options.bundle, sourcemap: options.sourcemap, includeNodeModules: options.includeNodeModules, skipPaths: out ? [out] : [], pipesVersion: packageVersion() },
+    ctx.cwd,
+  );
+  const how = pkg.bundled ? `bundled with esbuild from ${pkg.bundleInputs.length} files of` : `${pkg.entries.length} files from`;
+  const summary = `${formatBytes(pkg.size)} zipped, ${how} ${displayPath(folder, ctx.cwd)}/ (handler ${lambdaHandler})`;
+  const report = (deployed: Record<string, unknown>) => {
+    if (!options.json) return;
+    const record = {
+      function: name,
+      handler: lambdaHandler,
+      runtime,
+      folder: displayPath(folder, ctx.cwd),
+      bundled: pkg.bundled,
+      zip: { size: pkg.size, unzippedSize: pkg.unzippedSize, codeSha256: pkg.codeSha256, entries: pkg.entries, ...(pkg.bundled ? { bundleInputs: pkg.bundleInputs } : {}) },
+      leftOut: { secrets: pkg.secrets, linksOutside: pkg.skippedLinks },
+      ...deployed,
+    };
+    ctx.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+  };
+  const say = (text: string) => {
+    if (!options.json) ctx.stdout.write(text);
+  };
+  if (pkg.secrets.length > 0) {
+    ctx.stderr.write(c.yellow(`⚠ left out ${pkg.secrets.join(", ")}: secrets are never zipped unless the function's include names them\n`));
+  }
   for (const link of pkg.skippedLinks) ctx.stderr.write(c.yellow(`⚠ left out ${link}: a link to outside the function's folder\n`));
 
   const { openTarget } = await import("../target/index.js");
@@ -116,13 +101,14 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     writeFileSync(zipPath, pkg.zip);
     if (target) {
       await target.close();
-      ctx.stdout.write(
+      say(
         c.dim(`Profile ${defs.profile.name} runs functions straight from their folders on the embedded emulator: nothing to upload.\n`) +
           c.dim("To upload, use a profile with lambda.endpoint (e.g. a running `pipes emulator`) or an AWS profile.\n"),
       );
     }
-    ctx.stdout.write(`${c.green("✔")} wrote ${displayPath(zipPath, ctx.cwd)}: ${summary}\n  CodeSha256  ${pkg.codeSha256}\n`);
-    for (const entry of pkg.entries) ctx.stdout.write(c.dim(`  ${entry}\n`));
+    say(`${c.green("✔")} wrote ${displayPath(zipPath, ctx.cwd)}: ${summary}\n  CodeSha256  ${pkg.codeSha256}\n`);
+    for (const entry of pkg.entries) say(c.dim(`  ${entry}\n`));
+    report({ uploaded: false, wrote: displayPath(zipPath, ctx.cwd) });
     return;
   }
   try {
@@ -134,50 +120,43 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       const answer = await rl.question(`${verb} ${deployed} on ${target!.description}? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) {
-        ctx.stdout.write("Nothing deployed.\n");
+        say("Nothing deployed.\n");
+        report({ uploaded: false });
         return;
       }
     }
     const { upload } = await import("../deploy/upload.js");
+    const settings = {
+      runtime,
+      handler: lambdaHandler,
+      memoryMb: fn?.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeoutSeconds: fn?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      environment: fn?.environment ?? {},
+      description: fn?.description ?? null,
+    };
     const result = await upload({
       client: target!.client,
       functionName: deployed,
       zip: pkg.zip,
-      settings: {
-        runtime,
-        handler: lambdaHandler,
-        memoryMb: fn?.memoryMb ?? DEFAULT_MEMORY_MB,
-        timeoutSeconds: fn?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-        environment: fn?.environment ?? {},
-        description: fn?.description ?? null,
-      },
+      settings,
       create: options.create ? { role: options.role! } : null,
       target: target!.description,
     });
     const config = result.configuration;
-    ctx.stdout.write(`${c.green("✔")} ${result.created ? "created" : "deployed"} ${c.bold(name)} → ${deployed} on ${target!.description}\n`);
-    ctx.stdout.write(`  ARN         ${config.FunctionArn}\n  CodeSha256  ${config.CodeSha256}\n  Size        ${summary}\n`);
-    if (result.changed.length > 0) ctx.stdout.write(`  Settings    ${result.changed.join("; ")}\n`);
+    say(`${c.green("✔")} ${result.created ? "created" : "deployed"} ${c.bold(name)} → ${deployed} on ${target!.description}\n`);
+    say(`  ARN         ${config.FunctionArn}\n  CodeSha256  ${config.CodeSha256}\n  Size        ${summary}\n`);
+    if (result.changed.length > 0) say(`  Settings    ${result.changed.join("; ")}\n`);
+    report({
+      uploaded: true,
+      created: result.created,
+      deployedAs: deployed,
+      target: target!.description,
+      arn: config.FunctionArn,
+      codeSha256: config.CodeSha256,
+      settings: { runtime, handler: lambdaHandler, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, environment: Object.keys(settings.environment) },
+      changed: result.changed,
+    });
   } finally {
     await target!.close();
   }
-}
-
-function chooseFunction(defs: { functions: Map<string, unknown>; assets: Array<{ key: string; function: string | null }>; file: string }, options: DeployOptions): string {
-  const names = [...defs.functions.keys()];
-  if (options.function && options.asset) throw new UserError("Pass --function or --asset, not both.");
-  if (options.asset) {
-    const asset = defs.assets.find((a) => a.key === options.asset);
-    if (!asset) throw new UserError(`Unknown asset "${options.asset}"${didYouMean(options.asset, defs.assets.map((a) => a.key))}. Assets: ${defs.assets.map((a) => a.key).join(", ")}`);
-    if (!asset.function) throw new UserError(`Asset "${asset.key}" computes itself with run(): name the function to deploy with --function.`);
-    return asset.function;
-  }
-  if (options.function) {
-    if (!defs.functions.has(options.function) && !options.handlerFile) {
-      throw new UserError(`Unknown function "${options.function}"${didYouMean(options.function, names)}. Functions: ${names.join(", ") || "none"} (or pass --handler-file).`);
-    }
-    return options.function;
-  }
-  if (names.length === 1) return names[0]!;
-  throw new UserError(`Which function? Pass --function NAME or --asset KEY. Functions: ${names.join(", ") || "none"}`);
 }

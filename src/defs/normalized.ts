@@ -23,6 +23,9 @@ export interface LambdaFunction {
   /** The definitions set `concurrency` (Lambda's reserved concurrency), rather than taking the default. */
   concurrencyReserved: boolean;
   description: string | null;
+  /** gitignore-style patterns for the deployment zip (empty: everything but what is left out by default). */
+  include: string[];
+  exclude: string[];
 }
 
 export type LambdaResource =

@@ -21,6 +21,10 @@ export interface FunctionDefinition {
   /** How many invocations may run at once on the emulator. Default 10. */
   concurrency?: number;
   description?: string;
+  /** What `pipes deploy-handler` zips from the folder, gitignore-style patterns: only what these match... */
+  include?: string[];
+  /** ...and not what these match (on top of secrets, node_modules and the folder's `.pipesignore`). */
+  exclude?: string[];
 }
 
 /** Credentials as the AWS SDK takes them: static values or a provider such as `fromIni({ profile })`. */

@@ -171,7 +171,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
       continue;
     }
-    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description"];
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude"];
     for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
     const handler = typeof def.handler === "string" ? def.handler : "";
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
@@ -212,9 +212,20 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       if (typeof c !== "number" || !Number.isInteger(c) || c < 1) report(where, "concurrency must be a whole number ≥ 1");
       else concurrency = c;
     }
+    const patterns = (field: "include" | "exclude"): string[] => {
+      const value = def[field];
+      if (value === undefined) return [];
+      if (!Array.isArray(value) || !value.every((p) => typeof p === "string" && p.trim() !== "")) {
+        report(where, `${field} must be a list of file patterns (gitignore syntax), e.g. ["*.mjs", "lib/"]`);
+        return [];
+      }
+      return value as string[];
+    };
     functions.set(name, {
       name,
       handler,
+      include: patterns("include"),
+      exclude: patterns("exclude"),
       runtime,
       memoryMb,
       timeoutSeconds,

@@ -89,19 +89,29 @@ describe("the zip", () => {
     const bytesB = readFileSync(join(project, "b.zip"));
     expect(createHash("sha256").update(bytesA).digest("hex")).toBe(createHash("sha256").update(bytesB).digest("hex"));
     expect(a.stdout).toContain(`CodeSha256  ${createHash("sha256").update(bytesA).digest("base64")}`);
-    expect(Object.keys(unzipSync(bytesA))).toEqual(["app.mjs", "pipes-lambda.cjs"]);
-    const vendored = Buffer.from(unzipSync(bytesA)["pipes-lambda.cjs"]!).toString("utf8");
+    // Bundled (the default for Node.js): one file, the vendored library inside it.
+    expect(Object.keys(unzipSync(bytesA))).toEqual(["app.mjs"]);
+    const bundle = Buffer.from(unzipSync(bytesA)["app.mjs"]!).toString("utf8");
+    expect(bundle.split("\n")[0]).toMatch(/^\/\/ app\.mjs bundled by pipes \d+\.\d+\.\d+ with esbuild: the handler, what it imports, and pipes-lambda\.cjs\./);
+    expect(bundle).toContain("var PipesError = class extends Error");
+    expect(bundle).not.toContain("./pipes-lambda.cjs");
+    // The folder as it is: the handler and the vendored library beside it.
+    const folder = await deploy(["--function", "greet", "--dry-run", "--out", "folder.zip", "--no-bundle"]);
+    expect(folder.code, folder.stderr).toBe(0);
+    const bytesF = readFileSync(join(project, "folder.zip"));
+    expect(Object.keys(unzipSync(bytesF))).toEqual(["app.mjs", "pipes-lambda.cjs"]);
+    const vendored = Buffer.from(unzipSync(bytesF)["pipes-lambda.cjs"]!).toString("utf8");
     expect(vendored.split("\n")[0]).toMatch(/^\/\/ pipes-lambda\.cjs — vendored by pipes \d+\.\d+\.\d+/);
   });
 
-  it("leaves out node_modules unless asked, and never reaches outside the folder", async () => {
+  it("--no-bundle leaves out node_modules unless asked, and never reaches outside the folder", async () => {
     mkdirSync(join(project, "greet/node_modules/dep"), { recursive: true });
     writeFileSync(join(project, "greet/node_modules/dep/index.js"), "module.exports = 1;");
     writeFileSync(join(project, "greet/data.json"), "{}");
-    const without = await deploy(["--function", "greet", "--dry-run", "--out", "c.zip"]);
+    const without = await deploy(["--function", "greet", "--dry-run", "--out", "c.zip", "--no-bundle"]);
     expect(without.code).toBe(0);
     expect(Object.keys(unzipSync(readFileSync(join(project, "c.zip"))))).toEqual(["app.mjs", "data.json", "pipes-lambda.cjs"]);
-    const withModules = await deploy(["--function", "greet", "--dry-run", "--out", "d.zip", "--include-node-modules"]);
+    const withModules = await deploy(["--function", "greet", "--dry-run", "--out", "d.zip", "--no-bundle", "--include-node-modules"]);
     expect(Object.keys(unzipSync(readFileSync(join(project, "d.zip"))))).toEqual([
       "app.mjs",
       "data.json",
@@ -140,7 +150,7 @@ describe("bad input: a clear message and exit code 2", () => {
     mkdirSync(join(project, "big"), { recursive: true });
     writeFileSync(join(project, "big/app.mjs"), "export const handler = async () => null;");
     writeFileSync(join(project, "big/blob.bin"), randomBytes(51 * 1024 * 1024));
-    await expectUsage(["--function", "big", "--handler-file", "big/app.mjs", "--dry-run"], /The zip for big is 51\.\d MB, above Lambda's 50\.0 MB limit/);
+    await expectUsage(["--function", "big", "--handler-file", "big/app.mjs", "--dry-run", "--no-bundle"], /The zip for big is 51\.\d MB, above Lambda's 50\.0 MB limit/);
   });
 });
 

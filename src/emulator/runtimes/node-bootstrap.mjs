@@ -221,7 +221,7 @@ function importHint(message) {
   }
   for (let dir = dirname(CODE_ROOT); ; dir = dirname(dir)) {
     if (existsSync(join(dir, "node_modules", name))) {
-      return `\nHint: ${name} is installed in ${join(dir, "node_modules")}, outside the function's folder ${CODE_ROOT}. On Lambda a function has only its own folder (the zip) and the runtime's modules: add ${name} to that folder's own package.json and node_modules (npm install ${name} --prefix ${CODE_ROOT}), or deploy it bundled.`;
+      return `\nHint: ${name} is installed in ${join(dir, "node_modules")}, outside the function's folder ${CODE_ROOT}. On Lambda a function has only its own folder (the zip) and the runtime's modules: add ${name} to that folder's own package.json and node_modules (npm install ${name} --prefix ${CODE_ROOT}), or deploy it bundled (pipes deploy-handler bundles a Node.js handler with what it imports, from wherever it resolves).`;
     }
     if (dir === dirname(dir)) break;
   }

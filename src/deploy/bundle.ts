@@ -1,0 +1,100 @@
+/**
+ * A Node.js handler bundled as AWS CDK's NodejsFunction, SST and serverless-esbuild bundle one: esbuild, one
+ * file for the handler and everything it imports (the vendored pipes library included), the AWS SDK v3 left
+ * external because Lambda's Node.js runtimes provide it, ESM or CommonJS as the handler is, a source map when
+ * asked. Paths in the output are relative to the function's folder, so the same sources give the same bytes on
+ * every machine.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, sep } from "node:path";
+import type { Message, Plugin } from "esbuild";
+import { UserError } from "../errors.js";
+
+export interface BundleInput {
+  handlerFile: string;
+  runtime: string;
+  /** The pipes library the handler imports as `./<name>`, served from memory (it need not be in the folder). */
+  vendored: { name: string; text: string };
+  sourcemap?: boolean;
+  /** Named in the bundle's first line. */
+  pipesVersion: string;
+}
+
+export interface Bundle {
+  /** The zip's files: the bundle under the handler file's own name (so the handler string stays), a map, and a
+   * package.json marking a `.js` bundle as ESM when it is. */
+  files: Record<string, Uint8Array>;
+  format: "esm" | "cjs";
+  /** The source files the bundle holds, relative to the function's folder. */
+  inputs: string[];
+}
+
+export async function bundleHandler(input: BundleInput): Promise<Bundle> {
+  const { build } = await import("esbuild");
+  const folder = dirname(input.handlerFile);
+  const name = basename(input.handlerFile);
+  const format = moduleFormat(input.handlerFile, folder);
+  const nodeMajor = /^nodejs(\d+)/.exec(input.runtime)?.[1] ?? "20";
+  let result;
+  try {
+    result = await build({
+      entryPoints: [input.handlerFile],
+      absWorkingDir: folder,
+      bundle: true,
+      platform: "node",
+      target: `node${nodeMajor}`,
+      format,
+      outfile: join(folder, name),
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+      sourcemap: input.sourcemap ? "external" : false,
+      external: ["@aws-sdk/*"],
+      banner: {
+        js:
+          `// ${name} bundled by pipes ${input.pipesVersion} with esbuild: the handler, what it imports, and ${input.vendored.name}.` +
+          // An ESM bundle of CommonJS packages still calls require() for Node's own modules.
+          (format === "esm" ? '\nimport { createRequire as __pipesCreateRequire } from "node:module"; const require = __pipesCreateRequire(import.meta.url);' : ""),
+      },
+      plugins: [vendoredLibrary(input.vendored)],
+    });
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors ?? [];
+    const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ""}${e.text}`);
+    const unresolved = errors.some((e) => e.text.startsWith("Could not resolve"));
+    throw new UserError(
+      `Could not bundle ${name}:\n${lines.join("\n") || `  ${(error as Error).message}`}` +
+        (unresolved ? `\nInstall the missing packages in ${folder} (npm install), or deploy the folder as it is with --no-bundle.` : ""),
+    );
+  }
+  const files: Record<string, Uint8Array> = {};
+  for (const out of result.outputFiles) files[relative(folder, out.path).split(sep).join("/")] = out.contents;
+  if (format === "esm" && extname(name) === ".js") files["package.json"] = Buffer.from('{"type":"module"}\n');
+  const inputs = Object.keys(result.metafile.inputs).map((p) => p.replace(/^pipes-vendored:/, "")).sort();
+  return { files, format, inputs };
+}
+
+/** ESM for `.mjs`, CommonJS for `.cjs`; a `.js` file as the nearest package.json inside the folder says. */
+function moduleFormat(file: string, folder: string): "esm" | "cjs" {
+  if (file.endsWith(".mjs")) return "esm";
+  if (file.endsWith(".cjs")) return "cjs";
+  const manifest = join(folder, "package.json");
+  if (!existsSync(manifest)) return "cjs";
+  try {
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module" ? "esm" : "cjs";
+  } catch {
+    return "cjs";
+  }
+}
+
+/** `./pipes-lambda.cjs` from the handler's folder is this pipes' library, whatever copy the folder has. */
+function vendoredLibrary(vendored: { name: string; text: string }): Plugin {
+  const specifier = new RegExp(`^\\./${vendored.name.replace(/[.]/g, "\\.")}$`);
+  return {
+    name: "pipes-vendored",
+    setup(build) {
+      build.onResolve({ filter: specifier }, () => ({ path: vendored.name, namespace: "pipes-vendored" }));
+      build.onLoad({ filter: /.*/, namespace: "pipes-vendored" }, () => ({ contents: vendored.text, loader: "js" }));
+    },
+  };
+}

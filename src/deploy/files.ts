@@ -1,0 +1,115 @@
+/**
+ * Which files of a function's folder go into its zip. Never by accident a secret: `.env*`, private keys,
+ * credentials folders and files (`.aws/`, `.ssh/`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`) and
+ * `.git` stay out by default and are named, so the user sees what was kept back. A `.pipesignore` file in the
+ * folder (gitignore syntax, via the `ignore` package: the matcher ESLint and Prettier use) and the function's
+ * `include` / `exclude` patterns in the defs file decide the rest: `include` keeps only what it matches (so
+ * functions that share a folder can each ship their own files) and overrides the defaults and `.pipesignore`
+ * (a pattern that names a secret-like file ships it on purpose); `exclude` always leaves out what it matches.
+ */
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
+
+/** Secret-like files: left out unless `include` names them. */
+const SECRETS = [
+  ".env",
+  ".env.*",
+  "*.pem",
+  "*.key",
+  "*.p12",
+  "*.pfx",
+  "id_rsa*",
+  "id_dsa*",
+  "id_ecdsa*",
+  "id_ed25519*",
+  ".aws/",
+  ".ssh/",
+  ".npmrc",
+  ".pypirc",
+  ".netrc",
+  ".git-credentials",
+  ".git/",
+];
+/** Never useful in a zip, left out silently. */
+const NOISE = ["__pycache__/", "*.pyc", ".DS_Store", ".pipes/", ".pipesignore"];
+
+export const IGNORE_FILE = ".pipesignore";
+
+export interface FileRules {
+  /** gitignore-style patterns: when given, only matching files ship. */
+  include?: string[];
+  /** gitignore-style patterns left out on top of the defaults and `.pipesignore`. */
+  exclude?: string[];
+  /** Ship the folder's node_modules too. */
+  includeNodeModules?: boolean;
+  /** Absolute paths never to ship (e.g. the zip being written inside the folder). */
+  skipPaths?: string[];
+}
+
+export interface FileSelection {
+  /** Paths relative to the folder, `/`-separated, sorted. */
+  files: string[];
+  /** Secret-like files and folders that were left out, relative to the folder. */
+  secrets: string[];
+  /** Links that point outside the folder, left out. */
+  outsideLinks: string[];
+}
+
+export function selectFiles(folder: string, rules: FileRules = {}): FileSelection {
+  const root = realpathSync(folder);
+  const secrets = ignore().add(SECRETS);
+  const noise = ignore().add(NOISE);
+  const own = ignore().add(readIgnoreFile(folder));
+  if (!rules.includeNodeModules) own.add("node_modules/");
+  const exclude = ignore().add(rules.exclude ?? []);
+  const include: Ignore | null = rules.include?.length ? ignore().add(rules.include) : null;
+  const skip = new Set(rules.skipPaths ?? []);
+  const selection: FileSelection = { files: [], secrets: [], outsideLinks: [] };
+
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (skip.has(path)) continue;
+      const rel = relative(folder, path).split(sep).join("/");
+      let stat;
+      try {
+        if (lstatSync(path).isSymbolicLink() && !realpathSync(path).startsWith(root + sep)) {
+          selection.outsideLinks.push(rel);
+          continue;
+        }
+        stat = statSync(path);
+      } catch {
+        continue; // a dangling link, or gone meanwhile
+      }
+      const asked = stat.isDirectory() ? `${rel}/` : rel;
+      if (noise.ignores(asked) || exclude.ignores(asked)) continue;
+      const wanted = include?.ignores(asked) ?? false;
+      if (secrets.ignores(asked) && !wanted) {
+        selection.secrets.push(asked);
+        continue;
+      }
+      if (own.ignores(asked) && !wanted) continue;
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isFile() && (!include || wanted || includedByParent(include, rel))) selection.files.push(rel);
+    }
+  };
+  walk(folder);
+  selection.files.sort();
+  return selection;
+}
+
+/** `include: ["lib/"]` matches the folder `lib/`; the files inside it are included with it. */
+function includedByParent(include: Ignore, rel: string): boolean {
+  const parts = rel.split("/");
+  for (let i = 1; i < parts.length; i++) if (include.ignores(`${parts.slice(0, i).join("/")}/`)) return true;
+  return false;
+}
+
+function readIgnoreFile(folder: string): string {
+  try {
+    return readFileSync(join(folder, IGNORE_FILE), "utf8");
+  } catch {
+    return "";
+  }
+}
