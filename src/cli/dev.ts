@@ -148,6 +148,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   write(`${c.bold("pipes dev")} ${c.dim("·")} ${shownFile} ${c.dim("·")} profile ${c.cyan(defs.profile.name)}${emulator ? c.dim(` · emulator ${emulator.url}`) : ""}\n`);
   list();
   const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)));
+  await watcher.ready;
   write(`${c.dim(`watching ${displayPath(dirname(defs.file), ctx.cwd)} for changes`)}\n`);
 
   rl = createInterface({
@@ -165,7 +166,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
 
   await done;
   stopListening();
-  watcher.close();
+  await watcher.close();
   rl.close();
   if (tty) write("\n");
   await target.close();

@@ -1,35 +1,56 @@
 /**
  * Watches a project folder and reports the files that changed, in batches: an editor's save is often
  * several events (write, rename, chmod), and one batch means one reload.
+ *
+ * chokidar (vite's watcher) rather than Node's recursive fs.watch: an editor that saves by writing a new file
+ * and renaming it over the old one (vim's backupcopy, JetBrains' safe write, `sed -i`, `git checkout`) replaces
+ * the inode fs.watch was following, after which Node 20 reports nothing more for that file; chokidar re-watches.
  */
-import { watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
+import { watch } from "chokidar";
 
-const IGNORED = /(^|\/)(node_modules|\.git|__pycache__|\.pipes|dist|coverage)(\/|$)|\.pyc$|~$|\.swp$|\.tmp$/;
+/** Folders never worth a reload, and the temp files editors write beside the real one while saving. */
+const IGNORED_DIRS = /(^|[/\\])(node_modules|\.git|__pycache__|\.pipes|dist|coverage|\.venv|venv)([/\\]|$)/;
+const EDITOR_TEMP = /(\.pyc|~|\.swp|\.swx|\.tmp|___jb_tmp___|___jb_old___)$|(^|[/\\])(4913|\.#[^/\\]*|\.~[^/\\]*)$/;
 const SETTLE_MS = 60;
 
 export interface Watcher {
-  close(): void;
+  /** Resolves once the initial scan is done: changes after it are reported. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function isIgnored(path: string): boolean {
+  return IGNORED_DIRS.test(path) || EDITOR_TEMP.test(path);
 }
 
 export function watchTree(root: string, onChange: (files: string[]) => void): Watcher {
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  const watcher: FSWatcher = watch(root, { recursive: true }, (_event, name) => {
-    if (!name || IGNORED.test(name.toString())) return;
-    pending.add(join(root, name.toString()));
+  const watcher = watch(root, {
+    ignoreInitial: true,
+    // Paths inside `root` only: what is above it is not the project's.
+    ignored: (path) => path !== root && path.startsWith(root + sep) && isIgnored(path.slice(root.length)),
+    // A save by rename arrives as unlink + add within a moment: reported as one change of the file.
+    atomic: true,
+  });
+  const changed = (path: string) => {
+    pending.add(path);
     clearTimeout(timer);
     timer = setTimeout(() => {
       const files = [...pending].sort();
       pending = new Set();
       onChange(files);
     }, SETTLE_MS);
-  });
+  };
+  watcher.on("add", changed).on("change", changed).on("unlink", changed);
   watcher.on("error", () => undefined); // a folder removed under us: nothing to watch there any more
+  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
   return {
-    close() {
+    ready,
+    async close() {
       clearTimeout(timer);
-      watcher.close();
+      await watcher.close();
     },
   };
 }

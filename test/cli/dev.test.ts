@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -91,6 +91,45 @@ describe("pipes dev, driven through stdin", () => {
     const out = await expectNext(/── run 2 · raw_orders[\s\S]*✔ 1 materialized/, mark);
     expect(out).toContain("fetching ORDERS");
     dev.child.stdin.end();
+    expect((await dev.exited).code).toBe(0);
+  });
+
+  it("sees files an editor replaces by rename (mv tmp file), every time, for a handler and for the defs file", async () => {
+    const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
+    cpSync(join(FIXTURES, "orders"), project, { recursive: true, dereference: true });
+    const defsFile = join(project, "defs.ts");
+    const handler = join(project, "handlers/ingest.mjs");
+    const replace = (file: string, from: string, to: string) => {
+      const tmp = `${file}.pipes-test-tmp`;
+      writeFileSync(tmp, readFileSync(file, "utf8").replace(from, to));
+      renameSync(tmp, file); // a new inode under the old name, as vim's backupcopy or JetBrains' safe write leave it
+    };
+    dev = startPipes(["dev", "-f", defsFile], { cwd: project });
+    await dev.waitFor(/watching/);
+    let previous = "fetching orders";
+    for (const word of ["FIRST", "SECOND"]) {
+      let mark = dev.output().length;
+      replace(handler, previous, `${word} orders`);
+      previous = `${word} orders`;
+      await expectNext(/handlers\/ingest\.mjs changed: restarted orders_ingest/, mark);
+      mark = send("raw_orders");
+      expect(await expectNext(/✔ 1 materialized/, mark)).toContain(`INFO     ${word} orders for 2024-01-01`);
+    }
+    let description = "Pull the day's orders from the shop API";
+    for (const word of ["one", "two"]) {
+      const mark = dev.output().length;
+      replace(defsFile, description, `Orders, renamed ${word}`);
+      description = `Orders, renamed ${word}`;
+      await expectNext(/defs\.ts changed: definitions reloaded/, mark);
+      await expectNext(new RegExp(`Orders, renamed ${word}`), send("l"));
+    }
+    // Editors' own temp files cause no reload notice.
+    const mark = dev.output().length;
+    writeFileSync(join(project, "handlers/.ingest.mjs.swp"), "x");
+    writeFileSync(join(project, "handlers/4913"), "x");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(dev.output().slice(mark)).not.toContain("changed");
+    send("quit");
     expect((await dev.exited).code).toBe(0);
   });
 
