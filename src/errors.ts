@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   /** The service or credentials failed: not found, access denied, throttled, endpoint unreachable. */
   service: 3,
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -3,12 +3,11 @@ import { dirname, sep } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import type { Emulator } from "../emulator/index.js";
-import { UserError } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
 import type { Target } from "../target/index.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
-import { onStopSignal } from "./process-signals.js";
 
 interface DevOptions {
   file?: string;
@@ -57,15 +56,29 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   let last: string[] | null = null;
   let runs = 0;
   let queue = Promise.resolve();
+  /** The run in flight, which a stop interrupts. */
+  let running: AbortController | undefined;
+  let stopping = false;
   let rl: Interface | undefined;
   const tty = Boolean((process.stdin as { isTTY?: boolean }).isTTY) && output.mode === "pretty";
   const prompt = () => rl && tty && rl.prompt();
+  /**
+   * A change notice comes while the prompt waits: on a terminal it takes the prompt's line (cleared first), and
+   * the prompt is drawn again below it, with what was typed so far.
+   */
+  const notice = (text: string) => {
+    if (tty) ctx.stdout.write("\r\x1b[K");
+    write(text);
+    if (tty && rl && !running) rl.prompt(true);
+  };
 
   /** One thing at a time: runs and reloads wait for each other; a failure never ends the session. */
   const enqueue = (task: () => Promise<void>) => {
-    queue = queue.then(task).catch((error: unknown) => {
+    queue = queue.then(() => (stopping ? undefined : task())).catch((error: unknown) => {
       write(`${c.red("✖")} ${error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    }).finally(prompt);
+    }).finally(() => {
+      if (!stopping) prompt();
+    });
   };
 
   const run = async (keys: string[]) => {
@@ -75,9 +88,11 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     const time = new Date().toTimeString().slice(0, 8);
     write(`\n${c.dim(`── run ${runs} · ${keys.join(", ")} · ${time} ${"─".repeat(Math.max(3, 40 - keys.join(", ").length))}`)}\n`);
     const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
+    const interrupt = (running = new AbortController());
     try {
-      await materialize({ defs, assets, target, concurrency, emit: (event) => reporter.onEvent(event) });
+      await materialize({ defs, assets, target, concurrency, emit: (event) => reporter.onEvent(event), signal: interrupt.signal });
     } finally {
+      running = undefined;
       reporter.close();
     }
   };
@@ -99,18 +114,18 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         if (emulator) for (const spec of functionSpecs(defs, defs.file)) emulator.register(spec);
         await target.close();
         target = await openTarget(defs, emulator ? { emulator } : {});
-        write(`${c.cyan("↻")} ${names} changed: definitions reloaded (${defs.assets.length} assets)\n`);
+        notice(`${c.cyan("↻")} ${names} changed: definitions reloaded (${defs.assets.length} assets)\n`);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        write(`${c.red("✖")} ${names} changed, and the definitions no longer load:\n${error.message}\n${c.yellow("  keeping the last good definitions until this is fixed")}\n`);
+        notice(`${c.red("✖")} ${names} changed, and the definitions no longer load:\n${error.message}\n${c.yellow("  keeping the last good definitions until this is fixed")}\n`);
         return;
       }
     } else if (touched.length > 0 && emulator) {
       for (const spec of touched) emulator.restart(spec.name);
-      write(`${c.cyan("↻")} ${names} changed: restarted ${touched.map((s) => s.name).join(", ")}\n`);
+      notice(`${c.cyan("↻")} ${names} changed: restarted ${touched.map((s) => s.name).join(", ")}\n`);
     } else if (touched.length > 0) {
       const fns = touched.map((s) => s.name).join(", ");
-      write(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${fns} on ${target.description}; deploy it with pipes deploy-handler\n`);
+      notice(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${fns} on ${target.description}; deploy it with pipes deploy-handler\n`);
       return;
     } else {
       return;
@@ -160,12 +175,25 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   });
   rl.on("line", handle);
   rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
-  rl.on("SIGINT", finish); // Ctrl-C at the prompt
-  const stopListening = onStopSignal(finish);
+  // Ctrl-C (at the prompt or not) or SIGTERM: a run in flight is interrupted, then the session ends; a second
+  // one leaves at once (the emulator's reaper still ends the workers).
+  const stop = () => {
+    if (stopping) {
+      write(`${c.yellow("stopped at once")}\n`);
+      process.exit(ExitCode.interrupted);
+    }
+    stopping = true;
+    running?.abort();
+    void queue.then(finish);
+  };
+  rl.on("SIGINT", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   prompt();
 
   await done;
-  stopListening();
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
   await watcher.close();
   rl.close();
   if (tty) write("\n");

@@ -57,11 +57,15 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   ]);
   const reporter = await createRunReporter(output, { cwd: ctx.cwd });
   const target = await openTarget(defs, { hostEnv: ctx.env });
-  // Ctrl-C: stop the spinner and the emulator's workers before leaving.
-  const stopListening = onStopSignal(async () => {
-    reporter.close();
-    await target.close();
-    process.exit(130);
+  // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
+  // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
+  const interrupt = new AbortController();
+  const stopListening = onStopSignal(() => {
+    interrupt.abort();
+    onStopSignal(() => {
+      reporter.close();
+      process.exit(ExitCode.interrupted);
+    });
   });
   try {
     const result = await materialize({
@@ -72,7 +76,9 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       extras,
       concurrency,
       emit: (event) => reporter.onEvent(event),
+      signal: interrupt.signal,
     });
+    if (interrupt.signal.aborted) return ExitCode.interrupted;
     if (result.fatal) return result.fatal.exitCode;
     return result.failed.length + result.skipped.length > 0 ? ExitCode.assetFailed : ExitCode.ok;
   } finally {

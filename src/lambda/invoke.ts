@@ -44,7 +44,16 @@ export function pipesEvent(event: Record<string, unknown>, context: PipesContext
   };
 }
 
-export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInvocation, emit: Emit): Promise<InvocationResult> {
+/** The run was stopped while this invocation was in flight: nobody waits for its answer any more. */
+export class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInvocation, emit: Emit, signal?: AbortSignal): Promise<InvocationResult> {
+  if (signal?.aborted) throw new Interrupted();
   const { InvokeCommand } = await import("@aws-sdk/client-lambda");
   const { asset } = invocation;
   const deployed = target.functionName(invocation.functionName);
@@ -66,9 +75,11 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
         LogType: "Tail",
         Payload: Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages))),
       }),
+      signal ? { abortSignal: signal } : {},
     );
   } catch (error) {
     await live.stop(null);
+    if (signal?.aborted) throw new Interrupted();
     throw serviceError(error, { functionName: deployed, target: target.description });
   }
   const requestId = response.$metadata.requestId ?? null;

@@ -16,9 +16,10 @@ export function renderAssetBlock(events: RunEvent[], output: Output, shownLive =
   const asset = end?.asset ?? "";
   const lines: string[] = [];
   if (end?.status === "skipped") return `${c.yellow("↷")} ${c.bold(asset)}  ${c.yellow(`skipped: ${end.reason}`)}\n`;
-  const mark = end?.status === "materialized" ? c.green("✔") : c.red("✖");
+  const mark = end?.status === "materialized" ? c.green("✔") : end?.status === "interrupted" ? c.yellow("⊘") : c.red("✖");
   const head = invocations.map((i) => invocationSummary(i, output)).join(c.dim("; "));
   lines.push(`${mark} ${c.bold(asset)}${head ? `  ${head}` : ""}`);
+  if (end?.status === "interrupted") lines.push(`  ${c.yellow("interrupted: the run was stopped before it ended")}`);
   if (shownLive > 0) lines.push(`    ${c.dim(`(${shownLive} line${shownLive === 1 ? "" : "s"} shown above while it ran)`)}`);
 
   const levelColor: Record<string, (s: string) => string> = {

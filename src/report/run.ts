@@ -141,6 +141,7 @@ function summary(event: RunEventOf<"run-end">, output: Output): string {
     event.materialized.length ? c.green(`${event.materialized.length} materialized`) : "",
     event.failed.length ? c.red(`${event.failed.length} failed (${event.failed.join(", ")})`) : "",
     event.skipped.length ? c.yellow(`${event.skipped.length} skipped (${event.skipped.join(", ")})`) : "",
+    event.interrupted.length ? c.yellow(`${event.interrupted.length} interrupted (${event.interrupted.join(", ")})`) : "",
   ].filter(Boolean);
   const mark = event.ok ? c.green("✔") : c.red("✖");
   return `${mark} ${parts.join(", ") || "nothing to do"} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;

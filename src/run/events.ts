@@ -43,8 +43,9 @@ export type RunEvent =
       message: string;
       trace: string[];
     }
-  | { type: "asset-end"; asset: string; status: "materialized" | "failed" | "skipped"; durationMs: number; reason: string | null }
-  | { type: "run-end"; runId: string; ok: boolean; materialized: string[]; failed: string[]; skipped: string[]; durationMs: number };
+  /** interrupted: the run was stopped (Ctrl-C) while the asset waited or ran. */
+  | { type: "asset-end"; asset: string; status: "materialized" | "failed" | "skipped" | "interrupted"; durationMs: number; reason: string | null }
+  | { type: "run-end"; runId: string; ok: boolean; materialized: string[]; failed: string[]; skipped: string[]; interrupted: string[]; durationMs: number };
 
 export type RunEventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 export type Emit = (event: RunEvent) => void;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
-import { invokeWithPipes } from "../lambda/invoke.js";
+import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { buildContext, type PipesContextData } from "../protocol/context.js";
 import { since } from "../util/time.js";
@@ -19,6 +19,8 @@ export interface RunOptions {
   extras?: Record<string, unknown>;
   concurrency?: number;
   emit: Emit;
+  /** Aborted (Ctrl-C): invocations in flight are let go, waiting assets do not start; all are `interrupted`. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -26,14 +28,19 @@ export interface RunResult {
   materialized: string[];
   failed: string[];
   skipped: string[];
+  interrupted: string[];
   /** The error that stopped the run (service or credentials), if one did. */
   fatal: UserError | null;
 }
 
-type Status = "materialized" | "failed" | "skipped";
+type Status = "materialized" | "failed" | "skipped" | "interrupted";
 
 export async function materialize(options: RunOptions): Promise<RunResult> {
-  const { defs, assets, target, emit } = options;
+  const { defs, assets, target, emit, signal } = options;
+  const interrupted = (asset: Asset, startedAt: number): Status => {
+    emit({ type: "asset-end", asset: asset.key, status: "interrupted", durationMs: since(startedAt), reason: "the run was interrupted" });
+    return "interrupted";
+  };
   const runId = randomUUID();
   const started = performance.now();
   const extras = { ...defs.profile.extras, ...options.extras };
@@ -47,6 +54,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const runOne = async (asset: Asset): Promise<Status> => {
     const upstream = await Promise.all(asset.deps.filter((d) => statuses.has(d)).map(async (d) => [d, await statuses.get(d)!] as const));
     const blocked = upstream.filter(([, s]) => s !== "materialized").map(([d]) => d);
+    if (signal?.aborted) return interrupted(asset, performance.now());
     if (blocked.length > 0 || fatal) {
       const reason = fatal ? "the run stopped: the Lambda service failed" : `upstream ${blocked.join(", ")} did not materialize`;
       emit({ type: "asset-end", asset: asset.key, status: "skipped", durationMs: 0, reason });
@@ -54,6 +62,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     }
     return limit(async () => {
       const assetStarted = performance.now();
+      if (signal?.aborted) return interrupted(asset, assetStarted);
       const context = buildContext({
         runId,
         assetKeys: [asset.key],
@@ -64,8 +73,9 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
       });
       let status: Status;
       try {
-        status = (await computeAsset(asset, context, target, emit)) ? "materialized" : "failed";
+        status = (await computeAsset(asset, context, target, emit, signal)) ? "materialized" : "failed";
       } catch (error) {
+        if (error instanceof Interrupted || signal?.aborted) return interrupted(asset, assetStarted);
         if (!(error instanceof UserError)) throw error;
         fatal ??= error;
         emit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
@@ -79,14 +89,15 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   for (const asset of assets) statuses.set(asset.key, runOne(asset));
   const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const)).finally(() => stopWarnings?.());
   const keysWith = (status: Status) => results.filter(([, s]) => s === status).map(([k]) => k);
-  const result = { runId, materialized: keysWith("materialized"), failed: keysWith("failed"), skipped: keysWith("skipped"), fatal };
+  const result = { runId, materialized: keysWith("materialized"), failed: keysWith("failed"), skipped: keysWith("skipped"), interrupted: keysWith("interrupted"), fatal };
   emit({
     type: "run-end",
     runId,
-    ok: result.failed.length === 0 && result.skipped.length === 0,
+    ok: result.failed.length === 0 && result.skipped.length === 0 && result.interrupted.length === 0,
     materialized: result.materialized,
     failed: result.failed,
     skipped: result.skipped,
+    interrupted: result.interrupted,
     durationMs: since(started),
   });
   return result;
@@ -96,7 +107,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
  * Runs one asset: its function with the asset's event, or its own `run({ context, lambda })`. True when it
  * materialized. A successful function that reported nothing materializes implicitly, as in Dagster.
  */
-async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit): Promise<boolean> {
+async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, signal?: AbortSignal): Promise<boolean> {
   let failed = false;
   const reported = new Set<string>();
   const track: Emit = (event) => {
@@ -105,14 +116,14 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
     emit(event);
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
-    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, track);
+    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, track, signal);
     return result.payload;
   };
   if (asset.run) {
     try {
       await asset.run({ context, lambda: { run: ({ functionName, event }) => invoke(functionName, event ?? {}) } });
     } catch (error) {
-      if (error instanceof UserError) throw error;
+      if (error instanceof UserError || error instanceof Interrupted || signal?.aborted) throw error;
       const e = error instanceof Error ? error : new Error(String(error));
       track({ type: "error", asset: asset.key, source: "asset", errorType: e.name, message: e.message, trace: (e.stack ?? "").split("\n").slice(1).map((l) => l.trim()) });
     }

@@ -1,0 +1,55 @@
+// Ctrl-C while an invocation runs: the run ends within a couple of seconds, the asset is reported as
+// interrupted (not as a service error), and no worker process is left.
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
+import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+
+const LOGS = join(FIXTURES, "logs/defs.ts");
+let running: Running | undefined;
+afterEach(() => {
+  running?.child.kill("SIGKILL");
+  running = undefined;
+});
+
+/** Waits until the busy function's worker runs (its invocation is in flight), then a moment more. */
+async function inFlight(pipes: Running): Promise<number[]> {
+  await waitUntil(() => workerPids(pipes.child.pid!).length > 0, 20_000);
+  await new Promise((r) => setTimeout(r, 500));
+  return workerPids(pipes.child.pid!);
+}
+
+describe("Ctrl-C during a run", () => {
+  it("pipes materialize: exit 130 within 2 s, the assets reported as interrupted, no worker left", async () => {
+    running = startPipes(["materialize", "-f", LOGS, "busy", "slow"]);
+    const workers = await inFlight(running);
+    const sent = Date.now();
+    running.child.kill("SIGINT");
+    const { code } = await running.exited;
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(code).toBe(130);
+    const out = running.output();
+    expect(out).toMatch(/⊘ busy\n {2}interrupted: the run was stopped before it ended/);
+    expect(out).toMatch(/✖ 2 interrupted \((busy, slow|slow, busy)\)/);
+    expect(out).not.toMatch(/service error|ECONNREFUSED|socket hang up/);
+    await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+
+  it("pipes dev: the run is interrupted, the session ends cleanly within 2 s, no prompt after it, no worker left", async () => {
+    running = startPipes(["dev", "-f", LOGS]);
+    await running.waitFor(/watching/);
+    running.child.stdin.write("busy\n");
+    const workers = await inFlight(running);
+    const mark = running.output().length;
+    const sent = Date.now();
+    running.child.kill("SIGINT");
+    const { code } = await running.exited;
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(code).toBe(0);
+    const after = running.output().slice(mark);
+    expect(after).toMatch(/⊘ busy\n {2}interrupted/);
+    expect(after).toMatch(/pipes dev stopped\.\n$/);
+    expect(after).not.toMatch(/service error|ECONNREFUSED|── run 2/);
+    await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+});
