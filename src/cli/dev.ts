@@ -14,6 +14,7 @@ interface DevOptions {
   profile?: string;
   watchRun?: boolean;
   concurrency: string;
+  inspect?: string | boolean;
 }
 
 export function registerDev(program: Command, ctx: CliContext): void {
@@ -24,6 +25,7 @@ export function registerDev(program: Command, ctx: CliContext): void {
     .option("--profile <name>", "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)")
     .option("--watch-run", "re-run the last selection after a file changes")
     .option("--concurrency <n>", "independent assets run at once", "4")
+    .option("--inspect [port]", "start each worker with a debugger (Node's inspector; Python's debugpy if installed) on ports from this one (default 9229); timeouts wait while one is attached")
     .action(async (options: DevOptions) => {
       ctx.exitCode = await runDev(options, ctx);
     });
@@ -47,10 +49,14 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     ]);
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   const concurrency = parseConcurrency(options.concurrency);
+  const inspectPort = options.inspect === undefined ? undefined : options.inspect === true ? 9229 : Number(options.inspect);
+  if (inspectPort !== undefined && (!Number.isInteger(inspectPort) || inspectPort < 0 || inspectPort > 65535)) {
+    throw new UserError(`--inspect ${String(options.inspect)} is not a port number (0–65535).`);
+  }
 
   let defs: ResolvedDefinitions = await load();
   // One warm emulator for the whole session; each (re)loaded definitions file gets a target on it.
-  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, ctx.env) : null;
+  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, ctx.env, inspectPort) : null;
   let target: Target = await openTarget(defs, emulator ? { emulator } : {});
   const shownFile = displayPath(defs.file, ctx.cwd);
   let last: string[] | null = null;

@@ -2,6 +2,7 @@
  * The emulator's state behind the HTTP routes: the function registry, the worker pools, deployed code
  * folders, and the events the embedder listens to.
  */
+import { spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -30,7 +31,7 @@ export class EmulatorCore {
   readonly logs: LogStore;
 
   /** `hostEnv`: the user's environment, where the Python interpreter is looked up (never the sandbox's). */
-  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment) {
+  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment, inspectPort?: number) {
     this.logs = new LogStore(logRetentionBytes);
     this.pools = new Pools(
       this.registry,
@@ -43,6 +44,8 @@ export class EmulatorCore {
         taskRoots: new TaskRoots(this.codeDir),
         python: new PythonResolver(hostEnv),
         warn: (message) => this.events.emit("warning", { message }),
+        note: (message) => this.events.emit("note", { message }),
+        inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
     );
   }
@@ -104,4 +107,19 @@ export class EmulatorCore {
     await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }
+}
+
+/** Debugger ports from `base` on, one per worker (0: each picks a free one); which Pythons have debugpy. */
+function debuggerPorts(base: number): { nextPort(): number; debugpy(python: string): boolean } {
+  let next = base;
+  const known = new Map<string, boolean>();
+  return {
+    nextPort: () => (base === 0 ? 0 : next++),
+    debugpy(python) {
+      if (!known.has(python)) {
+        known.set(python, spawnSync(python, ["-c", "import debugpy"], { stdio: "ignore", timeout: 5000 }).status === 0);
+      }
+      return known.get(python)!;
+    },
+  };
 }

@@ -36,4 +36,6 @@ export interface EmulatorEvents {
   log: [LogLine];
   /** Something about the local setup the user should know (said once), e.g. a Python other than the runtime's. */
   warning: [{ message: string }];
+  /** Something worth knowing that is not a problem, e.g. where a worker's debugger listens. */
+  note: [{ message: string }];
 }

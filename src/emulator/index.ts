@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   credentials?: EmulatorCredentials;
   /** The user's environment (PATH, PIPES_PYTHON), where Python interpreters are looked up (default process.env). */
   hostEnv?: PythonEnvironment;
+  /** Start each worker with a debugger, on ports from this one (0: free ports); see `pipes dev --inspect`. */
+  inspectPort?: number;
 }
 
 const BODY_TIMEOUT_MS = 10_000;
@@ -57,7 +59,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let port = 0;
-  const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes, options.hostEnv);
+  const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes, options.hostEnv, options.inspectPort);
   for (const spec of options.functions ?? []) core.register(spec);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const server = createServer((req, res) => {

@@ -23,6 +23,9 @@ export interface SandboxSupport {
   python: PythonResolver;
   /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
   warn(message: string): void;
+  note(message: string): void;
+  /** `pipes dev --inspect`: each worker gets a debugger port; null when not debugging. */
+  inspect: { nextPort(): number; debugpy(python: string): boolean } | null;
 }
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
@@ -97,6 +100,9 @@ export class Worker {
   private droppedLines = 0;
   /** Stopped (SIGSTOP) while it waits for its next event, as Lambda freezes an idle sandbox. */
   private frozen = false;
+  /** Started with a debugger (`--inspect`): never frozen, and its timeouts wait while one is attached. */
+  private inspecting = false;
+  private debuggerAttached = false;
   /** Ended by the emulator (close, timeout, memory, retire), not by itself. */
   private killed = false;
   private dead = false;
@@ -137,7 +143,8 @@ export class Worker {
   start(): void {
     const python = isPythonRuntime(this.fn.runtime) ? this.hooks.sandbox.python.choose(this.fn.runtime) : undefined;
     if (python?.warning) this.hooks.sandbox.warn(python.warning);
-    const { command, args } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3");
+    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3");
+    const args = this.debuggerArgs(bootstrapArgs, python?.command);
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot);
     this.spawnedAt = performance.now();
@@ -260,10 +267,35 @@ export class Worker {
   // --- internals ---
 
   /**
+   * With `--inspect`: Node's inspector on the next port (it prints its ws:// URL, and "Debugger attached." when
+   * one attaches); Python under debugpy when the interpreter has it (it says nothing on attach, so its
+   * timeouts wait all along).
+   */
+  private debuggerArgs(args: string[], python: string | undefined): string[] {
+    const inspect = this.hooks.sandbox.inspect;
+    if (!inspect) return args;
+    const port = inspect.nextPort();
+    if (python === undefined) {
+      this.inspecting = true; // the URL is told when Node prints it (see addLine)
+      return [`--inspect=127.0.0.1:${port}`, ...args];
+    }
+    if (!inspect.debugpy(python)) {
+      this.hooks.sandbox.warn(`${this.fn.name}: no debugpy for ${python}, so it runs without a debugger (pip install debugpy)`);
+      return args;
+    }
+    this.inspecting = true;
+    this.debuggerAttached = true;
+    this.hooks.sandbox.note(`${this.fn.name}: debugpy listens on 127.0.0.1:${port} (VS Code "Python: Attach"); its timeouts wait while --inspect is on`);
+    return ["-u", "-m", "debugpy", "--listen", `127.0.0.1:${port}`, ...args.filter((a) => a !== "-u")];
+  }
+
+  /**
    * Between invocations nothing runs in a Lambda sandbox: its timers wait, it uses no CPU and cannot grow.
    * Stopped only while it waits for its next event, so no request of its own is cut in half.
    */
   private freeze(): void {
+    // A debugger talks to the process between invocations too.
+    if (this.inspecting) return;
     if (this.frozen || this.dead || !this.waitingNext || !this.child?.pid) return;
     this.stopMemoryWatch();
     try {
@@ -321,6 +353,9 @@ export class Worker {
   }
 
   private addLine(line: string): void {
+    if (this.inspecting && line.startsWith("Debugger attached.")) this.debuggerAttached = true;
+    const listening = this.inspecting ? /^Debugger listening on (ws:\/\/\S+)/.exec(line) : null;
+    if (listening) this.hooks.sandbox.note(`${this.fn.name}: a debugger can attach at ${listening[1]} (chrome://inspect, VS Code "Attach to Node Process")`);
     const active = this.active;
     if (active) {
       this.platformLine(active, line);
@@ -400,6 +435,7 @@ export class Worker {
   private timedOut(seconds: number): void {
     const active = this.active;
     if (!active || active.result) return;
+    if (this.debuggerAttached) return; // stopped at a breakpoint is not a timeout
     this.kill();
     this.fail(active, timeoutFailure(active.request.requestId, seconds), "timeout");
   }

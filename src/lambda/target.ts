@@ -15,5 +15,5 @@ export interface LambdaTarget {
   /** The DAGSTER_PIPES_MESSAGES the event carries: `stdio` (written as they happen) or Dagster's `buffered_stdio`. */
   messages: MessagesMode;
   /** Tells `listener` what the local setup warns of (e.g. the Python that runs a function); returns the unsubscribe. */
-  setupWarnings?(listener: (message: string) => void): () => void;
+  setupWarnings?(listener: (message: string, kind: "warning" | "note") => void): () => void;
 }

@@ -46,7 +46,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const extras = { ...defs.profile.extras, ...options.extras };
   const partition = options.partition ?? null;
   emit({ type: "run-start", runId, file: defs.file, profile: defs.profile.name, target: target.kind, assets: assets.map((a) => a.key), partition, extras });
-  const stopWarnings = target.setupWarnings?.((message) => emit({ type: "warning", asset: null, message }));
+  const stopWarnings = target.setupWarnings?.((message, kind) => emit({ type: kind, asset: null, message }));
   const limit = limiter(Math.max(1, options.concurrency ?? 4));
   const statuses = new Map<string, Promise<Status>>();
   let fatal: UserError | null = null;

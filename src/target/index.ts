@@ -21,9 +21,9 @@ export interface Target extends LambdaTarget {
  * Starts an emulator with the definitions' functions registered. Only this process talks to it, so it checks
  * signatures against a key made here and known nowhere else: another local user cannot invoke or deploy.
  */
-export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJS.ProcessEnv = process.env): Promise<Emulator> {
+export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number): Promise<Emulator> {
   const [{ startEmulator }, { functionSpecs }] = await Promise.all([import("../emulator/index.js"), import("../emulator/from-definitions.js")]);
-  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv });
+  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv, ...(inspectPort === undefined ? {} : { inspectPort }) });
 }
 
 export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv } = {}): Promise<Target> {
@@ -44,9 +44,14 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       messages,
       emulator,
       setupWarnings(listener) {
-        const forward = ({ message }: { message: string }) => listener(message);
-        emulator.events.on("warning", forward);
-        return () => emulator.events.off("warning", forward);
+        const warning = ({ message }: { message: string }) => listener(message, "warning");
+        const note = ({ message }: { message: string }) => listener(message, "note");
+        emulator.events.on("warning", warning);
+        emulator.events.on("note", note);
+        return () => {
+          emulator.events.off("warning", warning);
+          emulator.events.off("note", note);
+        };
       },
       async close() {
         clients.destroy();
