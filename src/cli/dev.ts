@@ -94,7 +94,8 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     const time = new Date().toTimeString().slice(0, 8);
     write(`\n${c.dim(`── run ${runs} · ${keys.join(", ")} · ${time} ${"─".repeat(Math.max(3, 40 - keys.join(", ").length))}`)}\n`);
     const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
-    const interrupt = (running = new AbortController());
+    const interrupt = new AbortController();
+    running = interrupt;
     try {
       await materialize({ defs, assets, target, concurrency, emit: (event) => reporter.onEvent(event), signal: interrupt.signal });
     } finally {

@@ -45,7 +45,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const functions = defs ? functionSpecs(defs, defs.file) : [];
       const { profileCredentials } = await import("../target/emulator-credentials.js");
       const signing = options.credentials === undefined ? null : await profileCredentials(options.credentials, ctx.env);
-      let emulator;
+      let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator({ port, functions, hostEnv: ctx.env, logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
       } catch (error) {

@@ -35,7 +35,7 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
   const name = basename(input.handlerFile);
   const format = moduleFormat(input.handlerFile, folder);
   const nodeMajor = /^nodejs(\d+)/.exec(input.runtime)?.[1] ?? "20";
-  let result;
+  let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
   try {
     result = await build({
       entryPoints: [input.handlerFile],

@@ -72,7 +72,7 @@ export function selectFiles(folder: string, rules: FileRules = {}): FileSelectio
       const path = join(dir, entry);
       if (skip.has(path)) continue;
       const rel = relative(folder, path).split(sep).join("/");
-      let stat;
+      let stat: ReturnType<typeof statSync>;
       try {
         if (lstatSync(path).isSymbolicLink() && !realpathSync(path).startsWith(root + sep)) {
           selection.outsideLinks.push(rel);

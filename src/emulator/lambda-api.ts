@@ -21,9 +21,10 @@ const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuratio
 export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse, url: URL, core: EmulatorCore): Promise<boolean> {
   const method = req.method ?? "GET";
   if (FUNCTIONS.test(url.pathname)) {
-    if (method === "GET") return listFunctions(res, url, core), true;
-    if (method === "POST") return await createFunction(req, res, core), true;
-    return false;
+    if (method === "GET") listFunctions(res, url, core);
+    else if (method === "POST") await createFunction(req, res, core);
+    else return false;
+    return true;
   }
   const match = FUNCTION.exec(url.pathname);
   if (!match) return false;

@@ -5,6 +5,7 @@
 import type { Registry, RegisteredFunction } from "./registry.js";
 import { Reaper } from "./reaper.js";
 import { Worker, type InvokeRequest, type Outcome, type SandboxSupport } from "./worker.js";
+import { getOrCreate } from "../util/maps.js";
 
 interface FunctionPool {
   all: Set<Worker>;
@@ -87,9 +88,7 @@ export class Pools {
   }
 
   private pool(name: string): FunctionPool {
-    let pool = this.pools.get(name);
-    if (!pool) this.pools.set(name, (pool = { all: new Set(), idle: [], waiters: [] }));
-    return pool;
+    return getOrCreate(this.pools, name, () => ({ all: new Set(), idle: [], waiters: [] }));
   }
 
   private take(name: string): Worker | undefined {

@@ -109,7 +109,7 @@ function parseAmzDate(value: string): number | null {
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters percent-encoded, upper-case hex. */
-function escape(value: string): string {
+function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -134,7 +134,7 @@ function canonicalPath(target: string): string {
     else segments.push(segment);
   }
   const normalized = `/${segments.join("/")}${segments.length > 0 && path.endsWith("/") ? "/" : ""}`;
-  return escape(normalized).replace(/%2F/g, "/");
+  return uriEncode(normalized).replace(/%2F/g, "/");
 }
 
 function canonicalQuery(target: string): string {
@@ -148,7 +148,7 @@ function canonicalQuery(target: string): string {
       const eq = pair.indexOf("=");
       const key = eq < 0 ? pair : pair.slice(0, eq);
       const value = eq < 0 ? "" : pair.slice(eq + 1);
-      return [escape(safeDecode(key)), escape(safeDecode(value))] as const;
+      return [uriEncode(safeDecode(key)), uriEncode(safeDecode(value))] as const;
     })
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([key, value]) => `${key}=${value}`)

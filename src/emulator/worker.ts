@@ -391,7 +391,7 @@ export class Worker {
 
   private finish(extraStatus?: string): void {
     const active = this.active;
-    if (!active || !active.result) return;
+    if (!active?.result) return;
     clearTimeout(active.fenceTimer);
     clearTimeout(active.timer);
     this.active = undefined;

@@ -119,14 +119,14 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     } catch (error) {
       if (!(error instanceof LogsUnavailable)) throw error;
       const lines = followed ? unshownTail(live.shown, tail, tailReading.cut) : tail;
-      lines.forEach((line, i) => show(line, i === 0 && tailReading.cut && !followed));
+      for (const [i, line] of lines.entries()) show(line, i === 0 && tailReading.cut && !followed);
       if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
     }
     if (fromLogs && tailReading.cut) {
       emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });
     }
   } else {
-    tail.forEach((line, i) => show(line, i === 0 && tailReading.cut));
+    for (const [i, line] of tail.entries()) show(line, i === 0 && tailReading.cut);
   }
 
   const buffered = target.messages === "buffered_stdio";

@@ -10,6 +10,7 @@ import type { LogsChannel } from "./logs-channel.js";
 import { LogsUnavailable, logLocation, startLines, StreamCursor, type LogLocation } from "./log-stream.js";
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
+import { getOrCreate } from "../util/maps.js";
 
 const SEEN_LIMIT = 10_000;
 
@@ -21,9 +22,7 @@ interface Registry {
 const registries = new WeakMap<LogsChannel, Registry>();
 
 function registry(channel: LogsChannel): Registry {
-  let r = registries.get(channel);
-  if (!r) registries.set(channel, (r = { followers: new Set(), seen: new Set() }));
-  return r;
+  return getOrCreate(registries, channel, () => ({ followers: new Set(), seen: new Set() }));
 }
 
 export class LiveFollow {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { LogsChannel } from "./logs-channel.js";
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
+import { getOrCreate } from "../util/maps.js";
 
 export interface LogLocation {
   group: string;
@@ -31,8 +32,7 @@ const locations = new WeakMap<object, Map<string, Promise<LogLocation>>>();
 
 /** Where a deployed function logs: its LoggingConfig, asked once per target; Lambda's default when it cannot be asked. */
 export function logLocation(target: LambdaTarget, deployed: string): Promise<LogLocation> {
-  let cache = locations.get(target.client);
-  if (!cache) locations.set(target.client, (cache = new Map()));
+  const cache = getOrCreate(locations, target.client, () => new Map<string, Promise<LogLocation>>());
   let found = cache.get(deployed);
   if (!found) {
     found = (async () => {

@@ -118,7 +118,10 @@ export function parsePythonJson(text: string): unknown {
     pos++;
     const out: Record<string, unknown> = {};
     skip();
-    if (text[pos] === "}") return pos++, out;
+    if (text[pos] === "}") {
+      pos++;
+      return out;
+    }
     for (;;) {
       skip();
       if (text[pos] !== '"') fail("expected a property name");
@@ -138,7 +141,10 @@ export function parsePythonJson(text: string): unknown {
     pos++;
     const out: unknown[] = [];
     skip();
-    if (text[pos] === "]") return pos++, out;
+    if (text[pos] === "]") {
+      pos++;
+      return out;
+    }
     for (;;) {
       out.push(value(depth + 1));
       skip();

@@ -83,7 +83,7 @@ describe("pipes deploy-handler against a running pipes emulator", () => {
 describe("the zip", () => {
   it("--dry-run writes the zip, uploads nothing, and is deterministic", async () => {
     const a = await deploy(["--function", "greet", "--dry-run", "--out", "a.zip"]);
-    const b = await deploy(["--function", "greet", "--dry-run", "--out", "b.zip"]);
+    await deploy(["--function", "greet", "--dry-run", "--out", "b.zip"]);
     expect(a.code, a.stderr).toBe(0);
     const bytesA = readFileSync(join(project, "a.zip"));
     const bytesB = readFileSync(join(project, "b.zip"));
@@ -111,7 +111,7 @@ describe("the zip", () => {
     const without = await deploy(["--function", "greet", "--dry-run", "--out", "c.zip", "--no-bundle"]);
     expect(without.code).toBe(0);
     expect(Object.keys(unzipSync(readFileSync(join(project, "c.zip"))))).toEqual(["app.mjs", "data.json", "pipes-lambda.cjs"]);
-    const withModules = await deploy(["--function", "greet", "--dry-run", "--out", "d.zip", "--no-bundle", "--include-node-modules"]);
+    await deploy(["--function", "greet", "--dry-run", "--out", "d.zip", "--no-bundle", "--include-node-modules"]);
     expect(Object.keys(unzipSync(readFileSync(join(project, "d.zip"))))).toEqual([
       "app.mjs",
       "data.json",

@@ -69,8 +69,7 @@ describe("unbuffered messages and live lines", () => {
     let buffer = "";
     running.child.stdout.on("data", (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
         seen.push({ at: Date.now(), event: JSON.parse(buffer.slice(0, nl)) as RunEvent });
         buffer = buffer.slice(nl + 1);
       }

@@ -69,7 +69,7 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
       new RegExp(`^REPORT RequestId: ${id}${tab}Duration: \\d+\\.\\d\\d ms${tab}Billed Duration: \\d+ ms${tab}Memory Size: 512 MB${tab}Max Memory Used: \\d+ MB${tab}$`),
     ];
     expect(r.log).toHaveLength(expected.length);
-    r.log.forEach((line, i) => expect(line).toMatch(expected[i]!));
+    for (const [i, line] of r.log.entries()) expect(line).toMatch(expected[i]!);
     const used = Number(/Max Memory Used: (\d+) MB/.exec(r.log.at(-1)!)![1]);
     expect(used).toBeGreaterThan(10); // the worker's real resident memory
     expect(used).toBeLessThan(512);

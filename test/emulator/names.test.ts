@@ -14,15 +14,15 @@ const create = (FunctionName: string) =>
 describe("function names", () => {
   it("refuses names that break Lambda's pattern with 400 ValidationException, and writes nothing outside its folder", () =>
     withEmulator([], async (_emulator, lambda) => {
-      const escape = `pipes-evil-${process.pid}`;
-      for (const name of [`../../../../../../${tmpdir().slice(1)}/${escape}`, "a/b", "bad name!", "x".repeat(65), ""]) {
+      const outside = `pipes-evil-${process.pid}`;
+      for (const name of [`../../../../../../${tmpdir().slice(1)}/${outside}`, "a/b", "bad name!", "x".repeat(65), ""]) {
         const refused = await lambda.send(create(name)).then(() => null, (e: { name: string; $metadata: { httpStatusCode: number }; message: string }) => e);
         expect(refused, name).not.toBeNull();
         expect(refused!.$metadata.httpStatusCode, name).toBe(400);
         if (name) expect(refused!.name, name).toBe("ValidationException");
         expect(refused!.message).not.toMatch(/pipes-emulator-/); // no machine path
       }
-      expect(existsSync(join(tmpdir(), `${escape}-1`))).toBe(false);
+      expect(existsSync(join(tmpdir(), `${outside}-1`))).toBe(false);
       await expect(lambda.send(new GetFunctionCommand({ FunctionName: "a/b" }))).rejects.toMatchObject({ name: "ValidationException" });
       await expect(lambda.send(new GetFunctionCommand({ FunctionName: "ok", Qualifier: "bad qualifier!" }))).rejects.toMatchObject({ name: "ValidationException" });
       // A valid name of 64 characters works end to end.

@@ -18,7 +18,10 @@ const event = (extra: Record<string, unknown> = {}, messages: "stdio" | "buffere
 async function run(handler: (event: unknown, pipes: any) => unknown, ev: unknown = event()) {
   const writes: string[] = [];
   const original = process.stderr.write;
-  process.stderr.write = ((text: string) => (writes.push(text), true)) as typeof process.stderr.write;
+  process.stderr.write = ((text: string) => {
+    writes.push(text);
+    return true;
+  }) as typeof process.stderr.write;
   let error: unknown;
   try {
     await lib.withPipes(handler)(ev, {});

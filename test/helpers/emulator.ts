@@ -63,15 +63,18 @@ export async function invoke(lambda: LambdaClient, name: string, event: unknown 
 export async function withEmulator<T>(functions: FunctionSpec[], body: (emulator: Emulator, lambda: LambdaClient) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({ functions });
   const lambda = client(emulator);
+  let pids: number[] = [];
+  let result: T;
   try {
-    return await body(emulator, lambda);
+    result = await body(emulator, lambda);
   } finally {
-    const pids = emulator.workerPids();
+    pids = emulator.workerPids();
     lambda.destroy();
     await emulator.close();
-    const orphans = pids.filter(alive);
-    if (orphans.length > 0) throw new Error(`worker processes left behind: ${orphans.join(", ")}`);
   }
+  const orphans = pids.filter(alive);
+  if (orphans.length > 0) throw new Error(`worker processes left behind: ${orphans.join(", ")}`);
+  return result;
 }
 
 /** The worker processes a process started (its emulator's reaper left out), children of children included. */

@@ -87,7 +87,10 @@ describe("decodeLine", () => {
 
   it("never throws on 1,000 randomly mangled lines", () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const sources = Object.values(SAMPLES).map(line);
     const junk = ['"', "{", "}", "[", "]", ":", ",", "\\", "\t", "\u0000", "null", "true", "1e999", "é", "\ud800", "__dagster_pipes_version"];
     let messages = 0;

@@ -4,9 +4,9 @@ import { formatMetadataValue } from "../../src/protocol/metadata.js";
 import { jsonLine } from "../../src/report/json-line.js";
 
 // Exactly what Python 3.11's json.dumps writes for these messages (dagster_pipes writes its lines with it).
-const MATERIALIZATION = String.raw`{"__dagster_pipes_version": "0.1", "method": "report_asset_materialization", "params": {"asset_key": "a", "data_version": null, "metadata": {"nan": {"raw_value": NaN, "type": "__infer__"}, "inf": {"raw_value": Infinity, "type": "float"}, "ninf": {"raw_value": -Infinity, "type": "__infer__"}, "three_f": {"raw_value": 3.0, "type": "__infer__"}, "three_i": {"raw_value": 3, "type": "__infer__"}, "big": {"raw_value": 9223372036854775808, "type": "__infer__"}, "nested": {"raw_value": {"scores": [1, 2.0, NaN], "n": {"x": 18446744073709551617}}, "type": "json"}}}}`;
-const CHECK = String.raw`{"__dagster_pipes_version": "0.1", "method": "report_asset_check", "params": {"asset_key": "a", "check_name": "no_nan", "passed": false, "metadata": {"mean": {"raw_value": NaN, "type": "__infer__"}}, "severity": "ERROR"}}`;
-const CUSTOM = String.raw`{"__dagster_pipes_version": "0.1", "method": "report_custom_message", "params": {"payload": {"ratio": Infinity, "count": 3.0}}}`;
+const MATERIALIZATION = `{"__dagster_pipes_version": "0.1", "method": "report_asset_materialization", "params": {"asset_key": "a", "data_version": null, "metadata": {"nan": {"raw_value": NaN, "type": "__infer__"}, "inf": {"raw_value": Infinity, "type": "float"}, "ninf": {"raw_value": -Infinity, "type": "__infer__"}, "three_f": {"raw_value": 3.0, "type": "__infer__"}, "three_i": {"raw_value": 3, "type": "__infer__"}, "big": {"raw_value": 9223372036854775808, "type": "__infer__"}, "nested": {"raw_value": {"scores": [1, 2.0, NaN], "n": {"x": 18446744073709551617}}, "type": "json"}}}}`;
+const CHECK = `{"__dagster_pipes_version": "0.1", "method": "report_asset_check", "params": {"asset_key": "a", "check_name": "no_nan", "passed": false, "metadata": {"mean": {"raw_value": NaN, "type": "__infer__"}}, "severity": "ERROR"}}`;
+const CUSTOM = `{"__dagster_pipes_version": "0.1", "method": "report_custom_message", "params": {"payload": {"ratio": Infinity, "count": 3.0}}}`;
 
 function decoded(line: string): PipesMessage {
   const d = decodeLine(line);

@@ -15,8 +15,7 @@ export function compileFilterPattern(pattern: string | undefined): Matcher | str
   const optional: string[] = [];
   const excluded: string[] = [];
   const TOKEN = /([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
-  let match: RegExpExecArray | null;
-  while ((match = TOKEN.exec(text))) {
+  for (const match of text.matchAll(TOKEN)) {
     const term = match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : match[3]!;
     if (term === "") continue;
     (match[1] === "?" ? optional : match[1] === "-" ? excluded : required).push(term);

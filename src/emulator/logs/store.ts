@@ -3,6 +3,7 @@
  * each line an event with its timestamp, as Lambda writes them. Bounded: each group keeps at most
  * `retentionBytes` (counted as CloudWatch counts an event: its UTF-8 bytes plus 26), oldest events dropped first.
  */
+import { getOrCreate } from "../../util/maps.js";
 
 /** CloudWatch Logs counts 26 bytes of overhead per event. */
 export const EVENT_OVERHEAD_BYTES = 26;
@@ -90,9 +91,7 @@ export class LogGroup {
   constructor(readonly name: string) {}
 
   stream(name: string): LogStream {
-    let stream = this.streams.get(name);
-    if (!stream) this.streams.set(name, (stream = new LogStream(this, name)));
-    return stream;
+    return getOrCreate(this.streams, name, () => new LogStream(this, name));
   }
 
   record(stream: LogStream, event: LogEvent, retentionBytes: number): void {
@@ -123,9 +122,7 @@ export class LogStore {
   }
 
   group(name: string): LogGroup {
-    let group = this.groups.get(name);
-    if (!group) this.groups.set(name, (group = new LogGroup(name)));
-    return group;
+    return getOrCreate(this.groups, name, () => new LogGroup(name));
   }
 
   /** Appends one line as an event, now. */

@@ -303,7 +303,7 @@ function runHandler(handler, event, context) {
 async function serve(handler) {
   for (;;) {
     const next = await call("GET", "/invocation/next").catch(serviceGone);
-    if (!next || next.status !== 200) return serviceGone();
+    if (next?.status !== 200) return serviceGone();
     const id = next.headers["lambda-runtime-aws-request-id"];
     const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
     requestId = id;
