@@ -7,6 +7,7 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { packageVersion } from "./version.js";
+import { withSharedOptions } from "./shared-options.js";
 
 interface DeployOptions {
   file?: string;
@@ -27,11 +28,14 @@ interface DeployOptions {
 }
 
 export function registerDeployHandler(program: Command, ctx: CliContext): void {
-  program
-    .command("deploy-handler")
-    .description("zip a function (Node.js: bundled with esbuild) with the pipes handler library and upload it (UpdateFunctionCode or CreateFunction)")
-    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
-    .option("--profile <name>", "profile whose Lambda client uploads (default: PIPES_PROFILE, defaultProfile, local)")
+  withSharedOptions(
+    program
+      .command("deploy-handler")
+      .description("zip a function (Node.js: bundled with esbuild) with the pipes handler library and upload it (UpdateFunctionCode or CreateFunction)"),
+    "file",
+    ["profile", "profile whose Lambda client uploads (default: PIPES_PROFILE, defaultProfile, local)"],
+    ["json", "print what was uploaded as one JSON document"],
+  )
     .option("--function <name>", "the function of the defs file to deploy")
     .option("--asset <key>", "deploy the function of this asset")
     .option("--runtime <runtime>", "Lambda runtime (e.g. nodejs20.x, python3.12); default: the function's")
@@ -43,7 +47,6 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
     .option("--no-bundle", "Node.js: zip the folder as it is (its node_modules too when package.json lists dependencies) instead of bundling")
     .option("--sourcemap", "Node.js: put the bundle's source map in the zip (run with NODE_OPTIONS=--enable-source-maps)")
     .option("--include-node-modules", "with --no-bundle: zip the folder's node_modules even without dependencies in package.json")
-    .option("--json", "print what was uploaded as one JSON document")
     .option("-y, --yes", "do not ask before replacing the code of a function on AWS")
     .action(async (options: DeployOptions) => {
       await deployHandler(options, ctx);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { dirname, sep } from "node:path";
+import { dirname } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import type { Emulator } from "../emulator/index.js";
@@ -8,6 +8,7 @@ import type { Target } from "../target/index.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
+import { withSharedOptions } from "./shared-options.js";
 
 interface DevOptions {
   file?: string;
@@ -18,11 +19,11 @@ interface DevOptions {
 }
 
 export function registerDev(program: Command, ctx: CliContext): void {
-  program
-    .command("dev")
-    .description("the development loop: a warm emulator, the asset graph, runs on demand, reloads on save")
-    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
-    .option("--profile <name>", "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)")
+  withSharedOptions(
+    program.command("dev").description("the development loop: a warm emulator, the asset graph, runs on demand, reloads on save"),
+    "file",
+    "profile",
+  )
     .option("--watch-run", "re-run the last selection after a file changes")
     .option("--concurrency <n>", "independent assets run at once", "4")
     .option("--inspect [port]", "start each worker with a debugger (Node's inspector; Python's debugpy if installed) on ports from this one (default 9229); timeouts wait while one is attached")
@@ -47,6 +48,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../dev/commands.js"),
       import("../dev/watch.js"),
     ]);
+  const { changeEffect } = await import("../dev/changes.js");
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   const concurrency = parseConcurrency(options.concurrency);
   const inspectPort = options.inspect === undefined ? undefined : options.inspect === true ? 9229 : Number(options.inspect);
@@ -109,12 +111,10 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   };
 
   const filesChanged = async (files: string[]) => {
-    const specs = functionSpecs(defs, defs.file);
-    const inFolder = (file: string, folder: string) => file.startsWith(folder + sep);
-    const touched = specs.filter((spec) => files.some((f) => inFolder(f, spec.codeRoot)));
-    const others = files.filter((f) => !specs.some((spec) => inFolder(f, spec.codeRoot)) && /\.(m|c)?[jt]s$|\.json$/.test(f));
+    const effect = changeEffect(files, functionSpecs(defs, defs.file));
     const names = files.map((f) => displayPath(f, ctx.cwd)).join(", ");
-    if (others.length > 0) {
+    if (effect.kind === "none") return;
+    if (effect.kind === "reload-definitions") {
       try {
         const fresh = await load();
         defs = fresh;
@@ -127,14 +127,11 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         notice(`${c.red("✖")} ${names} changed, and the definitions no longer load:\n${error.message}\n${c.yellow("  keeping the last good definitions until this is fixed")}\n`);
         return;
       }
-    } else if (touched.length > 0 && emulator) {
-      for (const spec of touched) emulator.restart(spec.name);
-      notice(`${c.cyan("↻")} ${names} changed: restarted ${touched.map((s) => s.name).join(", ")}\n`);
-    } else if (touched.length > 0) {
-      const fns = touched.map((s) => s.name).join(", ");
-      notice(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${fns} on ${target.description}; deploy it with pipes deploy-handler\n`);
-      return;
+    } else if (emulator) {
+      for (const name of effect.functions) emulator.restart(name);
+      notice(`${c.cyan("↻")} ${names} changed: restarted ${effect.functions.join(", ")}\n`);
     } else {
+      notice(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${effect.functions.join(", ")} on ${target.description}; deploy it with pipes deploy-handler\n`);
       return;
     }
     if (options.watchRun && last) await run(last);

@@ -5,6 +5,7 @@ import { UserError } from "../errors.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { onStopSignal } from "./process-signals.js";
+import { withSharedOptions } from "./shared-options.js";
 
 interface EmulatorOptions {
   file?: string;
@@ -15,11 +16,11 @@ interface EmulatorOptions {
 }
 
 export function registerEmulator(program: Command, ctx: CliContext): void {
-  program
-    .command("emulator")
-    .description("run the local Lambda-compatible endpoint on its own, for any client (AWS CLI, SDKs, boto3)")
-    .option("-f, --file <file>", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)")
-    .option("--profile <name>", "profile to validate the definitions with")
+  withSharedOptions(
+    program.command("emulator").description("run the local Lambda-compatible endpoint on its own, for any client (AWS CLI, SDKs, boto3)"),
+    ["file", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)"],
+    ["profile", "profile to validate the definitions with"],
+  )
     .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "9001")
     .option("--log-retention-mb <mb>", "CloudWatch Logs kept per function, oldest events dropped first", "16")
     .option(

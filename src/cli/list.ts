@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { outputFor } from "./context.js";
+import { withSharedOptions } from "./shared-options.js";
 
 interface ListOptions {
   file?: string;
@@ -9,12 +10,12 @@ interface ListOptions {
 }
 
 export function registerList(program: Command, ctx: CliContext): void {
-  program
-    .command("list")
-    .description("show the assets in dependency order, with the function each invokes under the profile")
-    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
-    .option("--profile <name>", "profile to resolve (default: PIPES_PROFILE, the file's defaultProfile, then local)")
-    .option("--json", "print one JSON document")
+  withSharedOptions(
+    program.command("list").description("show the assets in dependency order, with the function each invokes under the profile"),
+    "file",
+    ["profile", "profile to resolve (default: PIPES_PROFILE, the file's defaultProfile, then local)"],
+    ["json", "print one JSON document"],
+  )
     .action(async (options: ListOptions) => {
       const output = outputFor(ctx, options);
       const [{ loadDefinitions }, { renderList }] = await Promise.all([

@@ -3,6 +3,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
 import { onStopSignal } from "./process-signals.js";
+import { withSharedOptions } from "./shared-options.js";
 
 interface MaterializeOptions {
   file?: string;
@@ -16,18 +17,18 @@ interface MaterializeOptions {
 }
 
 export function registerMaterialize(program: Command, ctx: CliContext): void {
-  program
-    .command("materialize")
-    .description("invoke the functions of assets and show their logs, metadata, checks and errors")
+  withSharedOptions(
+    program.command("materialize").description("invoke the functions of assets and show their logs, metadata, checks and errors"),
+    "file",
+    "profile",
+    ["json", "one JSON event per line on stdout"],
+  )
     .argument("[assets...]", "asset keys to materialize")
-    .option("-f, --file <file>", "definitions file (default: defs.ts or pipes.defs.ts here)")
-    .option("--profile <name>", "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)")
     .option("--upstream", "also materialize what the assets depend on, first")
     .option("--all", "materialize every asset")
     .option("--partition <key>", "partition key for the pipes context")
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
     .option("--concurrency <n>", "independent assets run at once", "4")
-    .option("--json", "one JSON event per line on stdout")
     .action(async (keys: string[], options: MaterializeOptions) => {
       ctx.exitCode = await runMaterialize(keys, options, ctx);
     });
