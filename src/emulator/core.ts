@@ -2,7 +2,6 @@
  * The emulator's state behind the HTTP routes: the function registry, the worker pools, deployed code
  * folders, and the events the embedder listens to.
  */
-import { spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +9,7 @@ import { unpackZip } from "./unzip.js";
 import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
+import { debuggerPorts } from "./debugger.js";
 import { PythonResolver, type PythonEnvironment } from "./python.js";
 import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
@@ -107,19 +107,4 @@ export class EmulatorCore {
     await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }
-}
-
-/** Debugger ports from `base` on, one per worker (0: each picks a free one); which Pythons have debugpy. */
-function debuggerPorts(base: number): { nextPort(): number; debugpy(python: string): boolean } {
-  let next = base;
-  const known = new Map<string, boolean>();
-  return {
-    nextPort: () => (base === 0 ? 0 : next++),
-    debugpy(python) {
-      if (!known.has(python)) {
-        known.set(python, spawnSync(python, ["-c", "import debugpy"], { stdio: "ignore", timeout: 5000 }).status === 0);
-      }
-      return known.get(python)!;
-    },
-  };
 }

@@ -4,7 +4,8 @@
  */
 import type { Registry, RegisteredFunction } from "./registry.js";
 import { Reaper } from "./reaper.js";
-import { Worker, type InvokeRequest, type Outcome, type SandboxSupport } from "./worker.js";
+import type { SandboxSupport } from "./sandbox.js";
+import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
 
 interface FunctionPool {

@@ -3,6 +3,9 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
 import { isPythonRuntime } from "../lambda/facts.js";
+import type { DebuggerPorts } from "./debugger.js";
+import type { PythonResolver } from "./python.js";
+import type { TaskRoots } from "./task-root.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
@@ -40,4 +43,17 @@ export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, l
     AWS_LAMBDA_LOG_STREAM_NAME: logStream,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
   };
+}
+
+/** What every worker of an emulator shares. */
+export interface SandboxSupport {
+  /** Where Node.js workers run their function from. */
+  taskRoots: TaskRoots;
+  /** Which interpreter runs Python functions. */
+  python: PythonResolver;
+  /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
+  warn(message: string): void;
+  note(message: string): void;
+  /** `pipes dev --inspect`: each worker gets a debugger port; null when not debugging. */
+  inspect: DebuggerPorts | null;
 }

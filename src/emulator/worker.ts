@@ -11,22 +11,9 @@ import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure }
 import { endLine, reportLine, startLine } from "./log-format.js";
 import { processMemory } from "./proc-memory.js";
 import type { RegisteredFunction } from "./registry.js";
-import { bootstrapCommand, sandboxEnvironment } from "./sandbox.js";
-import type { PythonResolver } from "./python.js";
-import type { TaskRoots } from "./task-root.js";
+import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
+import { inspectorUrl, withDebugger } from "./debugger.js";
 
-/** What every worker of an emulator shares. */
-export interface SandboxSupport {
-  /** Where Node.js workers run their function from. */
-  taskRoots: TaskRoots;
-  /** Which interpreter runs Python functions. */
-  python: PythonResolver;
-  /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
-  warn(message: string): void;
-  note(message: string): void;
-  /** `pipes dev --inspect`: each worker gets a debugger port; null when not debugging. */
-  inspect: { nextPort(): number; debugpy(python: string): boolean } | null;
-}
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
@@ -266,27 +253,16 @@ export class Worker {
 
   // --- internals ---
 
-  /**
-   * With `--inspect`: Node's inspector on the next port (it prints its ws:// URL, and "Debugger attached." when
-   * one attaches); Python under debugpy when the interpreter has it (it says nothing on attach, so its
-   * timeouts wait all along).
-   */
+  /** With `--inspect` (see debugger.ts); the plain arguments otherwise. */
   private debuggerArgs(args: string[], python: string | undefined): string[] {
-    const inspect = this.hooks.sandbox.inspect;
-    if (!inspect) return args;
-    const port = inspect.nextPort();
-    if (python === undefined) {
-      this.inspecting = true; // the URL is told when Node prints it (see addLine)
-      return [`--inspect=127.0.0.1:${port}`, ...args];
-    }
-    if (!inspect.debugpy(python)) {
-      this.hooks.sandbox.warn(`${this.fn.name}: no debugpy for ${python}, so it runs without a debugger (pip install debugpy)`);
-      return args;
-    }
-    this.inspecting = true;
-    this.debuggerAttached = true;
-    this.hooks.sandbox.note(`${this.fn.name}: debugpy listens on 127.0.0.1:${port} (VS Code "Python: Attach"); its timeouts wait while --inspect is on`);
-    return ["-u", "-m", "debugpy", "--listen", `127.0.0.1:${port}`, ...args.filter((a) => a !== "-u")];
+    const ports = this.hooks.sandbox.inspect;
+    if (!ports) return args;
+    const launch = withDebugger(this.fn.name, args, python, ports);
+    this.inspecting = launch.inspecting;
+    this.debuggerAttached = launch.attached;
+    if (launch.note) this.hooks.sandbox.note(launch.note);
+    if (launch.warning) this.hooks.sandbox.warn(launch.warning);
+    return launch.args;
   }
 
   /**
@@ -354,8 +330,8 @@ export class Worker {
 
   private addLine(line: string): void {
     if (this.inspecting && line.startsWith("Debugger attached.")) this.debuggerAttached = true;
-    const listening = this.inspecting ? /^Debugger listening on (ws:\/\/\S+)/.exec(line) : null;
-    if (listening) this.hooks.sandbox.note(`${this.fn.name}: a debugger can attach at ${listening[1]} (chrome://inspect, VS Code "Attach to Node Process")`);
+    const url = this.inspecting ? inspectorUrl(line) : null;
+    if (url) this.hooks.sandbox.note(`${this.fn.name}: a debugger can attach at ${url} (chrome://inspect, VS Code "Attach to Node Process")`);
     const active = this.active;
     if (active) {
       this.platformLine(active, line);
