@@ -69,7 +69,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   let stopping = false;
   let rl: Interface | undefined;
   const tty = Boolean((process.stdin as { isTTY?: boolean }).isTTY) && output.mode === "pretty";
-  const prompt = () => rl && tty && rl.prompt();
+  const prompt = () => rl && tty && rl.prompt(true); // keeps what was typed, and where the cursor is in it
   /**
    * A change notice comes while the prompt waits: on a terminal it takes the prompt's line (cleared first), and
    * the prompt is drawn again below it, with what was typed so far.

@@ -1,9 +1,13 @@
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
-import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+import { BIN, FIXTURES, ROOT, startPipes, type Running } from "../helpers/run-pipes.js";
+
+const execFileAsync = promisify(execFile);
 
 let dev: Running | undefined;
 
@@ -131,6 +135,25 @@ describe("pipes dev, driven through stdin", () => {
     expect(dev.output().slice(mark)).not.toContain("changed");
     send("quit");
     expect((await dev.exited).code).toBe(0);
+  });
+
+  it("on a terminal, a change notice takes the prompt's line and the prompt comes back below it, with what was typed", async () => {
+    const project = mkdtempSync(join(tmpdir(), "pipes-dev-"));
+    cpSync(join(FIXTURES, "orders"), project, { recursive: true, dereference: true });
+    const spec = {
+      command: [process.execPath, BIN, "dev", "-f", join(project, "defs.ts")],
+      steps: [{ until: "pipes \u203a " }, { type: "raw_or" }, { wait: 0.3 }, { append: [join(project, "handlers/ingest.mjs"), "\n// touched\n"] }, { until: "changed: restarted", timeout: 10 }, { wait: 0.5 }],
+    };
+    const { stdout } = await execFileAsync("python3", [join(ROOT, "test/helpers/pty-run.py"), JSON.stringify(spec)], { env: { ...process.env, NO_COLOR: "1" } });
+    const output: string = JSON.parse(stdout).output;
+    const notice = output.indexOf("ingest.mjs changed: restarted");
+    expect(notice).toBeGreaterThan(0);
+    // The prompt's line is cleared before the notice, never written after "pipes › raw_or" on the same line.
+    const line = output.slice(0, notice).split("\n").at(-1)!;
+    expect(line).toContain("\r\x1b[K");
+    expect(line.slice(line.lastIndexOf("\x1b[K"))).not.toContain("raw_or");
+    // Below it the prompt again, with the typed text kept.
+    expect(output.slice(notice)).toMatch(/\n[^\n]*pipes › raw_or/);
   });
 
   it("refuses to start on a defs file with errors, exit 2", async () => {
