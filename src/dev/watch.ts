@@ -13,6 +13,8 @@ import { watch } from "chokidar";
 const IGNORED_DIRS = /(^|[/\\])(node_modules|\.git|__pycache__|\.pipes|dist|coverage|\.venv|venv)([/\\]|$)/;
 const EDITOR_TEMP = /(\.pyc|~|\.swp|\.swx|\.tmp|___jb_tmp___|___jb_old___)$|(^|[/\\])(4913|\.#[^/\\]*|\.~[^/\\]*)$/;
 const SETTLE_MS = 60;
+/** A file created and removed within this time was part of a save, not a file of the project. */
+const SCAFFOLDING_MS = 2000;
 
 export interface Watcher {
   /** Resolves once the initial scan is done: changes after it are reported. */
@@ -34,16 +36,36 @@ export function watchTree(root: string, onChange: (files: string[]) => void): Wa
     // A save by rename arrives as unlink + add within a moment: reported as one change of the file.
     atomic: true,
   });
-  const changed = (path: string) => {
-    pending.add(path);
+  // A file that came and went within moments is a save's scaffolding (sed -i's sedXXXXXX, a tool's temp file
+  // renamed over the real one): not a change of the project, and not worth naming.
+  const added = new Map<string, number>();
+  const settle = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       const files = [...pending].sort();
       pending = new Set();
-      onChange(files);
+      if (files.length > 0) onChange(files);
     }, SETTLE_MS);
   };
-  watcher.on("add", changed).on("change", changed).on("unlink", changed);
+  const changed = (path: string) => {
+    pending.add(path);
+    settle();
+  };
+  watcher.on("change", changed);
+  watcher.on("add", (path) => {
+    const now = Date.now();
+    for (const [old, at] of added) if (now - at > SCAFFOLDING_MS) added.delete(old);
+    added.set(path, now);
+    changed(path);
+  });
+  watcher.on("unlink", (path) => {
+    const at = added.get(path);
+    added.delete(path);
+    if (at !== undefined && Date.now() - at <= SCAFFOLDING_MS) {
+      pending.delete(path);
+      settle();
+    } else changed(path);
+  });
   watcher.on("error", () => undefined); // a folder removed under us: nothing to watch there any more
   const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
   return {
