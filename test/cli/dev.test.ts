@@ -144,7 +144,9 @@ describe("pipes dev, driven through stdin", () => {
       command: [process.execPath, BIN, "dev", "-f", join(project, "defs.ts")],
       steps: [{ until: "pipes \u203a " }, { type: "raw_or" }, { wait: 0.3 }, { append: [join(project, "handlers/ingest.mjs"), "\n// touched\n"] }, { until: "changed: restarted", timeout: 10 }, { wait: 0.5 }],
     };
-    const { stdout } = await execFileAsync("python3", [join(ROOT, "test/helpers/pty-run.py"), JSON.stringify(spec)], { env: { ...process.env, NO_COLOR: "1" } });
+    // A person at a terminal: not CI (which makes the output plain, without a prompt).
+    const { CI: _ci, GITHUB_ACTIONS: _gha, ...env } = process.env;
+    const { stdout } = await execFileAsync("python3", [join(ROOT, "test/helpers/pty-run.py"), JSON.stringify(spec)], { env: { ...env, NO_COLOR: "1" } });
     const output: string = JSON.parse(stdout).output;
     const notice = output.indexOf("ingest.mjs changed: restarted");
     expect(notice).toBeGreaterThan(0);
