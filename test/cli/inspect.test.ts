@@ -1,4 +1,5 @@
 // pipes dev --inspect: each worker starts with a debugger; while one is attached, a timeout does not end it.
+import { spawnSync } from "node:child_process";
 import { get } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -70,6 +71,28 @@ describe("pipes dev --inspect", () => {
     dev.child.stdin.write("sleepy\n");
     await dev.waitFor(/✖ 1 failed/, 20_000);
     expect(dev.output()).toContain("Task timed out after 2.00 seconds");
+    dev.child.stdin.end();
+    await dev.exited;
+  });
+
+  const hasDebugpy = spawnSync("/usr/bin/python3", ["-c", "import debugpy"]).status === 0;
+  it.skipIf(!hasDebugpy)("runs a Python worker under debugpy, listening on its port, its timeout waiting", async () => {
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const dir = tempProject({
+      "defs.ts": `
+        import { defineDefinitions } from "pipes";
+        export default defineDefinitions({
+          assets: { slow_py: { function: "slow_py" } },
+          functions: { slow_py: { handler: "./py/slow.handler", runtime: "python3.12", timeout: 1 } },
+        });`,
+      "py/slow.py": "import time\n\ndef handler(event, context):\n    time.sleep(2)\n    print('woke up')\n    return 1\n",
+    });
+    dev = startPipes(["dev", "--inspect", String(port)], { cwd: dir, env: { PIPES_PYTHON: "/usr/bin/python3" } });
+    await dev.waitFor(/watching/);
+    dev.child.stdin.write("slow_py\n");
+    await dev.waitFor(/✔ 1 materialized|✖/, 20_000);
+    expect(dev.output()).toContain(`ℹ slow_py: debugpy listens on 127.0.0.1:${port}`);
+    expect(dev.output()).toContain("woke up");
     dev.child.stdin.end();
     await dev.exited;
   });
