@@ -29,10 +29,12 @@ export class EmulatorCore {
   eventsInFlight = 0;
 
   readonly logs: LogStore;
+  private readonly python: PythonResolver;
 
   /** `hostEnv`: the user's environment, where the Python interpreter is looked up (never the sandbox's). */
   constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment, inspectPort?: number) {
     this.logs = new LogStore(logRetentionBytes);
+    this.python = new PythonResolver(hostEnv);
     this.pools = new Pools(
       this.registry,
       runtimeApi,
@@ -42,12 +44,17 @@ export class EmulatorCore {
       },
       {
         taskRoots: new TaskRoots(this.codeDir),
-        python: new PythonResolver(hostEnv),
+        python: this.python,
         warn: (message) => this.events.emit("warning", { message }),
         note: (message) => this.events.emit("note", { message }),
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
     );
+  }
+
+  /** Starts asking the Python interpreters these runtimes would use, so no invocation waits for that. */
+  warmPython(runtimes: string[]): void {
+    if (runtimes.length > 0) this.python.warm(runtimes);
   }
 
   /** Registers (or replaces) a function whose code is already on disk, e.g. from a definitions file. */

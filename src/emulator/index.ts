@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isPythonRuntime } from "../lambda/facts.js";
 import { EmulatorCore } from "./core.js";
 import { readBodyAhead, sendAwsError } from "./http.js";
 import { handleLambdaApi, MANAGEMENT_LIMIT } from "./lambda-api.js";
@@ -61,6 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let port = 0;
   const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes, options.hostEnv, options.inspectPort);
   for (const spec of options.functions ?? []) core.register(spec);
+  core.warmPython((options.functions ?? []).map((f) => f.runtime).filter(isPythonRuntime));
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const server = createServer((req, res) => {
     // requestTimeout is off (workers wait on /next for as long as it takes): a body that never comes is cut here,

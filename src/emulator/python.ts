@@ -5,7 +5,7 @@
  * pyenv there wins), never on the sandbox's. Found once per runtime; a version other than the runtime's is said
  * once, naming both.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 
@@ -25,8 +25,31 @@ export interface PythonEnvironment {
 
 export class PythonResolver {
   private readonly chosen = new Map<string, PythonChoice>();
+  /** What each interpreter said when asked ahead (see warm); null: it did not run as a Python. */
+  private readonly probed = new Map<string, Probe | null>();
 
   constructor(private readonly env: PythonEnvironment = process.env) {}
+
+  /**
+   * Asks the candidate interpreters of these runtimes in the background, all at once: a pyenv shim takes a few
+   * hundred milliseconds to answer, which a function's first invocation would otherwise wait for.
+   */
+  warm(runtimes: string[]): void {
+    const explicit = this.env.PIPES_PYTHON?.trim();
+    const candidates = new Set<string>();
+    for (const runtime of new Set(runtimes)) {
+      const names = explicit ? [explicit] : [`python${runtime.replace(/^python/, "")}`, "python3"];
+      for (const name of names) {
+        const path = isAbsolute(name) ? name : this.onPath(name);
+        if (path) candidates.add(path);
+      }
+    }
+    for (const command of candidates) {
+      execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
+        if (!this.probed.has(command)) this.probed.set(command, error ? null : parseProbe(out));
+      }).unref();
+    }
+  }
 
   /** The interpreter for a runtime such as `python3.12`; the warning is given only the first time. */
   choose(runtime: string): PythonChoice {
@@ -41,7 +64,7 @@ export class PythonResolver {
     const wanted = runtime.replace(/^python/, "");
     const explicit = this.env.PIPES_PYTHON?.trim();
     if (explicit) {
-      const found = probe(isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit));
+      const found = this.probe(isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit));
       const command = found?.executable ?? explicit;
       const version = found?.version ?? null;
       const warning =
@@ -54,7 +77,7 @@ export class PythonResolver {
     }
     for (const name of [`python${wanted}`, "python3"]) {
       const onPath = this.onPath(name);
-      const found = onPath ? probe(onPath) : null;
+      const found = onPath ? this.probe(onPath) : null;
       if (!found) continue; // e.g. a pyenv shim for a version that is not active
       const { version, executable: command } = found;
       const warning =
@@ -64,6 +87,11 @@ export class PythonResolver {
       return { command, version, warning };
     }
     return { command: "python3", version: null, warning: `no python3 on your PATH: ${runtime} functions will fail to start (set PIPES_PYTHON to an interpreter)` };
+  }
+
+  private probe(command: string): Probe | null {
+    if (!this.probed.has(command)) this.probed.set(command, probeNow(command));
+    return this.probed.get(command)!;
   }
 
   private onPath(name: string): string | undefined {
@@ -81,21 +109,27 @@ export class PythonResolver {
   }
 }
 
+interface Probe {
+  version: string;
+  executable: string;
+}
+
+const PROBE_SCRIPT = "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)";
+
 /**
  * Asks an interpreter its version and its executable: a pyenv shim names the real interpreter that way (the shim
  * itself needs the user's shell environment, which the sandbox does not have); a venv's stays the venv's. Null
  * if it does not run as a Python. Bounded: a hung interpreter does not hang the emulator.
  */
-function probe(command: string): { version: string; executable: string } | null {
+function probeNow(command: string): Probe | null {
   try {
-    const out = execFileSync(command, ["-c", "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"], {
-      encoding: "utf8",
-      timeout: 5000,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    const [version, executable] = out.trim().split("\n");
-    return version && /^\d+\.\d+$/.test(version) && executable ? { version, executable } : null;
+    return parseProbe(execFileSync(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] }));
   } catch {
     return null;
   }
+}
+
+function parseProbe(out: string): Probe | null {
+  const [version, executable] = out.trim().split("\n");
+  return version && /^\d+\.\d+$/.test(version) && executable ? { version, executable } : null;
 }
