@@ -13,15 +13,13 @@ import { processMemory } from "./proc-memory.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
+import { HeldOutput } from "./held-output.js";
 
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
 const MEMORY_POLL_MS = 50;
-/** What an idle sandbox's output may hold until its next invocation: 1,000 lines of up to 8 KB. */
-const MAX_PENDING_LINES = 1000;
-const MAX_PENDING_LINE = 8192;
 
 export interface InvokeRequest {
   requestId: string;
@@ -83,8 +81,7 @@ export class Worker {
   private memoryTimer: NodeJS.Timeout | undefined;
   private peakMb = 0;
   private peakReported = false;
-  private pendingLines: string[] = [];
-  private droppedLines = 0;
+  private readonly held = new HeldOutput();
   /** Stopped (SIGSTOP) while it waits for its next event, as Lambda freezes an idle sandbox. */
   private frozen = false;
   /** Started with a debugger (`--inspect`): never frozen, and its timeouts wait while one is attached. */
@@ -177,12 +174,7 @@ export class Worker {
       this.platformLine(this.active, startLine(request.requestId));
       // A Lambda sandbox is frozen between invocations: what it wrote meanwhile appears once it is thawed, after
       // the next START line, in that invocation's log (and its log stream) with that invocation's request id.
-      for (const line of this.pendingLines) this.platformLine(this.active, line);
-      if (this.droppedLines > 0) {
-        this.platformLine(this.active, `pipes emulator: ${this.droppedLines} more lines written between invocations were dropped (at most ${MAX_PENDING_LINES} are kept)`);
-      }
-      this.pendingLines = [];
-      this.droppedLines = 0;
+      for (const line of this.held.take()) this.platformLine(this.active, line);
       // Until the runtime asks for the event, the init phase runs on its own 10 s clock. A warm worker that is not
       // asking (still busy with work its handler left running) is on the invocation's own clock from now on.
       if (cold) this.active.timer = setTimeout(() => this.timedOut(INIT_TIMEOUT_MS / 1000), INIT_TIMEOUT_MS);
@@ -336,9 +328,7 @@ export class Worker {
     if (active) {
       this.platformLine(active, line);
     } else {
-      // Held for the next invocation's log (see invoke), within a bound: an idle worker cannot grow the emulator.
-      if (this.pendingLines.length < MAX_PENDING_LINES) this.pendingLines.push(line.length > MAX_PENDING_LINE ? line.slice(0, MAX_PENDING_LINE) : line);
-      else this.droppedLines++;
+      this.held.hold(line);
     }
   }
 
