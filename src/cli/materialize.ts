@@ -9,6 +9,7 @@ interface MaterializeOptions {
   file?: string;
   profile?: string;
   upstream?: boolean;
+  exclude: string[];
   all?: boolean;
   partition?: string;
   extra: string[];
@@ -23,8 +24,9 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     "profile",
     ["json", "one JSON event per line on stdout"],
   )
-    .argument("[assets...]", "asset keys to materialize")
-    .option("--upstream", "also materialize what the assets depend on, first")
+    .argument("[selection...]", "assets: name, +name (and what it depends on), name+ (and its dependents), 2+name (two levels), key:raw_* (a glob)")
+    .option("--upstream", "also materialize what the assets depend on, first (as +name)")
+    .option("--exclude <selection>", "leave out what this selection matches (repeatable)", collect, [])
     .option("--all", "materialize every asset")
     .option("--partition <key>", "partition key for the pipes context")
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
@@ -49,6 +51,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   }
   const assets = selectAssets(defs.assets, options.all ? defs.assets.map((a) => a.key) : keys, {
     upstream: Boolean(options.upstream),
+    exclude: options.exclude,
     file: defs.file,
   });
   const [{ openTarget }, { materialize }, { createRunReporter }] = await Promise.all([

@@ -1,31 +1,28 @@
 import type { Asset } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { didYouMean } from "../util/suggest.js";
+import { evaluateSelection } from "./selection.js";
 
 /**
- * The assets a run materializes, in dependency order: the ones named, plus with `upstream` everything they
- * depend on. An unknown key is a usage error that lists the known ones.
+ * The assets a run materializes, in dependency order: what the selections match (see selection.ts: names,
+ * `+name`, `name+`, `2+name`, `key:raw_*`), plus with `upstream` everything they depend on, minus `exclude`. A
+ * selection that matches nothing is a usage error that says what matched and what exists.
  */
-export function selectAssets(assets: Asset[], keys: string[], options: { upstream: boolean; file: string }): Asset[] {
-  const byKey = new Map(assets.map((a) => [a.key, a]));
-  const unknown = keys.filter((k) => !byKey.has(k));
-  if (unknown.length > 0) {
-    const hints = unknown.map((k) => `"${k}"${didYouMean(k, byKey.keys())}`).join(", ");
-    throw new UserError(
-      `Unknown asset${unknown.length > 1 ? "s" : ""} ${hints} in ${options.file}.\nKnown assets: ${[...byKey.keys()].join(", ")}`,
-    );
+export function selectAssets(assets: Asset[], selections: string[], options: { upstream: boolean; file: string; exclude?: string[] }): Asset[] {
+  const terms = options.upstream ? selections.map((s) => (s.startsWith("+") || /^\d+\+/.test(s) ? s : `+${s}`)) : selections;
+  const { keys, unmatched } = evaluateSelection(assets, terms, options.exclude ?? []);
+  const known = assets.map((a) => a.key);
+  if (unmatched.length > 0) {
+    const plain = unmatched.filter((s) => !s.startsWith("key:") && !s.includes("+"));
+    const patterns = unmatched.filter((s) => !plain.includes(s));
+    const parts = [
+      plain.length ? `Unknown asset${plain.length > 1 ? "s" : ""} ${plain.map((k) => `"${k}"${didYouMean(k, known)}`).join(", ")}` : "",
+      patterns.length ? `${patterns.map((k) => `"${k}"`).join(", ")} matched no asset` : "",
+    ].filter(Boolean);
+    throw new UserError(`${parts.join("; ")} in ${options.file}.\nKnown assets: ${known.join(", ")}`);
   }
-  const selected = new Set(keys);
-  if (options.upstream) {
-    const add = (key: string) => {
-      for (const dep of byKey.get(key)?.deps ?? []) {
-        if (!selected.has(dep)) {
-          selected.add(dep);
-          add(dep);
-        }
-      }
-    };
-    for (const key of keys) add(key);
+  if (keys.size === 0) {
+    throw new UserError(`The selection matched nothing once --exclude was taken away (${selections.join(" ")} minus ${(options.exclude ?? []).join(" ")}).\nKnown assets: ${known.join(", ")}`);
   }
-  return assets.filter((a) => selected.has(a.key));
+  return assets.filter((a) => keys.has(a.key));
 }

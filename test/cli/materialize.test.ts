@@ -159,3 +159,15 @@ describe("pipes materialize: context and protocol", () => {
     expect(meta.custom!.event_day).toMatchObject({ value: "custom-1" });
   });
 });
+
+describe("selections", () => {
+  it("materialize takes Dagster's selection syntax and --exclude; a selection that matches nothing is exit 2", async () => {
+    const up = await runPipes(["materialize", "-f", join(FIXTURES, "orders/defs.ts"), "+orders_summary", "--exclude", "raw_orders", "--json"]);
+    expect(up.code, up.stderr).toBe(0);
+    const started = up.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === "run-start");
+    expect(started.assets).toEqual(["clean_orders", "orders_summary"]);
+    const none = await runPipes(["materialize", "-f", join(FIXTURES, "orders/defs.ts"), "key:nothing_*"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/"key:nothing_\*" matched no asset in .*defs\.ts\.\nKnown assets: raw_orders, clean_orders, orders_summary, daily_report/);
+  });
+});

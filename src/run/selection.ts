@@ -1,0 +1,73 @@
+/**
+ * Asset selections as Dagster and dbt users type them. Pure.
+ *
+ *   name        the asset            +name / 2+name   it and what it depends on (all, or 2 levels up)
+ *   key:raw_*   keys matching a glob name+ / name+1  it and what depends on it (all, or 1 level down)
+ *
+ * Several selections are a union; `exclude` selections are taken away afterwards.
+ */
+export interface SelectableAsset {
+  key: string;
+  deps: string[];
+}
+
+export interface SelectionResult {
+  keys: Set<string>;
+  /** Each selection that matched nothing, as typed. */
+  unmatched: string[];
+}
+
+const TERM = /^(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
+
+export function evaluateSelection(assets: SelectableAsset[], selections: string[], exclude: string[] = []): SelectionResult {
+  const chosen = union(assets, selections);
+  const removed = union(assets, exclude);
+  for (const key of removed.keys) chosen.keys.delete(key);
+  return { keys: chosen.keys, unmatched: [...chosen.unmatched, ...removed.unmatched] };
+}
+
+function union(assets: SelectableAsset[], selections: string[]): SelectionResult {
+  const keys = new Set<string>();
+  const unmatched: string[] = [];
+  for (const selection of selections) {
+    const found = term(assets, selection.trim());
+    if (found.size === 0) unmatched.push(selection);
+    for (const key of found) keys.add(key);
+  }
+  return { keys, unmatched };
+}
+
+function term(assets: SelectableAsset[], text: string): Set<string> {
+  const match = TERM.exec(text);
+  if (!match) return new Set();
+  const [, up, core, down] = match as unknown as [string, string | undefined, string, string | undefined];
+  const roots = core.startsWith("key:") ? assets.filter((a) => glob(core.slice(4)).test(a.key)) : assets.filter((a) => a.key === core);
+  const result = new Set(roots.map((a) => a.key));
+  if (up !== undefined) walk(result, roots.map((a) => a.key), depth(up), (key) => assets.find((a) => a.key === key)?.deps ?? []);
+  if (down !== undefined) walk(result, roots.map((a) => a.key), depth(down), (key) => assets.filter((a) => a.deps.includes(key)).map((a) => a.key));
+  return result;
+}
+
+const depth = (digits: string) => (digits === "" ? Number.POSITIVE_INFINITY : Number(digits));
+
+function walk(into: Set<string>, from: string[], levels: number, next: (key: string) => string[]): void {
+  let frontier = from;
+  for (let level = 0; level < levels && frontier.length > 0; level++) {
+    const found: string[] = [];
+    for (const key of frontier) {
+      for (const other of next(key)) {
+        if (!into.has(other)) {
+          into.add(other);
+          found.push(other);
+        }
+      }
+    }
+    frontier = found;
+  }
+}
+
+/** `*` any run of characters, `?` one; everything else literal. */
+function glob(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
