@@ -8,6 +8,7 @@ import type { Target } from "../target/index.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
+import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
 
 interface DevOptions {
@@ -77,7 +78,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const notice = (text: string) => {
     if (tty) ctx.stdout.write("\r\x1b[K");
     write(text);
-    if (tty && rl && !running) rl.prompt(true);
+    if (!running) prompt();
   };
 
   /** One thing at a time: runs and reloads wait for each other; a failure never ends the session. */
@@ -181,23 +182,22 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
   // Ctrl-C (at the prompt or not) or SIGTERM: a run in flight is interrupted, then the session ends; a second
   // one leaves at once (the emulator's reaper still ends the workers).
-  const stop = () => {
-    if (stopping) {
+  const signals = onStopSignals(
+    () => {
+      stopping = true;
+      running?.abort();
+      void queue.then(finish);
+    },
+    () => {
       write(`${c.yellow("stopped at once")}\n`);
       process.exit(ExitCode.interrupted);
-    }
-    stopping = true;
-    running?.abort();
-    void queue.then(finish);
-  };
-  rl.on("SIGINT", stop);
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+    },
+  );
+  rl.on("SIGINT", signals.trigger);
   prompt();
 
   await done;
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
+  signals.dispose();
   await watcher.close();
   rl.close();
   if (tty) write("\n");

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
-import { onStopSignal } from "./process-signals.js";
+import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
 
 interface MaterializeOptions {
@@ -64,13 +64,13 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
   const interrupt = new AbortController();
-  const stopListening = onStopSignal(() => {
-    interrupt.abort();
-    onStopSignal(() => {
+  const signals = onStopSignals(
+    () => interrupt.abort(),
+    () => {
       reporter.close();
       process.exit(ExitCode.interrupted);
-    });
-  });
+    },
+  );
   try {
     const result = await materialize({
       defs,
@@ -86,7 +86,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     if (result.fatal) return result.fatal.exitCode;
     return result.failed.length + result.skipped.length > 0 ? ExitCode.assetFailed : ExitCode.ok;
   } finally {
-    stopListening();
+    signals.dispose();
     reporter.close();
     await target.close();
   }

@@ -12,3 +12,26 @@ export function onStopSignal(handler: () => void): () => void {
   process.on("SIGTERM", stop);
   return dispose;
 }
+
+/**
+ * A stop that can be forced: the first Ctrl-C (SIGINT) or SIGTERM runs `first` (end what runs, cleanly), a
+ * second one runs `again` (leave at once). `trigger` does what a signal does, for a readline interface that
+ * takes Ctrl-C itself on a terminal; `dispose` stops listening.
+ */
+export function onStopSignals(first: () => void, again: () => void): { trigger: () => void; dispose: () => void } {
+  let stopped = false;
+  const trigger = () => {
+    if (stopped) return again();
+    stopped = true;
+    first();
+  };
+  process.on("SIGINT", trigger);
+  process.on("SIGTERM", trigger);
+  return {
+    trigger,
+    dispose: () => {
+      process.off("SIGINT", trigger);
+      process.off("SIGTERM", trigger);
+    },
+  };
+}

@@ -91,19 +91,13 @@ export function selectFiles(folder: string, rules: FileRules = {}): FileSelectio
       }
       if (own.ignores(asked) && !wanted) continue;
       if (stat.isDirectory()) walk(path);
-      else if (stat.isFile() && (!include || wanted || includedByParent(include, rel))) selection.files.push(rel);
+      // `ignores` matches a path inside a matching folder too (`include: ["lib/"]` takes lib's files).
+      else if (stat.isFile() && (!include || wanted)) selection.files.push(rel);
     }
   };
   walk(folder);
   selection.files.sort();
   return selection;
-}
-
-/** `include: ["lib/"]` matches the folder `lib/`; the files inside it are included with it. */
-function includedByParent(include: Ignore, rel: string): boolean {
-  const parts = rel.split("/");
-  for (let i = 1; i < parts.length; i++) if (include.ignores(`${parts.slice(0, i).join("/")}/`)) return true;
-  return false;
 }
 
 function readIgnoreFile(folder: string): string {

@@ -35,16 +35,7 @@ export class PythonResolver {
    * hundred milliseconds to answer, which a function's first invocation would otherwise wait for.
    */
   warm(runtimes: string[]): void {
-    const explicit = this.env.PIPES_PYTHON?.trim();
-    const candidates = new Set<string>();
-    for (const runtime of new Set(runtimes)) {
-      const names = explicit ? [explicit] : [`python${runtime.replace(/^python/, "")}`, "python3"];
-      for (const name of names) {
-        const path = isAbsolute(name) ? name : this.onPath(name);
-        if (path) candidates.add(path);
-      }
-    }
-    for (const command of candidates) {
+    for (const command of new Set(runtimes.flatMap((runtime) => this.candidates(runtime)))) {
       execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
         if (!this.probed.has(command)) this.probed.set(command, error ? null : parseProbe(out));
       }).unref();
@@ -60,11 +51,22 @@ export class PythonResolver {
     return choice;
   }
 
-  private find(runtime: string): PythonChoice {
-    const wanted = runtime.replace(/^python/, "");
+  /**
+   * The interpreters to try for a runtime, in order: what PIPES_PYTHON names (a path, or a name on PATH); else
+   * `python3.X` and `python3` as found on the user's PATH.
+   */
+  private candidates(runtime: string): string[] {
     const explicit = this.env.PIPES_PYTHON?.trim();
+    if (explicit) return [isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit)];
+    return [`python${versionOf(runtime)}`, "python3"].flatMap((name) => this.onPath(name) ?? []);
+  }
+
+  private find(runtime: string): PythonChoice {
+    const wanted = versionOf(runtime);
+    const explicit = this.env.PIPES_PYTHON?.trim();
+    const candidates = this.candidates(runtime);
     if (explicit) {
-      const found = this.probe(isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit));
+      const found = this.probe(candidates[0]!);
       const command = found?.executable ?? explicit;
       const version = found?.version ?? null;
       const warning =
@@ -75,9 +77,8 @@ export class PythonResolver {
             : null;
       return { command, version, warning };
     }
-    for (const name of [`python${wanted}`, "python3"]) {
-      const onPath = this.onPath(name);
-      const found = onPath ? this.probe(onPath) : null;
+    for (const candidate of candidates) {
+      const found = this.probe(candidate);
       if (!found) continue; // e.g. a pyenv shim for a version that is not active
       const { version, executable: command } = found;
       const warning =
@@ -108,6 +109,9 @@ export class PythonResolver {
     return undefined;
   }
 }
+
+/** `python3.12` → `3.12`. */
+const versionOf = (runtime: string) => runtime.replace(/^python/, "");
 
 interface Probe {
   version: string;

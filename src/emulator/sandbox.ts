@@ -9,8 +9,10 @@ import type { TaskRoots } from "./task-root.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
-/** The command that runs a function's bootstrap; `fence` marks the end of each invocation's output. */
-/** The worker's command; the function's own folder comes last, for the hints of a failed import. */
+/**
+ * The command that runs a function's bootstrap; `fence` marks the end of each invocation's output, and a Node
+ * worker gets the function's own folder last, for the hints of a failed import.
+ */
 export function bootstrapCommand(fn: RegisteredFunction, fence: string, python: string): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
     return { command: python, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };

@@ -28,7 +28,7 @@ const MAX_SKEW_MS = 5 * 60 * 1000;
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-export function sha256Hex(data: string | Buffer): string {
+function sha256Hex(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
@@ -71,7 +71,7 @@ export function verifySignature(request: SignedRequest, credentials: EmulatorCre
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
   let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, date);
   for (const part of [region, service, "aws4_request"]) key = hmac(key, part);
-  const expected = createHmac("sha256", key).update(stringToSign).digest();
+  const expected = hmac(key, stringToSign);
   if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {
     return invalid(
       "InvalidSignatureException",

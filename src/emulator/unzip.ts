@@ -43,7 +43,7 @@ export function unpackZip(zip: Uint8Array, root: string, limit = UNZIPPED_CODE_L
     open.add(fd);
     file.ondata = (error, data, final) => {
       if (problem) return;
-      if (error) return fail(`Could not unzip uploaded file. Please check your file, then try to upload again. (${error.message})`, file);
+      if (error) return fail(unreadable(error), file);
       unzipped += data.length;
       if (unzipped > limit) return fail(`Unzipped size must be smaller than ${limit} bytes`, file);
       try {
@@ -66,12 +66,15 @@ export function unpackZip(zip: Uint8Array, root: string, limit = UNZIPPED_CODE_L
     }
     if (zip.length === 0) unzip.push(new Uint8Array(0), true);
   } catch (error) {
-    fail(`Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})`);
+    fail(unreadable(error as Error));
   } finally {
     for (const fd of open) closeSync(fd);
   }
   return problem;
 }
+
+/** AWS's words for a zip that cannot be read. */
+const unreadable = (error: Error) => `Could not unzip uploaded file. Please check your file, then try to upload again. (${error.message})`;
 
 /** The entry's own name, never the emulator's folder: e.g. a file and a folder of the same name. */
 function entryProblem(name: string, error: unknown): string {

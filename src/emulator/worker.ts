@@ -14,7 +14,6 @@ import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
-
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
@@ -375,7 +374,7 @@ export class Worker {
       reportLine({ requestId, durationMs, memoryMb: this.fn.memoryMb, maxMemoryMb, initDurationMs: initDurationMs ?? undefined, status: extraStatus }),
     ];
     for (const line of closing) this.platformLine(active, line);
-    if (this.waitingNext) this.freeze();
+    this.freeze(); // if it already waits for its next event
     const log = `${active.lines.join("\n")}\n`;
     const { status, payload, errorType } = active.result;
     active.resolve({

@@ -14,6 +14,6 @@ export interface LambdaTarget {
   functionName(name: string): string;
   /** The DAGSTER_PIPES_MESSAGES the event carries: `stdio` (written as they happen) or Dagster's `buffered_stdio`. */
   messages: MessagesMode;
-  /** Tells `listener` what the local setup warns of (e.g. the Python that runs a function); returns the unsubscribe. */
-  setupWarnings?(listener: (message: string, kind: "warning" | "note") => void): () => void;
+  /** Tells `listener` what the local setup has to say (a warning: the Python that runs a function; a note: where a debugger listens); returns the unsubscribe. */
+  setupMessages?(listener: (message: string, kind: "warning" | "note") => void): () => void;
 }

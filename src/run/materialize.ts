@@ -46,7 +46,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const extras = { ...defs.profile.extras, ...options.extras };
   const partition = options.partition ?? null;
   emit({ type: "run-start", runId, file: defs.file, profile: defs.profile.name, target: target.kind, assets: assets.map((a) => a.key), partition, extras });
-  const stopWarnings = target.setupWarnings?.((message, kind) => emit({ type: kind, asset: null, message }));
+  const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
   const limit = limiter(Math.max(1, options.concurrency ?? 4));
   const statuses = new Map<string, Promise<Status>>();
   let fatal: UserError | null = null;
@@ -87,7 +87,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   };
 
   for (const asset of assets) statuses.set(asset.key, runOne(asset));
-  const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const)).finally(() => stopWarnings?.());
+  const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const)).finally(() => stopMessages?.());
   const keysWith = (status: Status) => results.filter(([, s]) => s === status).map(([k]) => k);
   const result = { runId, materialized: keysWith("materialized"), failed: keysWith("failed"), skipped: keysWith("skipped"), interrupted: keysWith("interrupted"), fatal };
   emit({

@@ -43,7 +43,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       functionName: (name) => name,
       messages,
       emulator,
-      setupWarnings(listener) {
+      setupMessages(listener) {
         const warning = ({ message }: { message: string }) => listener(message, "warning");
         const note = ({ message }: { message: string }) => listener(message, "note");
         emulator.events.on("warning", warning);
