@@ -1,3 +1,4 @@
+import type { Partitions } from "../partitions/definition.js";
 import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
 
 /** A validated asset; `key` is the escaped key string, `deps` too. */
@@ -8,6 +9,9 @@ export interface Asset {
   function: string | null;
   event: Record<string, unknown>;
   codeVersion: string | null;
+  partitions: Partitions | null;
+  tags: Record<string, string>;
+  group: string | null;
   run: ((args: AssetRunArgs) => unknown) | null;
 }
 

@@ -3,8 +3,10 @@
  * `run` functions, credentials providers and function-name mappings, which the CLI calls.
  */
 import type { Runtime } from "../lambda/facts.js";
+import type { PartitionsInput } from "../partitions/definition.js";
 import type { PipesContextData } from "../protocol/context.js";
 
+export type { PartitionsInput } from "../partitions/definition.js";
 export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../lambda/facts.js";
 
 /** What the local emulator runs for a function name. */
@@ -81,6 +83,15 @@ export interface AssetDefinition {
   deps?: string[];
   description?: string;
   codeVersion?: string;
+  /**
+   * Keys the asset is computed for, one invocation each: a list (`["eu", "us"]`) or time windows as Dagster
+   * defines them (`{ type: "daily", start: "2024-01-01" }`; also hourly, weekly, monthly; `end`, `timezone`).
+   */
+  partitions?: PartitionsInput;
+  /** Labels for selections (`tag:team=growth`, or `tag:pii` for any value). */
+  tags?: Record<string, string>;
+  /** A group for selections (`group:finance`). */
+  group?: string;
   /** Instead of `function`: compute the asset yourself, calling the Lambda client. */
   run?: (args: AssetRunArgs) => unknown;
 }

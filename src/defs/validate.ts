@@ -7,6 +7,7 @@ import { escapeAssetKey } from "../protocol/asset-key.js";
 import { didYouMean, quoteList } from "../util/suggest.js";
 import { DEFAULT_MEMORY_MB, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS, MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../lambda/facts.js";
 import { parseMemory } from "./memory.js";
+import { describePartitions, samePartitions, validatePartitions } from "../partitions/definition.js";
 import { isObject, isStringArray, kindOf } from "../util/values.js";
 import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
@@ -79,9 +80,17 @@ function validateAssets(raw: unknown, report: Report): Asset[] {
     const asset = validateAsset(def, where, key, report);
     if (asset) assets.push(asset);
   }
+  const byKey = new Map(assets.map((a) => [a.key, a]));
   for (const asset of assets) {
     for (const dep of asset.deps) {
+      const upstream = byKey.get(dep);
       if (!seen.has(dep)) report(`asset "${asset.key}"`, `depends on "${dep}", which is not an asset${didYouMean(dep, seen)}`);
+      else if (upstream?.partitions && asset.partitions && !samePartitions(upstream.partitions, asset.partitions)) {
+        report(
+          `asset "${asset.key}"`,
+          `depends on "${dep}", whose partitions differ (${describePartitions(upstream.partitions)} vs ${describePartitions(asset.partitions)}): pipes maps a partition only to the same key, so give both the same partitions (define them once and share the value)`,
+        );
+      }
     }
   }
   return assets;
@@ -92,7 +101,7 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     report(where, `must be an object like { function: "name" }, got ${kindOf(def)}`);
     return undefined;
   }
-  const known = ["key", "function", "event", "deps", "description", "codeVersion", "run"];
+  const known = ["key", "function", "event", "deps", "description", "codeVersion", "partitions", "tags", "group", "run"];
   for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
   const fn = def.function;
   if (fn !== undefined && (typeof fn !== "string" || fn === "")) report(where, "function must be a function name");
@@ -113,7 +122,13 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
       });
     }
   }
-  for (const field of ["description", "codeVersion"] as const) {
+  const tags: Record<string, string> = {};
+  if (def.tags !== undefined) {
+    if (!isObject(def.tags)) report(where, 'tags must be an object of strings, e.g. { team: "growth" }');
+    else for (const [k, v] of Object.entries(def.tags)) typeof v === "string" ? (tags[k] = v) : report(where, `tag ${k} must be a string, got ${kindOf(v)}`);
+  }
+  const partitions = validatePartitions(def.partitions, (message) => report(where, message));
+  for (const field of ["description", "codeVersion", "group"] as const) {
     if (def[field] !== undefined && typeof def[field] !== "string") report(where, `${field} must be a string`);
   }
   return {
@@ -123,6 +138,9 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     function: typeof fn === "string" && fn !== "" ? fn : null,
     event: isObject(def.event) ? def.event : {},
     codeVersion: typeof def.codeVersion === "string" ? def.codeVersion : null,
+    partitions,
+    tags,
+    group: typeof def.group === "string" ? def.group : null,
     run: typeof def.run === "function" ? (def.run as Asset["run"]) : null,
   };
 }
