@@ -125,7 +125,12 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
   const tags: Record<string, string> = {};
   if (def.tags !== undefined) {
     if (!isObject(def.tags)) report(where, 'tags must be an object of strings, e.g. { team: "growth" }');
-    else for (const [k, v] of Object.entries(def.tags)) typeof v === "string" ? (tags[k] = v) : report(where, `tag ${k} must be a string, got ${kindOf(v)}`);
+    else {
+      for (const [k, v] of Object.entries(def.tags)) {
+        if (typeof v === "string") tags[k] = v;
+        else report(where, `tag ${k} must be a string, got ${kindOf(v)}`);
+      }
+    }
   }
   const partitions = validatePartitions(def.partitions, (message) => report(where, message));
   for (const field of ["description", "codeVersion", "group"] as const) {
