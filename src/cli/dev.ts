@@ -100,7 +100,8 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     const interrupt = new AbortController();
     running = interrupt;
     try {
-      await materialize({ defs, assets, target, concurrency, emit: (event) => reporter.onEvent(event), signal: interrupt.signal });
+      // A partitioned asset runs for its newest partition: what a dev loop wants to see.
+      await materialize({ defs, assets, target, concurrency, partitions: { kind: "last" }, emit: (event) => reporter.onEvent(event), signal: interrupt.signal });
     } finally {
       running = undefined;
       reporter.close();

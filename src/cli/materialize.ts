@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { ExitCode, UserError } from "../errors.js";
+import { type PartitionRequest, parseRange } from "../partitions/request.js";
+import { DEFAULT_CONCURRENCY } from "../run/concurrency.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
 import { onStopSignals } from "./process-signals.js";
@@ -12,6 +14,9 @@ interface MaterializeOptions {
   exclude: string[];
   all?: boolean;
   partition?: string;
+  partitionRange?: string;
+  allPartitions?: boolean;
+  singleRun?: boolean;
   extra: string[];
   concurrency: string;
   json?: boolean;
@@ -28,9 +33,12 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .option("--upstream", "also materialize what the assets depend on, first (as +name)")
     .option("--exclude <selection>", "leave out what this selection matches (repeatable)", collect, [])
     .option("--all", "materialize every asset")
-    .option("--partition <key>", "partition key for the pipes context")
+    .option("--partition <key>", "the partition to materialize (for unpartitioned assets: a key passed to each)")
+    .option("--partition-range <start...end>", "every partition from START to END, one invocation each (Dagster's syntax)")
+    .option("--all-partitions", "every partition of the partitioned assets")
+    .option("--single-run", "one invocation per asset with the whole range in partition_key_range")
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
-    .option("--concurrency <n>", "independent assets run at once", "4")
+    .option("--concurrency <n>", "invocations in flight at once, across the run", String(DEFAULT_CONCURRENCY))
     .action(async (keys: string[], options: MaterializeOptions) => {
       ctx.exitCode = await runMaterialize(keys, options, ctx);
     });
@@ -76,7 +84,8 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       defs,
       assets,
       target,
-      partition: options.partition ?? null,
+      partitions: partitionRequest(options),
+      singleRun: Boolean(options.singleRun),
       extras,
       concurrency,
       emit: (event) => reporter.onEvent(event),
@@ -84,12 +93,27 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     });
     if (interrupt.signal.aborted) return ExitCode.interrupted;
     if (result.fatal) return result.fatal.exitCode;
-    return result.failed.length + result.skipped.length > 0 ? ExitCode.assetFailed : ExitCode.ok;
+    return result.counts.failed + result.counts.skipped > 0 ? ExitCode.assetFailed : ExitCode.ok;
   } finally {
     signals.dispose();
     reporter.close();
     await target.close();
   }
+}
+
+/** At most one of `--partition`, `--partition-range`, `--all-partitions`. */
+function partitionRequest(options: MaterializeOptions): PartitionRequest | null {
+  const given = [options.partition !== undefined && "--partition", options.partitionRange !== undefined && "--partition-range", options.allPartitions && "--all-partitions"].filter(Boolean);
+  if (given.length > 1) throw new UserError(`${given.join(" and ")} cannot be combined: pass one of them`);
+  if (options.partition !== undefined) return { kind: "key", key: options.partition };
+  if (options.allPartitions) return { kind: "all" };
+  if (options.partitionRange === undefined) {
+    if (options.singleRun) throw new UserError("--single-run needs a range: pass --partition-range START...END or --all-partitions");
+    return null;
+  }
+  const range = parseRange(options.partitionRange);
+  if (!range) throw new UserError(`--partition-range ${options.partitionRange}: write START...END (three dots), e.g. 2024-01-01...2024-01-31`);
+  return { kind: "range", ...range };
 }
 
 /** `--extra key=value`: the value as JSON when it parses (numbers, booleans, objects), else as text. */

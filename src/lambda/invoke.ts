@@ -11,6 +11,7 @@ import { DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES, encodeParam } from "../p
 import { since } from "../util/time.js";
 import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
+import { isThrottle, THROTTLE_RETRIES, throttleDelay } from "./throttle.js";
 import { TAIL_BYTES } from "./facts.js";
 import { LiveFollow, unshownTail } from "./live.js";
 import { LogReader, logLines, platformMark, tailFacts, type LogItem } from "./log-reader.js";
@@ -67,20 +68,30 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   };
   const live = new LiveFollow(target, deployed, sentAt, (line) => show(line));
   let response: InvokeCommandOutput;
-  try {
-    response = await target.client.send(
-      new InvokeCommand({
-        FunctionName: deployed,
-        InvocationType: "RequestResponse",
-        LogType: "Tail",
-        Payload: Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages))),
-      }),
-      signal ? { abortSignal: signal } : {},
-    );
-  } catch (error) {
-    await live.stop(null);
-    if (signal?.aborted) throw new Interrupted();
-    throw serviceError(error, { functionName: deployed, target: target.description });
+  const body = Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await target.client.send(
+        new InvokeCommand({ FunctionName: deployed, InvocationType: "RequestResponse", LogType: "Tail", Payload: body }),
+        signal ? { abortSignal: signal } : {},
+      );
+      break;
+    } catch (error) {
+      if (isThrottle(error) && attempt <= THROTTLE_RETRIES && !signal?.aborted) {
+        const delayMs = throttleDelay(attempt);
+        emit({ type: "throttled", asset, functionName: deployed, attempt, delayMs, message: (error as Error).message });
+        if (await sleepUnlessAborted(delayMs, signal)) continue;
+      }
+      await live.stop(null);
+      if (signal?.aborted) throw new Interrupted();
+      if (isThrottle(error)) {
+        // Out of retries: this step failed; the rest of the run goes on.
+        const message = `Lambda throttled ${deployed} ${attempt} times (TooManyRequestsException: ${(error as Error).message}); lower --concurrency or raise the function's concurrency`;
+        emit({ type: "error", asset, source: "service", errorType: "TooManyRequestsException", message, trace: [] });
+        return { ok: false, requestId: null, payload: null };
+      }
+      throw serviceError(error, { functionName: deployed, target: target.description });
+    }
   }
   const requestId = response.$metadata.requestId ?? null;
   const followed = await live.stop(requestId);
@@ -251,4 +262,19 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Waits `ms`; false when the signal aborted first. */
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -3,26 +3,19 @@
  * `--all-partitions` stand for. Pure ("now" is an argument); errors are returned as text for the caller to say.
  */
 import { describePartitions, type Partitions } from "./definition.js";
+import type { PartitionRequest } from "./request.js";
 import { keyWindow, timeKeys, timeWindow, type TimeWindow } from "./time.js";
 
 export function partitionKeys(p: Partitions, now: Date): string[] {
   return p.kind === "static" ? p.keys : timeKeys(p, now);
 }
 
-/** What a run asks for. */
-export type PartitionRequest = { kind: "key"; key: string } | { kind: "range"; start: string; end: string } | { kind: "all" };
-
-/** Dagster's CLI range syntax: `START...END`. */
-export function parseRange(text: string): { start: string; end: string } | null {
-  const at = text.indexOf("...");
-  if (at <= 0 || at + 3 >= text.length) return null;
-  return { start: text.slice(0, at), end: text.slice(at + 3) };
-}
-
 /** The keys of `p` a request selects, in order, or why it selects none. */
 export function resolveRequest(p: Partitions, request: PartitionRequest, now: Date): { keys: string[] } | { error: string } {
   const keys = partitionKeys(p, now);
-  if (request.kind === "all") return keys.length ? { keys } : { error: `has no partitions yet (${describePartitions(p)})` };
+  if (keys.length === 0 && (request.kind === "all" || request.kind === "last")) return { error: `has no partitions yet (${describePartitions(p)})` };
+  if (request.kind === "all") return { keys };
+  if (request.kind === "last") return { keys: keys.slice(-1) };
   const unknown = (key: string) => {
     const where = keys.length ? `; its partitions run ${keys[0]}…${keys[keys.length - 1]} (${keys.length})` : "";
     const shape = p.kind === "time" && !keyWindow(p, key) ? ` (a ${p.cadence} key looks like ${keys[0] ?? "2024-01-01"})` : "";
@@ -48,3 +41,4 @@ export function summarizePartitions(p: Partitions, now: Date): { kind: string; c
   const keys = partitionKeys(p, now);
   return { kind: p.kind === "static" ? "static" : p.cadence, count: keys.length, first: keys[0] ?? null, last: keys[keys.length - 1] ?? null };
 }
+

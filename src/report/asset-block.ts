@@ -1,7 +1,7 @@
 /** The human text of one asset's run: header, logs and output, materializations, checks, warnings, errors. */
 import { stringifyJson } from "../protocol/python-json.js";
 import { formatMetadataValue, formatTable, type MetadataValue } from "../protocol/metadata.js";
-import type { Metadata, RunEvent, RunEventOf } from "../run/events.js";
+import { type Metadata, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
 import type { Output } from "./output.js";
 
 const MAX_TRACE_LINES = 8;
@@ -14,11 +14,14 @@ export function renderAssetBlock(events: RunEvent[], output: Output, shownLive =
   const end = events.find((e): e is RunEventOf<"asset-end"> => e.type === "asset-end");
   const invocations = events.filter((e): e is RunEventOf<"invocation-end"> => e.type === "invocation-end");
   const asset = end?.asset ?? "";
+  const label = stepLabel(asset, end?.partition);
   const lines: string[] = [];
-  if (end?.status === "skipped") return `${c.yellow("↷")} ${c.bold(asset)}  ${c.yellow(`skipped: ${end.reason}`)}\n`;
+  if (end?.status === "skipped") return `${c.yellow("↷")} ${c.bold(label)}  ${c.yellow(`skipped: ${end.reason}`)}\n`;
   const mark = end?.status === "materialized" ? c.green("✔") : end?.status === "interrupted" ? c.yellow("⊘") : c.red("✖");
   const head = invocations.map((i) => invocationSummary(i, output)).join(c.dim("; "));
-  lines.push(`${mark} ${c.bold(asset)}${head ? `  ${head}` : ""}`);
+  lines.push(`${mark} ${c.bold(label)}${head ? `  ${head}` : ""}`);
+  const throttles = events.filter((e) => e.type === "throttled").length;
+  if (throttles > 0) lines.push(`  ${c.yellow(`↻ throttled ${throttles} time${throttles === 1 ? "" : "s"} (TooManyRequestsException), retried with backoff`)}`);
   if (end?.status === "interrupted") lines.push(`  ${c.yellow("interrupted: the run was stopped before it ended")}`);
   if (shownLive > 0) lines.push(`    ${c.dim(`(${shownLive} line${shownLive === 1 ? "" : "s"} shown above while it ran)`)}`);
 

@@ -2,9 +2,10 @@
  * Reporters for runs. json: one event per line, as it happens. pretty and plain: a block per asset when it
  * ends (parallel assets never interleave), a spinner while invocations run (pretty only), a summary.
  */
-import type { RunEvent, RunEventOf } from "../run/events.js";
+import { type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
 import { displayPath } from "../util/paths.js";
 import { renderAssetBlock } from "./asset-block.js";
+import { BackfillView, type LiveRegion } from "./backfill.js";
 import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 
@@ -33,6 +34,8 @@ class HumanReporter implements RunReporter {
   /** Log and output lines printed live (above the spinner) per asset, left out of its block at the end. */
   private readonly shownLive = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Set at run-start when an asset has several steps (a backfill): it takes every event from then on. */
+  private backfill: BackfillView | null = null;
 
   constructor(
     private readonly output: Output,
@@ -42,8 +45,14 @@ class HumanReporter implements RunReporter {
 
   onEvent(event: RunEvent): void {
     const c = this.output.color;
+    if (this.backfill) {
+      this.backfill.onEvent(event);
+      if (event.type === "run-end") this.print(`\n${summary(event, this.output)}\n`);
+      return;
+    }
     switch (event.type) {
       case "run-start": {
+        if (event.steps > Object.keys(event.stepsPerAsset).length) this.backfill = new BackfillView(this.output, this.spinner ? this.liveRegion() : null, event);
         if (this.options.header === false) return;
         const where = event.target === "emulator" ? "local emulator" : "AWS";
         const extra = [event.partition ? `partition ${event.partition}` : "", Object.keys(event.extras).length ? `extras ${JSON.stringify(event.extras)}` : ""]
@@ -55,31 +64,33 @@ class HumanReporter implements RunReporter {
         return;
       }
       case "invocation-start":
-        this.running.set(event.asset, { functionName: event.functionName, since: performance.now() });
+        this.running.set(stepLabel(event.asset, event.partition), { functionName: event.functionName, since: performance.now() });
         this.collect(event);
         this.refreshSpinner();
         return;
       case "invocation-end":
-        this.running.delete(event.asset);
+        this.running.delete(stepLabel(event.asset, event.partition));
         this.collect(event);
         this.refreshSpinner();
         return;
       case "asset-end": {
         this.collect(event);
-        const live = this.shownLive.get(event.asset) ?? 0;
-        this.print(renderAssetBlock(this.pending.get(event.asset) ?? [event], this.output, live));
-        this.pending.delete(event.asset);
-        this.shownLive.delete(event.asset);
+        const key = stepLabel(event.asset, event.partition);
+        const live = this.shownLive.get(key) ?? 0;
+        this.print(renderAssetBlock(this.pending.get(key) ?? [event], this.output, live));
+        this.pending.delete(key);
+        this.shownLive.delete(key);
         return;
       }
       case "run-end":
         this.print(`\n${summary(event, this.output)}\n`);
         return;
       default:
-        if (this.spinner && event.asset !== null && this.running.has(event.asset) && (event.type === "log" || event.type === "output")) {
+        if (this.spinner && event.asset !== null && this.running.has(stepLabel(event.asset, event.partition)) && (event.type === "log" || event.type === "output")) {
           // A line of an invocation still running: show it now, above the spinner, with its asset.
+          const key = stepLabel(event.asset, event.partition);
           this.print(`${liveLine(event, this.output)}\n`);
-          this.shownLive.set(event.asset, (this.shownLive.get(event.asset) ?? 0) + 1);
+          this.shownLive.set(key, (this.shownLive.get(key) ?? 0) + 1);
         } else if (event.asset === null) {
           const text = "message" in event ? event.message : "";
           this.print(`${event.type === "error" ? c.red(`✖ ${text}`) : event.type === "note" ? c.dim(`ℹ ${text}`) : c.yellow(`⚠ ${text}`)}\n`);
@@ -89,14 +100,35 @@ class HumanReporter implements RunReporter {
     }
   }
 
+  /** The spinner as a region of several lines (ora redraws multi-line text in place). */
+  private liveRegion(): LiveRegion {
+    const spinner = this.spinner!;
+    return {
+      set: (text) => {
+        spinner.text = text;
+        if (!spinner.isSpinning) spinner.start();
+      },
+      print: (text) => this.print(text),
+      stop: () => {
+        if (spinner.isSpinning) {
+          // Leave the last progress on screen.
+          const text = spinner.text;
+          spinner.stop();
+          this.output.stdout.write(`${text}\n`);
+        }
+      },
+    };
+  }
+
   close(): void {
+    this.backfill?.close();
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.spinner?.isSpinning) this.spinner.stop();
   }
 
   private collect(event: RunEvent & { asset: string | null }): void {
-    const key = event.asset ?? "";
+    const key = event.asset === null ? "" : stepLabel(event.asset, "partition" in event ? event.partition : null);
     const list = this.pending.get(key) ?? [];
     list.push(event);
     this.pending.set(key, list);
@@ -131,18 +163,25 @@ class HumanReporter implements RunReporter {
 function liveLine(event: RunEventOf<"log"> | RunEventOf<"output">, output: Output): string {
   const c = output.color;
   const text = event.type === "log" ? `${event.level.padEnd(8)} ${event.message}` : `${c.dim("│")} ${event.level ? `${event.level} ` : ""}${event.text}`;
-  return `${c.dim(`  ${event.asset} ›`)} ${text}`;
+  return `${c.dim(`  ${stepLabel(event.asset, event.partition)} ›`)} ${text}`;
 }
 
-function summary(event: RunEventOf<"run-end">, output: Output): string {
+/** The last line of a run: counts of steps by outcome, a few of their labels, the throttles retried. */
+export function summary(event: RunEventOf<"run-end">, output: Output): string {
   const c = output.color;
   const seconds = `${(event.durationMs / 1000).toFixed(1)} s`;
+  const counts = event.counts;
+  const some = (labels: string[], count: number) => {
+    const shown = labels.slice(0, 5).join(", ");
+    return count > 5 ? `${shown}, … ${count - 5} more` : shown;
+  };
   const parts = [
-    event.materialized.length ? c.green(`${event.materialized.length} materialized`) : "",
-    event.failed.length ? c.red(`${event.failed.length} failed (${event.failed.join(", ")})`) : "",
-    event.skipped.length ? c.yellow(`${event.skipped.length} skipped (${event.skipped.join(", ")})`) : "",
-    event.interrupted.length ? c.yellow(`${event.interrupted.length} interrupted (${event.interrupted.join(", ")})`) : "",
+    counts.materialized ? c.green(`${counts.materialized} materialized`) : "",
+    counts.failed ? c.red(`${counts.failed} failed (${some(event.failed, counts.failed)})`) : "",
+    counts.skipped ? c.yellow(`${counts.skipped} skipped (${some(event.skipped, counts.skipped)})`) : "",
+    counts.interrupted ? c.yellow(`${counts.interrupted} interrupted (${some(event.interrupted, counts.interrupted)})`) : "",
   ].filter(Boolean);
+  const throttled = event.throttles ? c.dim(` · ${event.throttles} throttle${event.throttles === 1 ? "" : "s"} retried`) : "";
   const mark = event.ok ? c.green("✔") : c.red("✖");
-  return `${mark} ${parts.join(", ") || "nothing to do"} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
+  return `${mark} ${parts.join(", ") || "nothing to do"}${throttled} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
 }

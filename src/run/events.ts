@@ -6,9 +6,57 @@ import type { MetadataValue } from "../protocol/metadata.js";
 
 export type Metadata = Record<string, MetadataValue>;
 
-export type RunEvent =
-  | { type: "run-start"; runId: string; file: string; profile: string; target: "emulator" | "aws"; assets: string[]; partition: string | null; extras: Record<string, unknown> }
+import type { PartitionRequest } from "../partitions/request.js";
+
+/** How many steps (asset × partition) ended each way. */
+export interface StepCounts {
+  materialized: number;
+  failed: number;
+  skipped: number;
+  interrupted: number;
+}
+
+export type RunEvent = RunBoundary | (StepEvent & { /** The step's partition (`start...end` for a single-run range); absent or null unpartitioned. */ partition?: string | null });
+
+type RunBoundary =
+  | {
+      type: "run-start";
+      runId: string;
+      /** ISO-8601. */
+      startedAt: string;
+      file: string;
+      profile: string;
+      target: "emulator" | "aws";
+      assets: string[];
+      /** `--partition` as given (the key), else null. */
+      partition: string | null;
+      /** What `--partition`, `--partition-range`, `--all-partitions` asked for (what `--retry` asks again). */
+      partitionRequest: PartitionRequest | null;
+      singleRun: boolean;
+      /** Invocations planned (asset × partition), in all and per asset. */
+      steps: number;
+      stepsPerAsset: Record<string, number>;
+      extras: Record<string, unknown>;
+    }
+  | {
+      type: "run-end";
+      runId: string;
+      ok: boolean;
+      /** Steps by outcome, as `asset` or `asset[partition]` (each list at most 100; `counts` has the totals). */
+      materialized: string[];
+      failed: string[];
+      skipped: string[];
+      interrupted: string[];
+      counts: StepCounts;
+      /** Invocations Lambda throttled and pipes retried. */
+      throttles: number;
+      durationMs: number;
+    };
+
+type StepEvent =
   | { type: "invocation-start"; asset: string; functionName: string }
+  /** Lambda said TooManyRequestsException (concurrency): the invocation is retried after `delayMs`. */
+  | { type: "throttled"; asset: string; functionName: string; attempt: number; delayMs: number; message: string }
   | {
       type: "invocation-end";
       asset: string;
@@ -44,8 +92,11 @@ export type RunEvent =
       trace: string[];
     }
   /** interrupted: the run was stopped (Ctrl-C) while the asset waited or ran. */
-  | { type: "asset-end"; asset: string; status: "materialized" | "failed" | "skipped" | "interrupted"; durationMs: number; reason: string | null }
-  | { type: "run-end"; runId: string; ok: boolean; materialized: string[]; failed: string[]; skipped: string[]; interrupted: string[]; durationMs: number };
+  | { type: "asset-end"; asset: string; status: StepStatus; durationMs: number; reason: string | null; /** ISO-8601. */ endedAt: string };
+
+export type StepStatus = keyof StepCounts;
 
 export type RunEventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
+/** The label of a step in lists and messages: `asset`, or `asset[partition]`. */
+export const stepLabel = (asset: string, partition: string | null | undefined): string => (partition ? `${asset}[${partition}]` : asset);
 export type Emit = (event: RunEvent) => void;

@@ -1,6 +1,8 @@
 /**
- * A run: the selected assets in dependency order, independent ones in parallel up to a limit. An asset whose
- * dependency did not materialize is skipped; a service failure (unreachable, credentials) stops the run.
+ * A run: the plan's steps (asset × partition, plan.ts), each after the steps it depends on, up to `concurrency`
+ * invocations in flight across the run. A step whose dependency did not materialize is skipped; a service failure
+ * (unreachable, credentials) stops the run. Events are emitted as they happen and nothing per step is kept but
+ * its outcome, so a long backfill runs in flat memory.
  */
 import { randomUUID } from "node:crypto";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
@@ -9,98 +11,136 @@ import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { buildContext, type PipesContextData } from "../protocol/context.js";
 import { since } from "../util/time.js";
-import type { Emit } from "./events.js";
+import { type Emit, type StepCounts, type StepStatus, stepLabel } from "./events.js";
+import { DEFAULT_CONCURRENCY } from "./concurrency.js";
+import { type PlanOptions, planSteps, type Step } from "./plan.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
+  /** The selected assets, in dependency order. */
   assets: Asset[];
   target: LambdaTarget;
-  partition?: string | null;
+  /** What to partition by; null: unpartitioned assets only (see plan.ts). */
+  partitions?: PlanOptions["request"];
+  singleRun?: boolean;
+  /** `--retry`: only these steps (plan.ts's stepId). */
+  only?: Set<string>;
   extras?: Record<string, unknown>;
+  /** Invocations in flight at once, across the whole run. */
   concurrency?: number;
   emit: Emit;
-  /** Aborted (Ctrl-C): invocations in flight are let go, waiting assets do not start; all are `interrupted`. */
+  /** Aborted (Ctrl-C): invocations in flight are let go, waiting steps do not start; all are `interrupted`. */
   signal?: AbortSignal;
+  /** For partitions that end "now"; a parameter so tests can fix it. */
+  now?: Date;
 }
 
 export interface RunResult {
   runId: string;
-  materialized: string[];
-  failed: string[];
-  skipped: string[];
-  interrupted: string[];
+  counts: StepCounts;
   /** The error that stopped the run (service or credentials), if one did. */
   fatal: UserError | null;
 }
 
-type Status = "materialized" | "failed" | "skipped" | "interrupted";
+/** Labels kept per outcome in run-end (the counts are complete). */
+const LISTED = 100;
 
 export async function materialize(options: RunOptions): Promise<RunResult> {
   const { defs, assets, target, emit, signal } = options;
-  const interrupted = (asset: Asset, startedAt: number): Status => {
-    emit({ type: "asset-end", asset: asset.key, status: "interrupted", durationMs: since(startedAt), reason: "the run was interrupted" });
-    return "interrupted";
-  };
+  const steps = planSteps(assets, { request: options.partitions ?? null, singleRun: options.singleRun, only: options.only, now: options.now ?? new Date(), file: defs.file });
   const runId = randomUUID();
   const started = performance.now();
   const extras = { ...defs.profile.extras, ...options.extras };
-  const partition = options.partition ?? null;
-  emit({ type: "run-start", runId, file: defs.file, profile: defs.profile.name, target: target.kind, assets: assets.map((a) => a.key), partition, extras });
+  const request = options.partitions ?? null;
+  emit({
+    type: "run-start",
+    runId,
+    startedAt: new Date().toISOString(),
+    file: defs.file,
+    profile: defs.profile.name,
+    target: target.kind,
+    assets: assets.map((a) => a.key),
+    partition: request?.kind === "key" ? request.key : null,
+    partitionRequest: request,
+    singleRun: Boolean(options.singleRun),
+    steps: steps.length,
+    stepsPerAsset: countBy(steps, (s) => s.asset.key),
+    extras,
+  });
   const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
-  const limit = limiter(Math.max(1, options.concurrency ?? 4));
-  const statuses = new Map<string, Promise<Status>>();
+  const limit = limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const statuses: Array<Promise<StepStatus>> = [];
+  const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
+  const listed: Record<StepStatus, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
+  let throttles = 0;
   let fatal: UserError | null = null;
 
-  const runOne = async (asset: Asset): Promise<Status> => {
-    const upstream = await Promise.all(asset.deps.filter((d) => statuses.has(d)).map(async (d) => [d, await statuses.get(d)!] as const));
-    const blocked = upstream.filter(([, s]) => s !== "materialized").map(([d]) => d);
-    if (signal?.aborted) return interrupted(asset, performance.now());
+  const runStep = async (step: Step): Promise<StepStatus> => {
+    const { asset, partition } = step;
+    const stepEmit: Emit = (event) => {
+      if (event.type === "throttled") throttles++;
+      emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition });
+    };
+    const end = (status: StepStatus, startedAt: number, reason: string | null): StepStatus => {
+      counts[status]++;
+      if (listed[status].length < LISTED) listed[status].push(stepLabel(asset.key, partition));
+      stepEmit({ type: "asset-end", asset: asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: new Date().toISOString() });
+      return status;
+    };
+    const upstream = await Promise.all(step.deps.map(async (d) => [steps[d]!, await statuses[d]!] as const));
+    const blocked = upstream.filter(([, s]) => s !== "materialized").map(([u]) => stepLabel(u.asset.key, u.partition));
+    if (signal?.aborted) return end("interrupted", 0, INTERRUPTED);
     if (blocked.length > 0 || fatal) {
-      const reason = fatal ? "the run stopped: the Lambda service failed" : `upstream ${blocked.join(", ")} did not materialize`;
-      emit({ type: "asset-end", asset: asset.key, status: "skipped", durationMs: 0, reason });
-      return "skipped";
+      const shown = blocked.length > 3 ? `${blocked.slice(0, 3).join(", ")} and ${blocked.length - 3} more` : blocked.join(", ");
+      return end("skipped", 0, fatal ? "the run stopped: the Lambda service failed" : `upstream ${shown} did not materialize`);
     }
     return limit(async () => {
-      const assetStarted = performance.now();
-      if (signal?.aborted) return interrupted(asset, assetStarted);
+      const stepStarted = performance.now();
+      if (signal?.aborted) return end("interrupted", stepStarted, INTERRUPTED);
+      if (fatal) return end("skipped", 0, "the run stopped: the Lambda service failed");
       const context = buildContext({
         runId,
         assetKeys: [asset.key],
         jobName: "__ASSET_JOB",
-        partitionKey: partition,
+        partitionKey: step.partitionKey,
+        partitionKeyRange: step.range,
+        partitionTimeWindow: step.window,
         extras,
         ...(asset.codeVersion ? { codeVersions: { [asset.key]: asset.codeVersion } } : {}),
       });
-      let status: Status;
       try {
-        status = (await computeAsset(asset, context, target, emit, signal)) ? "materialized" : "failed";
+        const ok = await computeAsset(asset, context, target, stepEmit, signal);
+        return end(ok ? "materialized" : "failed", stepStarted, null);
       } catch (error) {
-        if (error instanceof Interrupted || signal?.aborted) return interrupted(asset, assetStarted);
+        if (error instanceof Interrupted || signal?.aborted) return end("interrupted", stepStarted, INTERRUPTED);
         if (!(error instanceof UserError)) throw error;
         fatal ??= error;
-        emit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
-        status = "failed";
+        stepEmit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
+        return end("failed", stepStarted, null);
       }
-      emit({ type: "asset-end", asset: asset.key, status, durationMs: since(assetStarted), reason: null });
-      return status;
     });
   };
 
-  for (const asset of assets) statuses.set(asset.key, runOne(asset));
-  const results = await Promise.all(assets.map(async (a) => [a.key, await statuses.get(a.key)!] as const)).finally(() => stopMessages?.());
-  const keysWith = (status: Status) => results.filter(([, s]) => s === status).map(([k]) => k);
-  const result = { runId, materialized: keysWith("materialized"), failed: keysWith("failed"), skipped: keysWith("skipped"), interrupted: keysWith("interrupted"), fatal };
+  for (const step of steps) statuses.push(runStep(step));
+  await Promise.all(statuses).finally(() => stopMessages?.());
   emit({
     type: "run-end",
     runId,
-    ok: result.failed.length === 0 && result.skipped.length === 0 && result.interrupted.length === 0,
-    materialized: result.materialized,
-    failed: result.failed,
-    skipped: result.skipped,
-    interrupted: result.interrupted,
+    ok: counts.failed + counts.skipped + counts.interrupted === 0,
+    ...listed,
+    counts,
+    throttles,
     durationMs: since(started),
   });
-  return result;
+  return { runId, counts, fatal };
+}
+
+const INTERRUPTED = "the run was interrupted";
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
 }
 
 /**

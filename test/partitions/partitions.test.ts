@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validatePartitions, type Partitions } from "../../src/partitions/definition.js";
-import { parseRange, partitionKeys, resolveRequest, windowOf } from "../../src/partitions/keys.js";
+import { partitionKeys, resolveRequest, windowOf } from "../../src/partitions/keys.js";
+import { parseRange } from "../../src/partitions/request.js";
 
 const now = new Date("2024-06-15T12:00:00Z");
 const valid = (raw: unknown): Partitions => {
