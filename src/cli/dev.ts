@@ -17,6 +17,7 @@ interface DevOptions {
   watchRun?: boolean;
   concurrency: string;
   inspect?: string | boolean;
+  history: boolean;
 }
 
 export function registerDev(program: Command, ctx: CliContext): void {
@@ -27,6 +28,7 @@ export function registerDev(program: Command, ctx: CliContext): void {
   )
     .option("--watch-run", "re-run the last selection after a file changes")
     .option("--concurrency <n>", "independent assets run at once", "4")
+    .option("--no-history", "do not record runs in .pipes/runs (also PIPES_HISTORY=0)")
     .option("--inspect [port]", "start each worker with a debugger (Node's inspector; Python's debugpy if installed) on ports from this one (default 9229); timeouts wait while one is attached")
     .action(async (options: DevOptions) => {
       ctx.exitCode = await runDev(options, ctx);
@@ -37,7 +39,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const output = outputFor(ctx, {});
   const c = output.color;
   const write = (text: string) => ctx.stdout.write(text);
-  const [{ loadDefinitions }, { renderList }, { functionSpecs }, { openTarget, startEmulatorFor }, { materialize }, { selectAssets }, { createRunReporter }, commands, { watchTree }] =
+  const [{ loadDefinitions }, { renderList }, { functionSpecs }, { openTarget, startEmulatorFor }, { materialize }, { selectAssets }, { createRunReporter }, commands, { watchTree }, { recordRuns }] =
     await Promise.all([
       import("../defs/load.js"),
       import("../report/list.js"),
@@ -48,6 +50,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../report/run.js"),
       import("../dev/commands.js"),
       import("../dev/watch.js"),
+      import("./history-recording.js"),
     ]);
   const { changeEffect } = await import("../dev/changes.js");
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
@@ -97,14 +100,27 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     const time = new Date().toTimeString().slice(0, 8);
     write(`\n${c.dim(`── run ${runs} · ${keys.join(", ")} · ${time} ${"─".repeat(Math.max(3, 40 - keys.join(", ").length))}`)}\n`);
     const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
+    const history = recordRuns(defs.file, options.history, ctx, output);
     const interrupt = new AbortController();
     running = interrupt;
     try {
       // A partitioned asset runs for its newest partition: what a dev loop wants to see.
-      await materialize({ defs, assets, target, concurrency, partitions: { kind: "last" }, emit: (event) => reporter.onEvent(event), signal: interrupt.signal });
+      await materialize({
+        defs,
+        assets,
+        target,
+        concurrency,
+        partitions: { kind: "last" },
+        emit: (event) => {
+          history.onEvent(event);
+          reporter.onEvent(event);
+        },
+        signal: interrupt.signal,
+      });
     } finally {
       running = undefined;
       reporter.close();
+      history.close();
     }
   };
 

@@ -3,6 +3,7 @@ import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { registerDev } from "./dev.js";
 import { registerEmulator } from "./emulator.js";
+import { registerHistory } from "./history.js";
 import { registerList } from "./list.js";
 import { registerMaterialize } from "./materialize.js";
 import { registerVendor } from "./vendor.js";
@@ -25,6 +26,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   registerMaterialize(program, ctx);
   registerList(program, ctx);
   registerDev(program, ctx);
+  registerHistory(program, ctx);
   registerDeployHandler(program, ctx);
   registerVendor(program, ctx);
   registerEmulator(program, ctx);

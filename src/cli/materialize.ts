@@ -19,6 +19,8 @@ interface MaterializeOptions {
   singleRun?: boolean;
   extra: string[];
   concurrency: string;
+  retry?: string;
+  history: boolean;
   json?: boolean;
 }
 
@@ -39,6 +41,8 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .option("--single-run", "one invocation per asset with the whole range in partition_key_range")
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
     .option("--concurrency <n>", "invocations in flight at once, across the run", String(DEFAULT_CONCURRENCY))
+    .option("--retry <run>", "run again what failed or was skipped in that run (a run id from pipes runs, or last), with its profile, assets, partitions and extras")
+    .option("--no-history", "do not record this run in .pipes/runs (also PIPES_HISTORY=0)")
     .action(async (keys: string[], options: MaterializeOptions) => {
       ctx.exitCode = await runMaterialize(keys, options, ctx);
     });
@@ -50,24 +54,31 @@ function collect(value: string, previous: string[]): string[] {
 
 async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: CliContext): Promise<number> {
   const output = outputFor(ctx, options);
-  const extras = parseExtras(options.extra);
   const concurrency = parseConcurrency(options.concurrency);
   const [{ loadDefinitions }, { selectAssets }] = await Promise.all([import("../defs/load.js"), import("../run/select.js")]);
-  const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-  if (keys.length === 0 && !options.all) {
-    throw new UserError(`Name the assets to materialize, or pass --all. Assets: ${defs.assets.map((a) => a.key).join(", ")}`);
+  const load = (profile: string | undefined) => loadDefinitions({ file: options.file, profile, cwd: ctx.cwd, env: ctx.env });
+  let defs = await load(options.profile);
+  let run: RunRequest;
+  if (options.retry !== undefined) {
+    const retry = await retryRequest(options, keys, defs.file, ctx);
+    if (!retry) return ExitCode.ok;
+    if (retry.profile !== defs.profile.name) defs = await load(retry.profile);
+    run = retry;
+  } else {
+    if (keys.length === 0 && !options.all) {
+      throw new UserError(`Name the assets to materialize, or pass --all. Assets: ${defs.assets.map((a) => a.key).join(", ")}`);
+    }
+    run = { keys: options.all ? defs.assets.map((a) => a.key) : keys, partitions: partitionRequest(options), singleRun: Boolean(options.singleRun), extras: parseExtras(options.extra) };
   }
-  const assets = selectAssets(defs.assets, options.all ? defs.assets.map((a) => a.key) : keys, {
-    upstream: Boolean(options.upstream),
-    exclude: options.exclude,
-    file: defs.file,
-  });
-  const [{ openTarget }, { materialize }, { createRunReporter }] = await Promise.all([
+  const assets = selectAssets(defs.assets, run.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: defs.file });
+  const [{ openTarget }, { materialize }, { createRunReporter }, { recordRuns }] = await Promise.all([
     import("../target/index.js"),
     import("../run/materialize.js"),
     import("../report/run.js"),
+    import("./history-recording.js"),
   ]);
   const reporter = await createRunReporter(output, { cwd: ctx.cwd });
+  const history = recordRuns(defs.file, options.history, ctx, output);
   const target = await openTarget(defs, { hostEnv: ctx.env });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
@@ -76,6 +87,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     () => interrupt.abort(),
     () => {
       reporter.close();
+      history.close();
       process.exit(ExitCode.interrupted);
     },
   );
@@ -84,11 +96,17 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       defs,
       assets,
       target,
-      partitions: partitionRequest(options),
-      singleRun: Boolean(options.singleRun),
-      extras,
+      partitions: run.partitions,
+      singleRun: run.singleRun,
+      extras: run.extras,
+      retryOf: run.retryOf,
+      only: run.only,
+      done: run.done,
       concurrency,
-      emit: (event) => reporter.onEvent(event),
+      emit: (event) => {
+        history.onEvent(event);
+        reporter.onEvent(event);
+      },
       signal: interrupt.signal,
     });
     if (interrupt.signal.aborted) return ExitCode.interrupted;
@@ -97,8 +115,38 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   } finally {
     signals.dispose();
     reporter.close();
+    history.close();
     await target.close();
   }
+}
+
+/** What one run materializes: from the command line, or from the run `--retry` names. */
+interface RunRequest {
+  keys: string[];
+  partitions: PartitionRequest | null;
+  singleRun: boolean;
+  extras: Record<string, unknown>;
+  retryOf?: string;
+  only?: Set<string>;
+  done?: Set<string>;
+}
+
+/** `--retry <run>`: the recorded run's request, without what it materialized; null when nothing is left to run. */
+async function retryRequest(options: MaterializeOptions, keys: string[], defsFile: string, ctx: CliContext): Promise<(RunRequest & { profile: string }) | null> {
+  const conflicting = [keys.length > 0 && "asset names", options.all && "--all", options.upstream && "--upstream", options.partition !== undefined && "--partition", options.partitionRange !== undefined && "--partition-range", options.allPartitions && "--all-partitions", options.singleRun && "--single-run", options.extra.length > 0 && "--extra"].filter(Boolean);
+  if (conflicting.length) throw new UserError(`--retry runs again what the run ran, with its own partitions and extras: leave out ${conflicting.join(", ")}`);
+  const [{ historyDir }, { readRun }, { retryPlan }] = await Promise.all([import("../history/location.js"), import("../history/read.js"), import("../history/retry.js")]);
+  const read = readRun(historyDir(defsFile), options.retry!);
+  for (const warning of read.warnings) ctx.stderr.write(`⚠ ${warning}\n`);
+  const plan = retryPlan(read.value.events);
+  if (options.profile !== undefined && options.profile !== plan.profile) {
+    throw new UserError(`--retry ${options.retry}: run ${plan.runId.slice(0, 8)} used profile ${plan.profile}, not ${options.profile}; leave out --profile to retry it as it ran`);
+  }
+  if (plan.finished && plan.notDone === 0) {
+    ctx.stderr.write(`Nothing to retry: every step of run ${plan.runId.slice(0, 8)} materialized.\n`);
+    return null;
+  }
+  return { keys: plan.assets, partitions: plan.partitionRequest, singleRun: plan.singleRun, extras: plan.extras, profile: plan.profile, retryOf: plan.runId, only: plan.only ?? undefined, done: plan.done };
 }
 
 /** At most one of `--partition`, `--partition-range`, `--all-partitions`. */

@@ -33,6 +33,9 @@ type RunBoundary =
       /** What `--partition`, `--partition-range`, `--all-partitions` asked for (what `--retry` asks again). */
       partitionRequest: PartitionRequest | null;
       singleRun: boolean;
+      /** `--retry`: the run retried, and the steps this run was limited to (`asset\0partition`). */
+      retryOf: string | null;
+      onlySteps: string[] | null;
       /** Invocations planned (asset × partition), in all and per asset. */
       steps: number;
       stepsPerAsset: Record<string, number>;

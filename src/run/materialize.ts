@@ -13,7 +13,7 @@ import { buildContext, type PipesContextData } from "../protocol/context.js";
 import { since } from "../util/time.js";
 import { type Emit, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
-import { type PlanOptions, planSteps, type Step } from "./plan.js";
+import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -23,8 +23,10 @@ export interface RunOptions {
   /** What to partition by; null: unpartitioned assets only (see plan.ts). */
   partitions?: PlanOptions["request"];
   singleRun?: boolean;
-  /** `--retry`: only these steps (plan.ts's stepId). */
+  /** `--retry`: the run retried, the steps it was limited to, and those it materialized (plan.ts's stepId). */
+  retryOf?: string;
   only?: Set<string>;
+  done?: Set<string>;
   extras?: Record<string, unknown>;
   /** Invocations in flight at once, across the whole run. */
   concurrency?: number;
@@ -47,7 +49,7 @@ const LISTED = 100;
 
 export async function materialize(options: RunOptions): Promise<RunResult> {
   const { defs, assets, target, emit, signal } = options;
-  const steps = planSteps(assets, { request: options.partitions ?? null, singleRun: options.singleRun, only: options.only, now: options.now ?? new Date(), file: defs.file });
+  const steps = planSteps(assets, { request: options.partitions ?? null, singleRun: options.singleRun, only: options.only, done: options.done, now: options.now ?? new Date(), file: defs.file });
   const runId = randomUUID();
   const started = performance.now();
   const extras = { ...defs.profile.extras, ...options.extras };
@@ -63,6 +65,8 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     partition: request?.kind === "key" ? request.key : null,
     partitionRequest: request,
     singleRun: Boolean(options.singleRun),
+    retryOf: options.retryOf ?? null,
+    onlySteps: options.retryOf ? steps.map((s) => stepId(s.asset.key, s.partition)) : null,
     steps: steps.length,
     stepsPerAsset: countBy(steps, (s) => s.asset.key),
     extras,

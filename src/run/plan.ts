@@ -31,8 +31,9 @@ export interface PlanOptions {
   /** One invocation per asset with the whole range (Dagster's single-run backfill policy). */
   singleRun?: boolean;
   now: Date;
-  /** Only these steps (`asset\0partition`, partition "" when none): what `--retry` runs again. */
+  /** Only these steps (`asset\0partition`, partition "" when none), and none of `done`: what `--retry` runs again. */
   only?: Set<string>;
+  done?: Set<string>;
   file: string;
 }
 
@@ -42,7 +43,8 @@ export function planSteps(assets: Asset[], options: PlanOptions): Step[] {
   const { request } = options;
   const partitioned = assets.filter((a) => a.partitions);
   if (partitioned.length === 0) {
-    if (request && request.kind !== "key") {
+    // `last` is pipes dev's default, which means nothing for unpartitioned assets.
+    if (request && (request.kind === "range" || request.kind === "all")) {
       throw new UserError(`--${request.kind === "range" ? "partition-range" : "all-partitions"}: none of the selected assets (${assets.map((a) => a.key).join(", ")}) has partitions in ${options.file}`);
     }
     // No asset is partitioned: `--partition KEY` is passed to every asset as it is (the key is the user's).
@@ -82,7 +84,8 @@ export function planSteps(assets: Asset[], options: PlanOptions): Step[] {
 
 /** Wires dependencies, then keeps `only` (and the dependencies among those kept). */
 function keep(steps: Step[], assets: Asset[], options: PlanOptions): Step[] {
-  const kept = options.only ? steps.filter((s) => options.only!.has(stepId(s.asset.key, s.partition))) : steps;
+  const { only, done } = options;
+  const kept = only || done ? steps.filter((s) => (!only || only.has(stepId(s.asset.key, s.partition))) && !done?.has(stepId(s.asset.key, s.partition))) : steps;
   const byAsset = new Map<string, Step[]>();
   for (const step of kept) getOrCreate(byAsset, step.asset.key, () => []).push(step);
   const selected = new Set(assets.map((a) => a.key));

@@ -8,6 +8,12 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = join(ROOT, "bin/pipes.js");
 export const FIXTURES = join(ROOT, "fixtures");
 
+/**
+ * Tests share the fixtures' folders and run in parallel: run history (.pipes/runs beside the defs file) is off
+ * unless a test turns it on (`PIPES_HISTORY: "1"`), in a folder of its own.
+ */
+const NO_HISTORY = { PIPES_HISTORY: "0" };
+
 export interface Result {
   code: number | null;
   stdout: string;
@@ -17,7 +23,7 @@ export interface Result {
 /** Spawns the real `bin/pipes.js`, as a user's shell would, without a terminal. */
 export function runPipes(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...NO_HISTORY, ...options.env };
     delete env.PIPES_PROFILE;
     if (options.env?.PIPES_PROFILE) env.PIPES_PROFILE = options.env.PIPES_PROFILE;
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: "pipe" });
@@ -53,7 +59,7 @@ export interface Running {
 export function startPipes(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Running {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", ...NO_HISTORY, ...options.env },
     stdio: "pipe",
   });
   let stdout = "";

@@ -1,0 +1,20 @@
+/** Where run history lives and how much of it is kept: one source of truth for both. */
+import { dirname, join } from "node:path";
+
+/** Runs kept per project, and their size in all; the oldest go first when a run starts. */
+export const HISTORY_MAX_RUNS = 100;
+export const HISTORY_MAX_BYTES = 200 * 1024 * 1024;
+
+/** `.pipes/runs` beside the definitions file. */
+export const historyDir = (defsFile: string): string => join(dirname(defsFile), ".pipes", "runs");
+
+/** History is on unless `--no-history` or `PIPES_HISTORY=0` (or `false`, `off`). */
+export function historyEnabled(flag: boolean | undefined, env: Record<string, string | undefined>): boolean {
+  if (flag === false) return false;
+  return !["0", "false", "off", "no"].includes((env.PIPES_HISTORY ?? "").toLowerCase());
+}
+
+/** A name that sorts by start time: `20241202T185937Z-<run id>.ndjson`. */
+export function runFileName(runId: string, startedAt: string): string {
+  return `${startedAt.replace(/[-:]/g, "").replace(/\.\d+/, "")}-${runId}.ndjson`;
+}
