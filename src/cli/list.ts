@@ -1,12 +1,14 @@
 import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { outputFor } from "./context.js";
+import { collect } from "./parse-options.js";
 import { withSharedOptions } from "./shared-options.js";
 
 interface ListOptions {
   file?: string;
   profile?: string;
   json?: boolean;
+  exclude: string[];
 }
 
 export function registerList(program: Command, ctx: CliContext): void {
@@ -16,13 +18,18 @@ export function registerList(program: Command, ctx: CliContext): void {
     ["profile", "profile to resolve (default: PIPES_PROFILE, the file's defaultProfile, then local)"],
     ["json", "print one JSON document"],
   )
-    .action(async (options: ListOptions) => {
+    .argument("[selection...]", "only these assets, as materialize selects them (name, +name, name+, key:glob, tag:k=v, group:g)")
+    .option("--exclude <selection>", "leave out what this selection matches (repeatable)", collect, [])
+    .action(async (selection: string[], options: ListOptions) => {
       const output = outputFor(ctx, options);
-      const [{ loadDefinitions }, { renderList }] = await Promise.all([
+      const [{ loadDefinitions }, { renderList }, { selectAssets }] = await Promise.all([
         import("../defs/load.js"),
         import("../report/list.js"),
+        import("../run/select.js"),
       ]);
       const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-      output.stdout.write(renderList(defs, output, ctx.cwd));
+      const filtered = selection.length > 0 || options.exclude.length > 0;
+      const selected = filtered ? selectAssets(defs.assets, selection.length ? selection : ["key:*"], { upstream: false, exclude: options.exclude, file: defs.file }) : undefined;
+      output.stdout.write(renderList(defs, output, ctx.cwd, selected));
     });
 }

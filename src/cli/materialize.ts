@@ -3,7 +3,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { type PartitionRequest, parseRange } from "../partitions/request.js";
 import { DEFAULT_CONCURRENCY } from "../run/concurrency.js";
 import { outputFor, type CliContext } from "./context.js";
-import { parseConcurrency } from "./parse-options.js";
+import { collect, parseConcurrency } from "./parse-options.js";
 import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
 
@@ -46,10 +46,6 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .action(async (keys: string[], options: MaterializeOptions) => {
       ctx.exitCode = await runMaterialize(keys, options, ctx);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: CliContext): Promise<number> {

@@ -1,4 +1,5 @@
-import type { ResolvedDefinitions } from "../defs/normalized.js";
+import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
+import { summarizePartitions } from "../partitions/keys.js";
 import { displayPath } from "../util/paths.js";
 import type { Output } from "./output.js";
 
@@ -13,11 +14,15 @@ export interface ListedAsset {
   invokes: string | null;
   runtime: string | null;
   custom: boolean;
+  /** kind (static, hourly, daily, weekly, monthly), how many there are now, the first and last key. */
+  partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
+  tags: Record<string, string>;
+  group: string | null;
 }
 
-export function listAssets(defs: ResolvedDefinitions): ListedAsset[] {
+export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.assets, now = new Date()): ListedAsset[] {
   const { lambda } = defs.profile;
-  return defs.assets.map((asset) => {
+  return selected.map((asset) => {
     const fn = asset.function ? defs.functions.get(asset.function) : undefined;
     const invokes = asset.function ? (lambda.kind === "aws" ? lambda.functionName(asset.function) : asset.function) : null;
     return {
@@ -28,6 +33,9 @@ export function listAssets(defs: ResolvedDefinitions): ListedAsset[] {
       invokes,
       runtime: fn?.runtime ?? null,
       custom: asset.run !== null,
+      partitions: asset.partitions ? summarizePartitions(asset.partitions, now) : null,
+      tags: asset.tags,
+      group: asset.group,
     };
   });
 }
@@ -39,8 +47,8 @@ export function describeTarget(defs: ResolvedDefinitions): string {
   return lambda.awsProfile ? `${where}, AWS profile ${lambda.awsProfile}` : where;
 }
 
-export function renderList(defs: ResolvedDefinitions, output: Output, cwd: string): string {
-  const assets = listAssets(defs);
+export function renderList(defs: ResolvedDefinitions, output: Output, cwd: string, selected?: Asset[]): string {
+  const assets = listAssets(defs, selected);
   if (output.mode === "json") {
     const { lambda } = defs.profile;
     return `${JSON.stringify({
@@ -60,13 +68,25 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
     "",
   ];
   for (const a of assets) {
-    const extra = [a.runtime && a.invokes ? c.dim(a.runtime) : "", a.deps.length ? c.dim(`after ${a.deps.join(", ")}`) : ""]
+    const extra = [
+      a.runtime && a.invokes ? c.dim(a.runtime) : "",
+      a.deps.length ? c.dim(`after ${a.deps.join(", ")}`) : "",
+      a.partitions ? c.magenta(partitionsText(a.partitions)) : "",
+      a.group ? c.dim(`group ${a.group}`) : "",
+      Object.keys(a.tags).length ? c.dim(`tags ${Object.entries(a.tags).map(([k, v]) => (v ? `${k}=${v}` : k)).join(" ")}`) : "",
+    ]
       .filter(Boolean)
       .join(c.dim(" · "));
     lines.push(`  ${c.bold(a.key.padEnd(keyWidth))}  ${c.green(fnText(a).padEnd(fnWidth))}  ${extra}`.trimEnd());
     if (a.description) lines.push(`  ${" ".repeat(keyWidth)}  ${c.dim(a.description)}`);
   }
-  const count = assets.length === 1 ? "1 asset" : `${assets.length} assets`;
+  const of = selected && selected.length !== defs.assets.length ? ` (of ${defs.assets.length})` : "";
+  const count = (assets.length === 1 ? "1 asset" : `${assets.length} assets`) + of;
   lines.push("", c.dim(`${count}, in dependency order`));
   return `${lines.join("\n")}\n`;
+}
+
+/** `daily × 11 (2024-01-01..2024-01-11)`, `static × 3 (eu..apac)`. */
+function partitionsText(p: NonNullable<ListedAsset["partitions"]>): string {
+  return `${p.kind} × ${p.count}${p.first ? ` (${p.first === p.last ? p.first : `${p.first}..${p.last}`})` : ""}`;
 }

@@ -3,12 +3,16 @@
  *
  *   name        the asset            +name / 2+name   it and what it depends on (all, or 2 levels up)
  *   key:raw_*   keys matching a glob name+ / name+1  it and what depends on it (all, or 1 level down)
+ *   tag:k=v     assets with that tag     tag:k            assets with tag k, whatever its value
+ *   group:g     assets in group g (`*` and `?` work in every pattern)
  *
  * Several selections are a union; `exclude` selections are taken away afterwards.
  */
 export interface SelectableAsset {
   key: string;
   deps: string[];
+  tags?: Record<string, string>;
+  group?: string | null;
 }
 
 export interface SelectionResult {
@@ -41,11 +45,27 @@ function term(assets: SelectableAsset[], text: string): Set<string> {
   const match = TERM.exec(text);
   if (!match) return new Set();
   const [, up, core, down] = match as unknown as [string, string | undefined, string, string | undefined];
-  const roots = core.startsWith("key:") ? assets.filter((a) => glob(core.slice(4)).test(a.key)) : assets.filter((a) => a.key === core);
+  const roots = assets.filter(matcher(core));
   const result = new Set(roots.map((a) => a.key));
   if (up !== undefined) walk(result, roots.map((a) => a.key), depth(up), (key) => assets.find((a) => a.key === key)?.deps ?? []);
   if (down !== undefined) walk(result, roots.map((a) => a.key), depth(down), (key) => assets.filter((a) => a.deps.includes(key)).map((a) => a.key));
   return result;
+}
+
+/** What the core of a term (without its `+`s) matches. */
+function matcher(core: string): (asset: SelectableAsset) => boolean {
+  const colon = core.indexOf(":");
+  const kind = colon > 0 ? core.slice(0, colon) : "";
+  const pattern = core.slice(colon + 1);
+  if (kind === "key") return (a) => glob(pattern).test(a.key);
+  if (kind === "group") return (a) => a.group != null && glob(pattern).test(a.group);
+  if (kind === "tag") {
+    const eq = pattern.indexOf("=");
+    const name = eq < 0 ? pattern : pattern.slice(0, eq);
+    const value = eq < 0 ? null : glob(pattern.slice(eq + 1));
+    return (a) => a.tags !== undefined && Object.hasOwn(a.tags, name) && (value === null || value.test(a.tags[name]!));
+  }
+  return (a) => a.key === core;
 }
 
 const depth = (digits: string) => (digits === "" ? Number.POSITIVE_INFINITY : Number(digits));
