@@ -21,7 +21,8 @@ interface Progress {
   interrupted: number;
   running: number;
   throttles: number;
-  startedAt: number | null;
+  /** When the latest step ended (ms since the epoch, from its event: a replay shows the rate the run had). */
+  lastEndedAt: number | null;
 }
 
 export interface LiveRegion {
@@ -40,6 +41,7 @@ export class BackfillView {
   private plainFailureLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly runStartedAt: number;
 
   constructor(
     private readonly output: Output,
@@ -47,8 +49,9 @@ export class BackfillView {
     private readonly live: LiveRegion | null,
     start: RunEventOf<"run-start">,
   ) {
+    this.runStartedAt = Date.parse(start.startedAt);
     for (const [asset, total] of Object.entries(start.stepsPerAsset)) {
-      this.progress.set(asset, { total, materialized: 0, failed: 0, skipped: 0, interrupted: 0, running: 0, throttles: 0, startedAt: null });
+      this.progress.set(asset, { total, materialized: 0, failed: 0, skipped: 0, interrupted: 0, running: 0, throttles: 0, lastEndedAt: null });
     }
     if (live) this.timer = setInterval(() => this.redraw(), 200);
   }
@@ -66,10 +69,7 @@ export class BackfillView {
     }
     const p = this.progress.get(event.asset);
     const key = stepLabel(event.asset, event.partition);
-    if (event.type === "invocation-start" && p) {
-      p.running++;
-      p.startedAt ??= performance.now();
-    }
+    if (event.type === "invocation-start" && p) p.running++;
     if (event.type === "invocation-end" && p) p.running--;
     if (event.type === "throttled" && p) p.throttles++;
     if (event.type !== "asset-end") {
@@ -80,11 +80,15 @@ export class BackfillView {
     }
     const events = [...(this.pending.get(key) ?? []), event];
     this.pending.delete(key);
-    if (p) p[event.status]++;
+    if (p) {
+      p[event.status]++;
+      p.lastEndedAt = Date.parse(event.endedAt);
+    }
     if (event.status === "failed") this.failed(key, events);
-    if (p && p.materialized + p.failed + p.skipped + p.interrupted === p.total && !this.live) this.write(`${this.line(event.asset, p)}\n`);
+    if (p && this.done(p) === p.total && !this.live) this.write(`${this.line(event.asset, p)}\n`);
   }
 
+  /** After run-end, or when the events stop without one (a replay of a killed run): where each asset got to. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -92,7 +96,13 @@ export class BackfillView {
     if (this.live) {
       this.redraw();
       this.live.stop();
+    } else {
+      for (const [asset, p] of this.progress) if (this.done(p) < p.total) this.write(`${this.line(asset, p)}\n`);
     }
+  }
+
+  private done(p: Progress): number {
+    return p.materialized + p.failed + p.skipped + p.interrupted;
   }
 
   private failed(key: string, events: RunEvent[]): void {
@@ -120,11 +130,11 @@ export class BackfillView {
 
   private line(asset: string, p: Progress): string {
     const c = this.output.color;
-    const done = p.materialized + p.failed + p.skipped + p.interrupted;
+    const done = this.done(p);
     const width = 20;
     const filled = p.total ? Math.round((done / p.total) * width) : width;
     const bar = `${c.green("█".repeat(filled))}${c.dim("░".repeat(width - filled))}`;
-    const seconds = p.startedAt === null ? 0 : (performance.now() - p.startedAt) / 1000;
+    const seconds = p.lastEndedAt === null ? 0 : (p.lastEndedAt - this.runStartedAt) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const parts = [
       `${done}/${p.total}`,
