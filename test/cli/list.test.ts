@@ -22,6 +22,31 @@ describe("pipes list", () => {
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour without a terminal
   });
 
+  it("takes selections and --exclude as materialize does; one that matches nothing is exit 2 naming what exists", async () => {
+    const rows = (out: string) => out.split("\n").filter((l) => /→/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    const up = await runPipes(["list", "-f", ORDERS, "+orders_summary", "--exclude", "raw_orders"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(rows(up.stdout)).toEqual(["clean_orders", "orders_summary"]);
+    expect(up.stdout).toContain("2 assets (of 4)");
+    expect(rows((await runPipes(["list", "-f", ORDERS, "clean_orders+"])).stdout)).toEqual(["clean_orders", "orders_summary", "daily_report"]);
+    expect(rows((await runPipes(["list", "-f", ORDERS, "key:*_orders"])).stdout)).toEqual(["raw_orders", "clean_orders"]);
+    const none = await runPipes(["list", "-f", ORDERS, "group:nope"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/"group:nope" matched no asset .*\nKnown assets: raw_orders, clean_orders, orders_summary, daily_report\nGroups: none/);
+  });
+
+  it("shows each asset's partitions (kind, count, first..last), group and tags, in text and --json", async () => {
+    const file = join(FIXTURES, "partitions/defs.ts");
+    const text = await runPipes(["list", "-f", file, "group:ingest", "tag:layer=raw"]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/events +→ record +nodejs20\.x · daily × 10 \(2024-01-01\.\.2024-01-10\) · group ingest · tags layer=raw/);
+    expect(text.stdout).toMatch(/regions +→ record +nodejs20\.x · static × 3 \(eu\.\.apac\)/);
+    const doc = JSON.parse((await runPipes(["list", "-f", file, "--json"])).stdout);
+    const shards = doc.assets.find((a: { key: string }) => a.key === "shards");
+    expect(shards.partitions).toEqual({ kind: "static", count: 8, first: "s1", last: "s8" });
+    expect(doc.assets.find((a: { key: string }) => a.key === "daily_totals")).toMatchObject({ group: "reporting", partitions: { kind: "daily", count: 10 } });
+  });
+
   it("--json prints one parseable document, with the profile's function names", async () => {
     const r = await runPipes(["list", "-f", ORDERS, "--profile", "prod", "--json"]);
     expect(r.code).toBe(0);

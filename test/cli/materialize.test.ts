@@ -166,6 +166,10 @@ describe("selections", () => {
     expect(up.code, up.stderr).toBe(0);
     const started = up.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === "run-start");
     expect(started.assets).toEqual(["clean_orders", "orders_summary"]);
+    const down = await runPipes(["materialize", "-f", join(FIXTURES, "orders/defs.ts"), "orders_summary+", "key:raw_*", "--json"]);
+    expect(down.code, down.stderr).toBe(0);
+    const downStart = down.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === "run-start");
+    expect(downStart.assets).toEqual(["raw_orders", "orders_summary", "daily_report"]);
     const none = await runPipes(["materialize", "-f", join(FIXTURES, "orders/defs.ts"), "key:nothing_*"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/"key:nothing_\*" matched no asset in .*defs\.ts\.\nKnown assets: raw_orders, clean_orders, orders_summary, daily_report/);
