@@ -5,6 +5,7 @@
  * its outcome, so a long backfill runs in flat memory.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
@@ -72,7 +73,11 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     extras,
   });
   const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
-  const limit = limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const inFlight = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const limit = limiter(inFlight);
+  // Each invocation in flight listens to the signal (the SDK's request, the live log follower, a throttle's
+  // wait): more than Node's default of 10 at --concurrency 16 is expected, not a leak.
+  if (signal) setMaxListeners(inFlight * 4 + 10, signal);
   const statuses: Array<Promise<StepStatus>> = [];
   const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
   const listed: Record<StepStatus, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
