@@ -18,19 +18,22 @@ export interface Recording {
 export function recordRuns(defsFile: string, flag: boolean | undefined, ctx: CliContext, output: Output): Recording {
   if (!historyEnabled(flag, ctx.env)) return { onEvent() {}, close() {} };
   const dir = historyDir(defsFile);
-  const recorder = new HistoryRecorder(dir);
   const c = output.color;
   let told = false;
   let failed = false;
+  const fail = (error: Error) => {
+    failed = true;
+    ctx.stderr.write(`${c.yellow("⚠")} run history not recorded in ${displayPath(dir, ctx.cwd)}: ${error.message}\n`);
+  };
+  const recorder = new HistoryRecorder(dir, fail);
   return {
     onEvent(event) {
       if (failed) return;
       try {
         recorder.onEvent(event);
       } catch (error) {
-        failed = true;
         recorder.close();
-        ctx.stderr.write(`${c.yellow("⚠")} run history not recorded in ${displayPath(dir, ctx.cwd)}: ${(error as Error).message}\n`);
+        fail(error as Error);
         return;
       }
       if (recorder.created && !told && event.type === "run-start") {

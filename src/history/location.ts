@@ -14,7 +14,10 @@ export function historyEnabled(flag: boolean | undefined, env: Record<string, st
   return !["0", "false", "off", "no"].includes((env.PIPES_HISTORY ?? "").toLowerCase());
 }
 
-/** A name that sorts by start time: `20241202T185937Z-<run id>.ndjson`. */
+/**
+ * A name that sorts by start time, to the millisecond: `20241202T185937.123Z-<run id>.ndjson` (two runs a CI
+ * script starts within one second must not be ordered by their random ids: `last` is the newest).
+ */
 export function runFileName(runId: string, startedAt: string): string {
-  return `${startedAt.replace(/[-:]/g, "").replace(/\.\d+/, "")}-${runId}.ndjson`;
+  return `${startedAt.replace(/[-:]/g, "")}-${runId}.ndjson`;
 }

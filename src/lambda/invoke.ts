@@ -33,6 +33,12 @@ export interface InvocationResult {
   payload: unknown;
 }
 
+/** The messages param is the same for every invocation of a mode: encoded once (a backfill makes thousands). */
+const MESSAGES_PARAM: Record<MessagesMode, string> = {
+  stdio: encodeParam({ stdio: "stderr" }),
+  buffered_stdio: encodeParam({ buffered_stdio: "stderr" }),
+};
+
 /**
  * The event as PipesLambdaClient builds it: the user's keys, then the two bootstrap params. With `buffered_stdio`
  * it is Dagster's exact event; `stdio` (the default) asks for each message as it happens.
@@ -41,7 +47,7 @@ export function pipesEvent(event: Record<string, unknown>, context: PipesContext
   return {
     ...event,
     [DAGSTER_PIPES_CONTEXT]: encodeParam({ data: context }),
-    [DAGSTER_PIPES_MESSAGES]: encodeParam({ [messages]: "stderr" }),
+    [DAGSTER_PIPES_MESSAGES]: MESSAGES_PARAM[messages],
   };
 }
 

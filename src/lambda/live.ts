@@ -32,8 +32,11 @@ export class LiveFollow {
   cursor: StreamCursor | undefined;
   claimed: string | undefined;
   private stopped = false;
-  /** Cuts the wait between two polls short, so stopping never waits a poll interval (1 s on AWS). */
-  private readonly pause = new AbortController();
+  /**
+   * Cuts the wait between two polls short, so stopping never waits a poll interval (1 s on AWS). Made when
+   * polling starts: most invocations end before that, and an abort builds an error with a stack (costly per call).
+   */
+  private pause: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
   private readonly registry: Registry;
@@ -54,7 +57,7 @@ export class LiveFollow {
   async stop(requestId: string | null): Promise<boolean> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.pause.abort();
+    this.pause?.abort();
     await this.polling;
     this.registry.followers.delete(this);
     if (requestId) {
@@ -65,13 +68,15 @@ export class LiveFollow {
   }
 
   private async poll(): Promise<void> {
+    this.pause = new AbortController();
+    const { signal } = this.pause;
     try {
       this.loc = await logLocation(this.target, this.deployed);
       while (!this.stopped) {
         if (!this.cursor) await this.claim(this.loc);
         if (this.cursor) this.feed(await this.cursor.read());
         if (this.stopped) break;
-        await sleep(this.target.logs.pacing.pollMs, undefined, { signal: this.pause.signal }).catch(() => undefined);
+        await sleep(this.target.logs.pacing.pollMs, undefined, { signal }).catch(() => undefined);
       }
     } catch (error) {
       // Live lines are a courtesy: the final read (or the tail) still has everything.

@@ -4,9 +4,15 @@ import { stringifyJson } from "../protocol/python-json.js";
 import type { Metadata, RunEvent } from "../run/events.js";
 
 export function jsonLine(event: RunEvent): string {
+  if (event === last.event) return last.line;
   const value = "metadata" in event ? { ...event, metadata: floatsMarked(event.metadata) } : event;
-  return `${stringifyJson(value, { nonFinite: "string" })}\n`;
+  const line = `${stringifyJson(value, { nonFinite: "string" })}\n`;
+  last = { event, line };
+  return line;
 }
+
+/** `--json` and the run history write the same line for each event, one after the other: it is made once. */
+let last: { event: RunEvent | null; line: string } = { event: null, line: "" };
 
 /** A float metadata value is written as one (`3.0`, `"NaN"`), whatever its JS number looks like. */
 function floatsMarked(metadata: Metadata): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { renderAssetBlock } from "./asset-block.js";
 import { BackfillView, type LiveRegion } from "./backfill.js";
 import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
+import { TurnBatch } from "../util/turn-batch.js";
 
 export interface RunReporter {
   onEvent(event: RunEvent): void;
@@ -17,9 +18,10 @@ export interface RunReporter {
 
 export async function createRunReporter(output: Output, options: { cwd: string; header?: boolean }): Promise<RunReporter> {
   if (output.mode === "json") {
+    const batch = new TurnBatch((text) => output.stdout.write(text));
     return {
-      onEvent: (event) => output.stdout.write(jsonLine(event)),
-      close() {},
+      onEvent: (event) => batch.add(jsonLine(event)),
+      close: () => batch.flush(),
     };
   }
   const spinner = output.mode === "pretty" ? (await import("ora")).default({ stream: output.stderr, discardStdin: false }) : null;

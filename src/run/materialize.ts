@@ -15,6 +15,7 @@ import { since } from "../util/time.js";
 import { type Emit, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
+import { StepScheduler } from "./scheduler.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -74,64 +75,93 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   });
   const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
   const inFlight = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  const limit = limiter(inFlight);
   // Each invocation in flight listens to the signal (the SDK's request, the live log follower, a throttle's
   // wait): more than Node's default of 10 at --concurrency 16 is expected, not a leak.
   if (signal) setMaxListeners(inFlight * 4 + 10, signal);
-  const statuses: Array<Promise<StepStatus>> = [];
+  /** Each step's outcome once it ended (its dependents read it); undefined before. */
+  const outcomes: Array<StepStatus | undefined> = new Array(steps.length);
   const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
   const listed: Record<StepStatus, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
   let throttles = 0;
   let fatal: UserError | null = null;
 
-  const runStep = async (step: Step): Promise<StepStatus> => {
-    const { asset, partition } = step;
-    const stepEmit: Emit = (event) => {
-      if (event.type === "throttled") throttles++;
-      emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition });
-    };
-    const end = (status: StepStatus, startedAt: number, reason: string | null): StepStatus => {
-      counts[status]++;
-      if (listed[status].length < LISTED) listed[status].push(stepLabel(asset.key, partition));
-      stepEmit({ type: "asset-end", asset: asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: new Date().toISOString() });
-      return status;
-    };
-    const upstream = await Promise.all(step.deps.map(async (d) => [steps[d]!, await statuses[d]!] as const));
-    const blocked = upstream.filter(([, s]) => s !== "materialized").map(([u]) => stepLabel(u.asset.key, u.partition));
-    if (signal?.aborted) return end("interrupted", 0, INTERRUPTED);
-    if (blocked.length > 0 || fatal) {
-      const shown = blocked.length > 3 ? `${blocked.slice(0, 3).join(", ")} and ${blocked.length - 3} more` : blocked.join(", ");
-      return end("skipped", 0, fatal ? "the run stopped: the Lambda service failed" : `upstream ${shown} did not materialize`);
-    }
-    return limit(async () => {
-      const stepStarted = performance.now();
-      if (signal?.aborted) return end("interrupted", stepStarted, INTERRUPTED);
-      if (fatal) return end("skipped", 0, "the run stopped: the Lambda service failed");
-      const context = buildContext({
-        runId,
-        assetKeys: [asset.key],
-        jobName: "__ASSET_JOB",
-        partitionKey: step.partitionKey,
-        partitionKeyRange: step.range,
-        partitionTimeWindow: step.window,
-        extras,
-        ...(asset.codeVersion ? { codeVersions: { [asset.key]: asset.codeVersion } } : {}),
-      });
-      try {
-        const ok = await computeAsset(asset, context, target, stepEmit, signal);
-        return end(ok ? "materialized" : "failed", stepStarted, null);
-      } catch (error) {
-        if (error instanceof Interrupted || signal?.aborted) return end("interrupted", stepStarted, INTERRUPTED);
-        if (!(error instanceof UserError)) throw error;
-        fatal ??= error;
-        stepEmit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
-        return end("failed", stepStarted, null);
-      }
-    });
+  const emitFor = (step: Step): Emit => (event) => {
+    if (event.type === "throttled") throttles++;
+    emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition: step.partition });
+  };
+  const end = (step: Step, status: StepStatus, startedAt: number, reason: string | null): StepStatus => {
+    counts[status]++;
+    if (listed[status].length < LISTED) listed[status].push(stepLabel(step.asset.key, step.partition));
+    emitFor(step)({ type: "asset-end", asset: step.asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: new Date().toISOString() });
+    return status;
   };
 
-  for (const step of steps) statuses.push(runStep(step));
-  await Promise.all(statuses).finally(() => stopMessages?.());
+  /** A step that cannot run (its upstream did not materialize, the run stopped or was interrupted) ends at once. */
+  const endWithoutRunning = (step: Step): StepStatus | null => {
+    if (signal?.aborted) return end(step, "interrupted", 0, INTERRUPTED);
+    const blocked = step.deps.filter((d) => outcomes[d] !== "materialized").map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition));
+    if (blocked.length === 0 && !fatal) return null;
+    const shown = blocked.length > 3 ? `${blocked.slice(0, 3).join(", ")} and ${blocked.length - 3} more` : blocked.join(", ");
+    return end(step, "skipped", 0, fatal ? "the run stopped: the Lambda service failed" : `upstream ${shown} did not materialize`);
+  };
+
+  const runStep = async (step: Step): Promise<StepStatus> => {
+    const { asset } = step;
+    const stepStarted = performance.now();
+    const stepEmit = emitFor(step);
+    const context = buildContext({
+      runId,
+      assetKeys: [asset.key],
+      jobName: "__ASSET_JOB",
+      partitionKey: step.partitionKey,
+      partitionKeyRange: step.range,
+      partitionTimeWindow: step.window,
+      extras,
+      ...(asset.codeVersion ? { codeVersions: { [asset.key]: asset.codeVersion } } : {}),
+    });
+    try {
+      const ok = await computeAsset(asset, context, target, stepEmit, signal);
+      return end(step, ok ? "materialized" : "failed", stepStarted, null);
+    } catch (error) {
+      if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
+      if (!(error instanceof UserError)) throw error;
+      fatal ??= error;
+      stepEmit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
+      return end(step, "failed", stepStarted, null);
+    }
+  };
+
+  // Steps start as they become ready, up to `inFlight` at once; one that cannot run ends without a slot.
+  const scheduler = new StepScheduler(steps);
+  await new Promise<void>((resolve, reject) => {
+    let ended = 0;
+    let running = 0;
+    const settle = (index: number, status: StepStatus) => {
+      outcomes[index] = status;
+      ended++;
+      scheduler.ended(index);
+    };
+    const pump = () => {
+      while (running < inFlight) {
+        const index = scheduler.next();
+        if (index === undefined) break;
+        const step = steps[index]!;
+        const status = endWithoutRunning(step);
+        if (status) {
+          settle(index, status);
+          continue;
+        }
+        running++;
+        runStep(step).then((done) => {
+          running--;
+          settle(index, done);
+          pump();
+        }, reject);
+      }
+      if (ended === steps.length) resolve();
+    };
+    pump();
+  }).finally(() => stopMessages?.());
   emit({
     type: "run-end",
     runId,
@@ -183,20 +213,4 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
     track({ type: "materialization", asset: asset.key, assetKey: asset.key, dataVersion: null, metadata: {}, implicit: true });
   }
   return !failed;
-}
-
-/** At most `n` tasks at once. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
