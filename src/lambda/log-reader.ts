@@ -130,16 +130,25 @@ export function readTail(log: string): TailReading {
   return { items, report, cut: !started, firstLine: started ? null : reader.firstLine, opened, closed, messageCount };
 }
 
+/** REPORT's fields; made once (a backfill reads thousands of REPORT lines). `Duration` is the first one. */
+const REPORT_FIELD = {
+  duration: /Duration: ([\d.]+)/,
+  billed: /Billed Duration: ([\d.]+)/,
+  memory: /Memory Size: ([\d.]+)/,
+  maxMemory: /Max Memory Used: ([\d.]+)/,
+  init: /Init Duration: ([\d.]+)/,
+};
+
 function parseReport(line: string): Report {
-  const field = (name: string) => {
-    const match = new RegExp(`${name}: ([\\d.]+)`).exec(line);
+  const field = (pattern: RegExp) => {
+    const match = pattern.exec(line);
     return match ? Number(match[1]) : null;
   };
   return {
-    durationMs: field("Duration") ?? 0,
-    billedMs: field("Billed Duration") ?? 0,
-    memoryMb: field("Memory Size") ?? 0,
-    maxMemoryMb: field("Max Memory Used") ?? 0,
-    initDurationMs: field("Init Duration"),
+    durationMs: field(REPORT_FIELD.duration) ?? 0,
+    billedMs: field(REPORT_FIELD.billed) ?? 0,
+    memoryMb: field(REPORT_FIELD.memory) ?? 0,
+    maxMemoryMb: field(REPORT_FIELD.maxMemory) ?? 0,
+    initDurationMs: field(REPORT_FIELD.init),
   };
 }

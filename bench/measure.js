@@ -1,0 +1,29 @@
+// How the emulator benchmarks measure an endpoint through the SDK: sequential latency and throughput at a
+// concurrency, each after a warm-up (workers, sockets, JIT).
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+
+export const call = (client, name) => client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{}") }));
+export const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+
+export async function latency(client, name, calls) {
+  for (let i = 0; i < 200; i++) await call(client, name);
+  const samples = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await call(client, name);
+    samples.push(performance.now() - t);
+  }
+  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+}
+
+export async function throughput(client, name, calls, concurrency = 8) {
+  for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: concurrency }, () => call(client, name)));
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < calls) await call(client, name);
+    }),
+  );
+  return calls / ((performance.now() - t) / 1000);
+}
