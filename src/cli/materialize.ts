@@ -3,7 +3,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { type PartitionRequest, parseRange } from "../partitions/request.js";
 import { DEFAULT_CONCURRENCY } from "../run/concurrency.js";
 import { outputFor, type CliContext } from "./context.js";
-import { collect, parseConcurrency } from "./parse-options.js";
+import { collect, parseConcurrency, parseFailOnChecks } from "./parse-options.js";
 import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
 
@@ -19,6 +19,7 @@ interface MaterializeOptions {
   singleRun?: boolean;
   extra: string[];
   concurrency: string;
+  failOnChecks: string;
   retry?: string;
   history: boolean;
   json?: boolean;
@@ -41,6 +42,7 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .option("--single-run", "one invocation per asset with the whole range in partition_key_range")
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
     .option("--concurrency <n>", "invocations in flight at once, across the run", String(DEFAULT_CONCURRENCY))
+    .option("--fail-on-checks <rule>", "which failed asset checks make the run exit 1: error, warn (and error) or none", "error")
     .option("--retry <run>", "run again what failed or was skipped in that run (a run id from pipes runs, or last), with its profile, assets, partitions and extras")
     .option("--no-history", "do not record this run in .pipes/runs (also PIPES_HISTORY=0)")
     .action(async (keys: string[], options: MaterializeOptions) => {
@@ -51,6 +53,7 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
 async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: CliContext): Promise<number> {
   const output = outputFor(ctx, options);
   const concurrency = parseConcurrency(options.concurrency);
+  const failOnChecks = parseFailOnChecks(options.failOnChecks);
   const [{ loadDefinitions }, { selectAssets }] = await Promise.all([import("../defs/load.js"), import("../run/select.js")]);
   const load = (profile: string | undefined) => loadDefinitions({ file: options.file, profile, cwd: ctx.cwd, env: ctx.env });
   let defs = await load(options.profile);
@@ -99,6 +102,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       only: run.only,
       done: run.done,
       concurrency,
+      failOnChecks,
       emit: (event) => {
         history.onEvent(event);
         reporter.onEvent(event);
@@ -107,7 +111,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     });
     if (interrupt.signal.aborted) return ExitCode.interrupted;
     if (result.fatal) return result.fatal.exitCode;
-    return result.counts.failed + result.counts.skipped > 0 ? ExitCode.assetFailed : ExitCode.ok;
+    return result.counts.failed + result.counts.skipped > 0 || result.checksFailed ? ExitCode.assetFailed : ExitCode.ok;
   } finally {
     signals.dispose();
     reporter.close();

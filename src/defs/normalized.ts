@@ -1,4 +1,5 @@
 import type { Partitions } from "../partitions/definition.js";
+import type { AssetCheck } from "./checks.js";
 import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
 
 /** A validated asset; `key` is the escaped key string, `deps` too. */
@@ -12,6 +13,8 @@ export interface Asset {
   partitions: Partitions | null;
   tags: Record<string, string>;
   group: string | null;
+  /** Declared asset checks (checks.ts). */
+  checks: AssetCheck[];
   run: ((args: AssetRunArgs) => unknown) | null;
 }
 

@@ -4,9 +4,11 @@
  */
 import type { Runtime } from "../lambda/facts.js";
 import type { PartitionsInput } from "../partitions/definition.js";
+import type { ChecksInput } from "./checks.js";
 import type { PipesContextData } from "../protocol/context.js";
 
 export type { PartitionsInput } from "../partitions/definition.js";
+export type { AssetCheckInput, ChecksInput } from "./checks.js";
 export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../lambda/facts.js";
 
 /** What the local emulator runs for a function name. */
@@ -92,6 +94,11 @@ export interface AssetDefinition {
   tags?: Record<string, string>;
   /** A group for selections (`group:finance`). */
   group?: string;
+  /**
+   * The asset checks its function reports (Dagster's AssetCheckSpec): names, or `{ name, description, blocking }`.
+   * `pipes list` shows them; one never reported is reported; a failed blocking check skips the dependents.
+   */
+  checks?: ChecksInput;
   /** Instead of `function`: compute the asset yourself, calling the Lambda client. */
   run?: (args: AssetRunArgs) => unknown;
 }

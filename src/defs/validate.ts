@@ -11,6 +11,7 @@ import { describePartitions, samePartitions, validatePartitions } from "../parti
 import { isObject, isStringArray, kindOf } from "../util/values.js";
 import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
+import { validateChecks } from "./checks.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
 
@@ -101,7 +102,7 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     report(where, `must be an object like { function: "name" }, got ${kindOf(def)}`);
     return undefined;
   }
-  const known = ["key", "function", "event", "deps", "description", "codeVersion", "partitions", "tags", "group", "run"];
+  const known = ["key", "function", "event", "deps", "description", "codeVersion", "partitions", "tags", "group", "checks", "run"];
   for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
   const fn = def.function;
   if (fn !== undefined && (typeof fn !== "string" || fn === "")) report(where, "function must be a function name");
@@ -133,6 +134,7 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     }
   }
   const partitions = validatePartitions(def.partitions, (message) => report(where, message));
+  const checks = validateChecks(def.checks, (message) => report(where, message));
   for (const field of ["description", "codeVersion", "group"] as const) {
     if (def[field] !== undefined && typeof def[field] !== "string") report(where, `${field} must be a string`);
   }
@@ -146,6 +148,7 @@ function validateAsset(def: unknown, where: string, key: string, report: Report)
     partitions,
     tags,
     group: typeof def.group === "string" ? def.group : null,
+    checks,
     run: typeof def.run === "function" ? (def.run as Asset["run"]) : null,
   };
 }

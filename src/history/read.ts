@@ -7,7 +7,8 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { describeRequest } from "../partitions/request.js";
-import type { RunEvent, RunEventOf, StepCounts } from "../run/events.js";
+import { addChecks } from "../run/checks.js";
+import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
 
 export interface RunSummary {
   runId: string;
@@ -19,6 +20,8 @@ export interface RunSummary {
   partitions: string | null;
   steps: number;
   counts: StepCounts;
+  /** Asset check results (also of an unfinished run, from its asset-end events). */
+  checks: CheckCounts;
   /** ok, failed, interrupted, or unfinished (no run-end: the process was killed). */
   outcome: "ok" | "failed" | "interrupted" | "unfinished";
   durationMs: number | null;
@@ -53,7 +56,15 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
   const start = events[0] as RunEventOf<"run-start">;
   const end = events.find((e): e is RunEventOf<"run-end"> => e.type === "run-end");
   const counts: StepCounts = end?.counts ?? { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
-  if (!end) for (const e of events) if (e.type === "asset-end") counts[e.status]++;
+  const checks: CheckCounts = end?.checks ?? noChecks();
+  if (!end) {
+    for (const e of events) {
+      if (e.type !== "asset-end") continue;
+      counts[e.status]++;
+      // Runs recorded before checks were counted have none in asset-end.
+      if (e.checks) addChecks(checks, e.checks);
+    }
+  }
   const outcome = !end ? "unfinished" : end.ok ? "ok" : counts.interrupted > 0 ? "interrupted" : "failed";
   return {
     runId: start.runId,
@@ -64,6 +75,7 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
     partitions: start.partitionRequest ? describeRequest(start.partitionRequest) : start.partition,
     steps: start.steps,
     counts,
+    checks,
     outcome,
     durationMs: end?.durationMs ?? null,
   };

@@ -1,7 +1,8 @@
 /**
  * What `pipes materialize --retry` runs again, from a recorded run (as `dbt retry` does): the same profile,
  * assets, partition request and extras, without the steps that materialized. Steps that failed, were skipped or
- * interrupted, and those a killed run never reached, run again. Pure.
+ * interrupted, and those a killed run never reached, run again; so does a step that materialized but failed a
+ * blocking check (as dbt retry runs failed tests again), so its dependents never run on data that failed it. Pure.
  */
 import type { PartitionRequest } from "../partitions/request.js";
 import type { RunEvent, RunEventOf } from "../run/events.js";
@@ -18,7 +19,7 @@ export interface RetryPlan {
   only: Set<string> | null;
   /** The steps it materialized: not run again. */
   done: Set<string>;
-  /** Steps that ended any other way (failed, skipped, interrupted). */
+  /** Steps that ended any other way (failed, skipped, interrupted, or blocked by a check). */
   notDone: number;
   finished: boolean;
 }
@@ -29,7 +30,7 @@ export function retryPlan(events: RunEvent[]): RetryPlan {
   let notDone = 0;
   for (const event of events) {
     if (event.type !== "asset-end") continue;
-    if (event.status === "materialized") done.add(stepId(event.asset, event.partition ?? null));
+    if (event.status === "materialized" && !event.blockedBy) done.add(stepId(event.asset, event.partition ?? null));
     else notDone++;
   }
   return {

@@ -12,6 +12,7 @@ export function renderRuns(runs: RunSummary[], output: Output, dir: string): str
       r.counts.failed ? c.red(`${r.counts.failed} failed`) : "",
       r.counts.skipped ? c.yellow(`${r.counts.skipped} skipped`) : "",
       r.counts.interrupted ? c.yellow(`${r.counts.interrupted} interrupted`) : "",
+      checksCell(r, output),
     ].filter(Boolean);
     const outcome = r.outcome === "ok" ? c.green("✔") : r.outcome === "unfinished" ? c.yellow("…") : r.outcome === "interrupted" ? c.yellow("⊘") : c.red("✖");
     const assets = r.assets.length > 3 ? `${r.assets.slice(0, 3).join(", ")} +${r.assets.length - 3}` : r.assets.join(", ");
@@ -27,6 +28,15 @@ export function renderRuns(runs: RunSummary[], output: Output, dir: string): str
   });
   const header = ["  run", "started (UTC)", "profile", "assets", "partitions", "outcome", "duration"];
   return table([header.map((h) => c.dim(h)), ...rows]);
+}
+
+/** `checks 3✔ 1✖`: passed, and failed of any severity or not reported; nothing when no check ran. */
+function checksCell(r: RunSummary, output: Output): string {
+  const c = output.color;
+  const { passed, failedError, failedWarn, notReported } = r.checks;
+  const failed = failedError + failedWarn + notReported;
+  if (passed + failed === 0) return "";
+  return `checks ${c.green(`${passed}✔`)}${failed ? ` ${(failedError + notReported ? c.red : c.yellow)(`${failed}✖`)}` : ""}`;
 }
 
 export function renderStatus(rows: StatusRow[], order: Map<string, string[]>, output: Output): string {

@@ -1,3 +1,4 @@
+import type { AssetCheck } from "../defs/checks.js";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { summarizePartitions } from "../partitions/keys.js";
 import { displayPath } from "../util/paths.js";
@@ -18,6 +19,8 @@ export interface ListedAsset {
   partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
   tags: Record<string, string>;
   group: string | null;
+  /** Declared asset checks. */
+  checks: AssetCheck[];
 }
 
 export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.assets, now = new Date()): ListedAsset[] {
@@ -36,6 +39,7 @@ export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.a
       partitions: asset.partitions ? summarizePartitions(asset.partitions, now) : null,
       tags: asset.tags,
       group: asset.group,
+      checks: asset.checks,
     };
   });
 }
@@ -79,6 +83,10 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
       .join(c.dim(" · "));
     lines.push(`  ${c.bold(a.key.padEnd(keyWidth))}  ${c.green(fnText(a).padEnd(fnWidth))}  ${extra}`.trimEnd());
     if (a.description) lines.push(`  ${" ".repeat(keyWidth)}  ${c.dim(a.description)}`);
+    for (const check of a.checks) {
+      const about = [check.blocking ? c.yellow("blocking") : "", check.description ? c.dim(check.description) : ""].filter(Boolean).join(c.dim(" · "));
+      lines.push(`  ${" ".repeat(keyWidth)}  ${c.dim("check")} ${check.name}${about ? `  ${about}` : ""}`);
+    }
   }
   const of = selected && selected.length !== defs.assets.length ? ` (of ${defs.assets.length})` : "";
   const count = (assets.length === 1 ? "1 asset" : `${assets.length} assets`) + of;

@@ -185,5 +185,25 @@ export function summary(event: RunEventOf<"run-end">, output: Output): string {
   ].filter(Boolean);
   const throttled = event.throttles ? c.dim(` · ${event.throttles} throttle${event.throttles === 1 ? "" : "s"} retried`) : "";
   const mark = event.ok ? c.green("✔") : c.red("✖");
-  return `${mark} ${parts.join(", ") || "nothing to do"}${throttled} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
+  return `${mark} ${parts.join(", ") || "nothing to do"}${checksSummary(event, output)}${throttled} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
+}
+
+/** ` · checks: 4 passed, 1 failed (ERROR): clean_orders:no_test_orders (ERROR)`; nothing when no check ran. */
+function checksSummary(event: RunEventOf<"run-end">, output: Output): string {
+  const c = output.color;
+  // Runs recorded before checks were counted have no `checks`.
+  const checks = event.checks;
+  if (!checks) return "";
+  const failed = checks.failedError + checks.failedWarn + checks.notReported;
+  if (checks.passed + failed === 0) return "";
+  const gating = event.failOnChecks !== "none" && checks.failedError + checks.notReported > 0;
+  const parts = [
+    checks.passed ? c.green(`${checks.passed} passed`) : "",
+    checks.failedError ? c.red(`${checks.failedError} failed (ERROR)`) : "",
+    checks.failedWarn ? (event.failOnChecks === "warn" ? c.red : c.yellow)(`${checks.failedWarn} failed (WARN)`) : "",
+    checks.notReported ? c.red(`${checks.notReported} not reported`) : "",
+  ].filter(Boolean);
+  const names = event.failedChecks.length ? `: ${event.failedChecks.slice(0, 5).join(", ")}${failed > 5 ? `, … ${failed - 5} more` : ""}` : "";
+  const rule = gating || (event.failOnChecks === "warn" && checks.failedWarn > 0) ? c.dim(` (--fail-on-checks ${event.failOnChecks})`) : "";
+  return ` · checks ${parts.join(", ")}${names}${rule}`;
 }

@@ -16,6 +16,24 @@ export interface StepCounts {
   interrupted: number;
 }
 
+/** Asset check results, of a step or of a run. */
+export interface CheckCounts {
+  passed: number;
+  failedError: number;
+  failedWarn: number;
+  /** Declared in the definitions, never reported by the function (counted as ERROR failures for the exit code). */
+  notReported: number;
+}
+
+/** Which failed checks fail the run (exit 1): ERROR ones (the default), WARN ones too, or none. */
+export type FailOnChecks = "error" | "warn" | "none";
+
+export const noChecks = (): CheckCounts => ({ passed: 0, failedError: 0, failedWarn: 0, notReported: 0 });
+
+/** Whether these check results fail a run under `rule`. */
+export const checksFail = (checks: CheckCounts, rule: FailOnChecks): boolean =>
+  rule === "none" ? false : checks.failedError + checks.notReported > 0 || (rule === "warn" && checks.failedWarn > 0);
+
 export type RunEvent = RunBoundary | (StepEvent & { /** The step's partition (`start...end` for a single-run range); absent or null unpartitioned. */ partition?: string | null });
 
 type RunBoundary =
@@ -51,6 +69,10 @@ type RunBoundary =
       skipped: string[];
       interrupted: string[];
       counts: StepCounts;
+      /** Asset check results of the whole run, the rule that judged them, and the failed ones (`asset:check`, at most 100). */
+      checks: CheckCounts;
+      failOnChecks: FailOnChecks;
+      failedChecks: string[];
       /** Invocations Lambda throttled and pipes retried. */
       throttles: number;
       durationMs: number;
@@ -95,7 +117,19 @@ type StepEvent =
       trace: string[];
     }
   /** interrupted: the run was stopped (Ctrl-C) while the asset waited or ran. */
-  | { type: "asset-end"; asset: string; status: StepStatus; durationMs: number; reason: string | null; /** ISO-8601. */ endedAt: string };
+  | {
+      type: "asset-end";
+      asset: string;
+      status: StepStatus;
+      durationMs: number;
+      reason: string | null;
+      /** ISO-8601. */
+      endedAt: string;
+      /** The step's asset check results. */
+      checks: CheckCounts;
+      /** A blocking check that failed (or was never reported): the asset's dependents are skipped. */
+      blockedBy: string | null;
+    };
 
 export type StepStatus = keyof StepCounts;
 

@@ -12,7 +12,8 @@ import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { buildContext, type PipesContextData } from "../protocol/context.js";
 import { since } from "../util/time.js";
-import { type Emit, type StepCounts, type StepStatus, stepLabel } from "./events.js";
+import { type CheckCounts, checksFail, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
+import { addChecks, StepChecks } from "./checks.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";
@@ -32,6 +33,8 @@ export interface RunOptions {
   extras?: Record<string, unknown>;
   /** Invocations in flight at once, across the whole run. */
   concurrency?: number;
+  /** Which failed asset checks fail the run; default "error". */
+  failOnChecks?: FailOnChecks;
   emit: Emit;
   /** Aborted (Ctrl-C): invocations in flight are let go, waiting steps do not start; all are `interrupted`. */
   signal?: AbortSignal;
@@ -42,6 +45,9 @@ export interface RunOptions {
 export interface RunResult {
   runId: string;
   counts: StepCounts;
+  checks: CheckCounts;
+  /** The checks' results fail the run under its `failOnChecks` rule. */
+  checksFailed: boolean;
   /** The error that stopped the run (service or credentials), if one did. */
   fatal: UserError | null;
 }
@@ -78,8 +84,12 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   // Each invocation in flight listens to the signal (the SDK's request, the live log follower, a throttle's
   // wait): more than Node's default of 10 at --concurrency 16 is expected, not a leak.
   if (signal) setMaxListeners(inFlight * 4 + 10, signal);
-  /** Each step's outcome once it ended (its dependents read it); undefined before. */
+  /** Each step's outcome once it ended (its dependents read it), and why a materialized one blocks them. */
   const outcomes: Array<StepStatus | undefined> = new Array(steps.length);
+  const blockers: Array<string | undefined> = [];
+  const checks = noChecks();
+  const failedChecks: string[] = [];
+  const failOnChecks = options.failOnChecks ?? "error";
   const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
   const listed: Record<StepStatus, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
   let throttles = 0;
@@ -89,20 +99,31 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     if (event.type === "throttled") throttles++;
     emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition: step.partition });
   };
-  const end = (step: Step, status: StepStatus, startedAt: number, reason: string | null): StepStatus => {
+  const end = (step: Step, status: StepStatus, startedAt: number, reason: string | null, stepChecks?: StepChecks): StepStatus => {
     counts[status]++;
-    if (listed[status].length < LISTED) listed[status].push(stepLabel(step.asset.key, step.partition));
-    emitFor(step)({ type: "asset-end", asset: step.asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: new Date().toISOString() });
+    const label = stepLabel(step.asset.key, step.partition);
+    if (listed[status].length < LISTED) listed[status].push(label);
+    const blockedBy = status === "materialized" ? (stepChecks?.blockedBy ?? null) : null;
+    if (blockedBy) blockers[step.index] = blockedBy;
+    if (stepChecks) {
+      addChecks(checks, stepChecks.counts);
+      for (const failed of stepChecks.failed) if (failedChecks.length < LISTED) failedChecks.push(`${label}:${failed}`);
+    }
+    const at = new Date().toISOString();
+    emitFor(step)({ type: "asset-end", asset: step.asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: at, checks: stepChecks?.counts ?? noChecks(), blockedBy });
     return status;
   };
 
   /** A step that cannot run (its upstream did not materialize, the run stopped or was interrupted) ends at once. */
   const endWithoutRunning = (step: Step): StepStatus | null => {
     if (signal?.aborted) return end(step, "interrupted", 0, INTERRUPTED);
+    if (fatal) return end(step, "skipped", 0, "the run stopped: the Lambda service failed");
     const blocked = step.deps.filter((d) => outcomes[d] !== "materialized").map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition));
-    if (blocked.length === 0 && !fatal) return null;
-    const shown = blocked.length > 3 ? `${blocked.slice(0, 3).join(", ")} and ${blocked.length - 3} more` : blocked.join(", ");
-    return end(step, "skipped", 0, fatal ? "the run stopped: the Lambda service failed" : `upstream ${shown} did not materialize`);
+    const checked = step.deps.filter((d) => outcomes[d] === "materialized" && blockers[d]).map((d) => `${stepLabel(steps[d]!.asset.key, steps[d]!.partition)} (${blockers[d]})`);
+    if (blocked.length === 0 && checked.length === 0) return null;
+    const some = (labels: string[]) => (labels.length > 3 ? `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more` : labels.join(", "));
+    const reasons = [blocked.length ? `upstream ${some(blocked)} did not materialize` : "", checked.length ? `upstream ${some(checked)}` : ""];
+    return end(step, "skipped", 0, reasons.filter(Boolean).join("; "));
   };
 
   const runStep = async (step: Step): Promise<StepStatus> => {
@@ -119,15 +140,16 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
       extras,
       ...(asset.codeVersion ? { codeVersions: { [asset.key]: asset.codeVersion } } : {}),
     });
+    const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, signal);
-      return end(step, ok ? "materialized" : "failed", stepStarted, null);
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, signal);
+      return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
       if (!(error instanceof UserError)) throw error;
       fatal ??= error;
       stepEmit({ type: "error", asset: asset.key, source: "service", errorType: error.name, message: error.message, trace: [] });
-      return end(step, "failed", stepStarted, null);
+      return end(step, "failed", stepStarted, null, stepChecks);
     }
   };
 
@@ -165,13 +187,16 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   emit({
     type: "run-end",
     runId,
-    ok: counts.failed + counts.skipped + counts.interrupted === 0,
+    ok: counts.failed + counts.skipped + counts.interrupted === 0 && !checksFail(checks, failOnChecks),
     ...listed,
     counts,
+    checks,
+    failOnChecks,
+    failedChecks,
     throttles,
     durationMs: since(started),
   });
-  return { runId, counts, fatal };
+  return { runId, counts, checks, checksFailed: checksFail(checks, failOnChecks), fatal };
 }
 
 const INTERRUPTED = "the run was interrupted";
@@ -186,12 +211,13 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
  * Runs one asset: its function with the asset's event, or its own `run({ context, lambda })`. True when it
  * materialized. A successful function that reported nothing materializes implicitly, as in Dagster.
  */
-async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, signal?: AbortSignal): Promise<boolean> {
+async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, checks: StepChecks, signal?: AbortSignal): Promise<boolean> {
   let failed = false;
   const reported = new Set<string>();
   const track: Emit = (event) => {
     if (event.type === "error") failed = true;
     if (event.type === "materialization") reported.add(event.assetKey);
+    checks.observe(event);
     emit(event);
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
@@ -212,5 +238,6 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
   if (!failed && !reported.has(asset.key)) {
     track({ type: "materialization", asset: asset.key, assetKey: asset.key, dataVersion: null, metadata: {}, implicit: true });
   }
+  if (!failed) for (const message of checks.unreported()) track({ type: "warning", asset: asset.key, message });
   return !failed;
 }

@@ -32,7 +32,7 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     expect(out).toMatch(/cold \(init \d+ ms\)/);
     expect(out).toMatch(/INFO {5}building the report for 2024-01-01/); // Python, with pipes_lambda.py
     expect(out).toMatch(/path {13}\/reports\/2024-01-01\.pdf +\(path\)/);
-    expect(out).toMatch(/✔ 4 materialized in \d+\.\d s/);
+    expect(out).toMatch(/✔ 4 materialized · checks 3 passed in \d+\.\d s/);
     expect(out).not.toMatch(/\u001b\[/);
     expect(r.stderr).not.toContain("NodeVersionSupportWarning"); // the AWS SDK's Node 20 notice is kept out
   });

@@ -137,4 +137,32 @@ describe("profile precedence and memory sizes", () => {
     expect([512, "512", "512MB", "512 mb", "2GB", "1.5GB", "10g"].map((m) => parseMemory(m))).toEqual([512, 512, 512, 512, 2048, 1536, 10240]);
     expect([512.5, "big", "1.0001GB", "-5MB", ""].map((m) => parseMemory(m))).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
+
+  it("takes asset checks as names or { name, description, blocking }, and says what is wrong with one", () => {
+    const { definitions, problems } = validateDefinitions({
+      assets: { a: { function: "f", checks: ["fresh", { name: "not_empty", blocking: true, description: "rows" }] } },
+      functions: { f: fn() },
+    });
+    expect(problems).toEqual([]);
+    expect(definitions.assets[0]!.checks).toEqual([
+      { name: "fresh", description: null, blocking: false },
+      { name: "not_empty", description: "rows", blocking: true },
+    ]);
+    expect(
+      problemsOf({
+        assets: {
+          a: { function: "f", checks: "fresh" },
+          b: { function: "f", checks: ["ok", "ok", { name: "has space" }, { name: "x", blocking: "yes", severity: "WARN" }, 3] },
+        },
+        functions: { f: fn() },
+      }),
+    ).toEqual([
+      'asset "a": checks must be an array of check names or { name, description, blocking }, got string',
+      'asset "b": check ok is declared twice',
+      'asset "b": checks[2]: name must be letters, digits and underscores, got "has space"',
+      'asset "b": checks[3]: unknown field "severity"',
+      'asset "b": check x: blocking must be true or false',
+      'asset "b": checks[4] must be a check name or { name, description, blocking }, got number',
+    ]);
+  });
 });
