@@ -4,6 +4,7 @@ import { type PartitionRequest, parseRange } from "../partitions/request.js";
 import { DEFAULT_CONCURRENCY } from "../run/concurrency.js";
 import { outputFor, type CliContext } from "./context.js";
 import { collect, parseConcurrency, parseFailOnChecks } from "./parse-options.js";
+import { ciReports, reportTargets } from "./ci-reports.js";
 import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
 
@@ -20,6 +21,8 @@ interface MaterializeOptions {
   extra: string[];
   concurrency: string;
   failOnChecks: string;
+  junit?: string;
+  report: string[];
   retry?: string;
   history: boolean;
   json?: boolean;
@@ -43,6 +46,8 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
     .option("--concurrency <n>", "invocations in flight at once, across the run", String(DEFAULT_CONCURRENCY))
     .option("--fail-on-checks <rule>", "which failed asset checks make the run exit 1: error, warn (and error) or none", "error")
+    .option("--junit <file>", "write a JUnit XML report: a test case per asset (× partition) and per check")
+    .option("--report <kind=file>", "write a report: md=FILE (a Markdown summary) or junit=FILE (repeatable)", collect, [])
     .option("--retry <run>", "run again what failed or was skipped in that run (a run id from pipes runs, or last), with its profile, assets, partitions and extras")
     .option("--no-history", "do not record this run in .pipes/runs (also PIPES_HISTORY=0)")
     .action(async (keys: string[], options: MaterializeOptions) => {
@@ -54,6 +59,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const output = outputFor(ctx, options);
   const concurrency = parseConcurrency(options.concurrency);
   const failOnChecks = parseFailOnChecks(options.failOnChecks);
+  const reportsTo = reportTargets(options.junit, options.report, ctx.cwd);
   const [{ loadDefinitions }, { selectAssets }] = await Promise.all([import("../defs/load.js"), import("../run/select.js")]);
   const load = (profile: string | undefined) => loadDefinitions({ file: options.file, profile, cwd: ctx.cwd, env: ctx.env });
   let defs = await load(options.profile);
@@ -76,7 +82,8 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     import("../report/run.js"),
     import("./history-recording.js"),
   ]);
-  const reporter = await createRunReporter(output, { cwd: ctx.cwd });
+  const ci = ciReports(reportsTo, ctx, output, defs.file);
+  const reporter = await createRunReporter(output, { cwd: ctx.cwd, wrapBlock: ci.wrapBlock });
   const history = recordRuns(defs.file, options.history, ctx, output);
   const target = await openTarget(defs, { hostEnv: ctx.env });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
@@ -106,12 +113,15 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       emit: (event) => {
         history.onEvent(event);
         reporter.onEvent(event);
+        ci.onEvent(event);
       },
       signal: interrupt.signal,
     });
+    reporter.close();
+    const reported = ci.finish();
     if (interrupt.signal.aborted) return ExitCode.interrupted;
     if (result.fatal) return result.fatal.exitCode;
-    return result.counts.failed + result.counts.skipped > 0 || result.checksFailed ? ExitCode.assetFailed : ExitCode.ok;
+    return result.counts.failed + result.counts.skipped > 0 || result.checksFailed || !reported ? ExitCode.assetFailed : ExitCode.ok;
   } finally {
     signals.dispose();
     reporter.close();

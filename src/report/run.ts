@@ -16,7 +16,14 @@ export interface RunReporter {
   close(): void;
 }
 
-export async function createRunReporter(output: Output, options: { cwd: string; header?: boolean }): Promise<RunReporter> {
+/** `wrapBlock`: wraps each asset's block of text (a collapsible group on GitHub Actions). */
+export interface RunReporterOptions {
+  cwd: string;
+  header?: boolean;
+  wrapBlock?: (block: string) => string;
+}
+
+export async function createRunReporter(output: Output, options: RunReporterOptions): Promise<RunReporter> {
   if (output.mode === "json") {
     const batch = new TurnBatch((text) => output.stdout.write(text));
     return {
@@ -42,7 +49,7 @@ class HumanReporter implements RunReporter {
   constructor(
     private readonly output: Output,
     private readonly spinner: Spinner | null,
-    private readonly options: { cwd: string; header?: boolean },
+    private readonly options: RunReporterOptions,
   ) {}
 
   onEvent(event: RunEvent): void {
@@ -79,7 +86,8 @@ class HumanReporter implements RunReporter {
         this.collect(event);
         const key = stepLabel(event.asset, event.partition);
         const live = this.shownLive.get(key) ?? 0;
-        this.print(renderAssetBlock(this.pending.get(key) ?? [event], this.output, live));
+        const block = renderAssetBlock(this.pending.get(key) ?? [event], this.output, live);
+        this.print(this.options.wrapBlock ? this.options.wrapBlock(block) : block);
         this.pending.delete(key);
         this.shownLive.delete(key);
         return;

@@ -28,17 +28,18 @@ export class StepChecks {
     if (event.severity === "ERROR" && this.isBlocking(event.checkName)) this.blockedBy ??= `blocking check ${event.checkName} failed`;
   }
 
-  /** Once the function has run and materialized the asset: a warning for each declared check it did not report. */
-  unreported(): string[] {
+  /** Once the function has run and materialized the asset: each declared check it did not report, and a warning. */
+  unreported(): Array<{ check: string; message: string }> {
     const missing = this.asset.checks.filter((check) => !this.reported.has(check.name));
     for (const check of missing) {
       this.counts.notReported++;
       this.failed.push(`${check.name} (not reported)`);
       if (check.blocking) this.blockedBy ??= `blocking check ${check.name} was not reported`;
     }
-    return missing.map(
-      (check) => `${this.asset.key}: the definitions declare check ${check.name}, but the function did not report it (report it with reportAssetCheck / report_asset_check, or remove it from checks)`,
-    );
+    return missing.map((check) => ({
+      check: check.name,
+      message: `${this.asset.key}: the definitions declare check ${check.name}, but the function did not report it (report it with reportAssetCheck / report_asset_check, or remove it from checks)`,
+    }));
   }
 
   private isBlocking(name: string): boolean {

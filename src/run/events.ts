@@ -104,7 +104,8 @@ type StepEvent =
   | { type: "custom-message"; asset: string; payload: unknown }
   /** A line the function wrote that is not a pipes message; `level` when the Node.js runtime prefixed it. */
   | { type: "output"; asset: string; text: string; level: string | null }
-  | { type: "warning"; asset: string | null; message: string }
+  /** `unreportedCheck`: the warning is that this declared check was never reported. */
+  | { type: "warning"; asset: string | null; message: string; unreportedCheck?: string }
   /** Worth knowing, nothing wrong: e.g. that messages were read from CloudWatch Logs because the tail was cut. */
   | { type: "note"; asset: string | null; message: string }
   | {

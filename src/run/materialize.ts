@@ -238,6 +238,6 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
   if (!failed && !reported.has(asset.key)) {
     track({ type: "materialization", asset: asset.key, assetKey: asset.key, dataVersion: null, metadata: {}, implicit: true });
   }
-  if (!failed) for (const message of checks.unreported()) track({ type: "warning", asset: asset.key, message });
+  if (!failed) for (const { check, message } of checks.unreported()) track({ type: "warning", asset: asset.key, message, unreportedCheck: check });
   return !failed;
 }
