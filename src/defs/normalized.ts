@@ -1,5 +1,6 @@
 import type { Partitions } from "../partitions/definition.js";
 import type { AssetCheck } from "./checks.js";
+import type { Architecture } from "../lambda/pricing.js";
 import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
 
 /** A validated asset; `key` is the escaped key string, `deps` too. */
@@ -33,6 +34,8 @@ export interface LambdaFunction {
   /** gitignore-style patterns for the deployment zip (empty: everything but what is left out by default). */
   include: string[];
   exclude: string[];
+  /** Its processor: what its invocations cost (pricing.ts). */
+  architecture: Architecture;
 }
 
 export type LambdaResource =

@@ -29,6 +29,8 @@ export interface FunctionDefinition {
   include?: string[];
   /** ...and not what these match (on top of secrets, node_modules and the folder's `.pipesignore`). */
   exclude?: string[];
+  /** The processor it runs on in AWS: what its invocations cost. Default `x86_64`. */
+  architecture?: "x86_64" | "arm64";
 }
 
 /** Credentials as the AWS SDK takes them: static values or a provider such as `fromIni({ profile })`. */

@@ -12,6 +12,7 @@ import { isObject, isStringArray, kindOf } from "../util/values.js";
 import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
 import { validateChecks } from "./checks.js";
+import { ARCHITECTURES, type Architecture } from "../lambda/pricing.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
 
@@ -197,7 +198,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
       continue;
     }
-    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude"];
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture"];
     for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
     const handler = typeof def.handler === "string" ? def.handler : "";
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
@@ -238,6 +239,8 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       if (typeof c !== "number" || !Number.isInteger(c) || c < 1) report(where, "concurrency must be a whole number ≥ 1");
       else concurrency = c;
     }
+    const architecture = (def.architecture ?? "x86_64") as Architecture;
+    if (!ARCHITECTURES.includes(architecture)) report(where, `architecture ${JSON.stringify(def.architecture)} must be "x86_64" or "arm64"`);
     const patterns = (field: "include" | "exclude"): string[] => {
       const value = def[field];
       if (value === undefined) return [];
@@ -259,6 +262,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       concurrency,
       concurrencyReserved: def.concurrency !== undefined,
       description: typeof def.description === "string" ? def.description : null,
+      architecture: ARCHITECTURES.includes(architecture) ? architecture : "x86_64",
     });
   }
   return functions;

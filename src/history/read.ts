@@ -22,6 +22,8 @@ export interface RunSummary {
   counts: StepCounts;
   /** Asset check results (also of an unfinished run, from its asset-end events). */
   checks: CheckCounts;
+  /** What its invocations cost on Lambda (USD), null for runs recorded before costs were counted. */
+  costUsd: number | null;
   /** ok, failed, interrupted, or unfinished (no run-end: the process was killed). */
   outcome: "ok" | "failed" | "interrupted" | "unfinished";
   durationMs: number | null;
@@ -57,6 +59,7 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
   const end = events.find((e): e is RunEventOf<"run-end"> => e.type === "run-end");
   const counts: StepCounts = end?.counts ?? { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
   const checks: CheckCounts = end?.checks ?? noChecks();
+  let costUsd: number | null = typeof end?.costUsd === "number" ? end.costUsd : null;
   if (!end) {
     for (const e of events) {
       if (e.type !== "asset-end") continue;
@@ -64,6 +67,7 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
       // Runs recorded before checks were counted have none in asset-end.
       if (e.checks) addChecks(checks, e.checks);
     }
+    for (const e of events) if (e.type === "invocation-end" && typeof e.costUsd === "number") costUsd = (costUsd ?? 0) + e.costUsd;
   }
   const outcome = !end ? "unfinished" : end.ok ? "ok" : counts.interrupted > 0 ? "interrupted" : "failed";
   return {
@@ -76,6 +80,7 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
     steps: start.steps,
     counts,
     checks,
+    costUsd,
     outcome,
     durationMs: end?.durationMs ?? null,
   };

@@ -13,6 +13,7 @@ import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
 import { isThrottle, THROTTLE_RETRIES, throttleDelay } from "./throttle.js";
 import { TAIL_BYTES } from "./facts.js";
+import { invocationCost } from "./pricing.js";
 import { LiveFollow, unshownTail } from "./live.js";
 import { LogReader, logLines, platformMark, tailFacts, type LogItem } from "./log-reader.js";
 import { logLocation, LogsUnavailable, readInvocation } from "./log-stream.js";
@@ -118,6 +119,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     cold: report ? report.initDurationMs !== null : null,
     memoryMb: report?.memoryMb ?? null,
     maxMemoryMb: report?.maxMemoryMb ?? null,
+    costUsd: report ? invocationCost({ billedMs: report.billedMs, memoryMb: report.memoryMb, architecture: target.architecture(invocation.functionName), region: target.region }).usd : null,
   });
 
   // The rest of the log: from CloudWatch Logs when it was followed live or the tail lost its start, else the tail.

@@ -2,6 +2,7 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { MessagesMode } from "../defs/normalized.js";
 import type { LogsChannel } from "./logs-channel.js";
+import type { Architecture } from "./pricing.js";
 
 export interface LambdaTarget {
   kind: "emulator" | "aws";
@@ -12,6 +13,9 @@ export interface LambdaTarget {
   logs: LogsChannel;
   /** The deployed name of a function of the defs file under this profile. */
   functionName(name: string): string;
+  /** For an invocation's cost: the region (null on the emulator: priced as on Lambda in us-east-1) and a function's architecture. */
+  region: string | null;
+  architecture(name: string): Architecture;
   /** The DAGSTER_PIPES_MESSAGES the event carries: `stdio` (written as they happen) or Dagster's `buffered_stdio`. */
   messages: MessagesMode;
   /** Tells `listener` what the local setup has to say (a warning: the Python that runs a function; a note: where a debugger listens); returns the unsubscribe. */

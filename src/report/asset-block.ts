@@ -3,6 +3,7 @@ import { stringifyJson } from "../protocol/python-json.js";
 import { formatMetadataValue, formatTable, type MetadataValue } from "../protocol/metadata.js";
 import { type Metadata, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
 import type { Output } from "./output.js";
+import { formatUsd } from "../lambda/pricing.js";
 
 const MAX_TRACE_LINES = 8;
 /** Frames of the emulator's runtime and the handler library, which say nothing about the user's code. */
@@ -102,6 +103,8 @@ function invocationSummary(i: RunEventOf<"invocation-end">, output: Output): str
   if (i.cold === true) parts.push(c.yellow(`cold (init ${i.initDurationMs?.toFixed(0)} ms)`));
   if (i.cold === false) parts.push("warm");
   if (i.maxMemoryMb !== null && i.memoryMb !== null) parts.push(`${i.maxMemoryMb}/${i.memoryMb} MB`);
+  // Runs recorded before costs were counted have none.
+  if (typeof i.costUsd === "number") parts.push(c.dim(formatUsd(i.costUsd)));
   return parts.join(c.dim(" · "));
 }
 

@@ -2,6 +2,7 @@
 import type { RunSummary } from "../history/read.js";
 import { briefKeys, type StatusRow } from "../history/status.js";
 import type { Output } from "./output.js";
+import { formatUsd } from "../lambda/pricing.js";
 
 export function renderRuns(runs: RunSummary[], output: Output, dir: string): string {
   const c = output.color;
@@ -24,9 +25,10 @@ export function renderRuns(runs: RunSummary[], output: Output, dir: string): str
       r.partitions ?? "",
       counts.join(", ") || (r.outcome === "unfinished" ? c.yellow("unfinished") : "nothing ran"),
       r.durationMs === null ? "" : `${(r.durationMs / 1000).toFixed(1)} s`,
+      r.costUsd ? c.dim(formatUsd(r.costUsd)) : "",
     ];
   });
-  const header = ["  run", "started (UTC)", "profile", "assets", "partitions", "outcome", "duration"];
+  const header = ["  run", "started (UTC)", "profile", "assets", "partitions", "outcome", "duration", "cost"];
   return table([header.map((h) => c.dim(h)), ...rows]);
 }
 

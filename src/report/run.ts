@@ -9,6 +9,7 @@ import { BackfillView, type LiveRegion } from "./backfill.js";
 import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 import { TurnBatch } from "../util/turn-batch.js";
+import { formatUsd } from "../lambda/pricing.js";
 
 export interface RunReporter {
   onEvent(event: RunEvent): void;
@@ -193,7 +194,15 @@ export function summary(event: RunEventOf<"run-end">, output: Output): string {
   ].filter(Boolean);
   const throttled = event.throttles ? c.dim(` · ${event.throttles} throttle${event.throttles === 1 ? "" : "s"} retried`) : "";
   const mark = event.ok ? c.green("✔") : c.red("✖");
-  return `${mark} ${parts.join(", ") || "nothing to do"}${checksSummary(event, output)}${throttled} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
+  return `${mark} ${parts.join(", ") || "nothing to do"}${checksSummary(event, output)}${throttled}${costSummary(event, output)} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
+}
+
+/** ` · $0.0000042 on Lambda (us-east-1 prices)` on the emulator, ` · $0.0000042` on AWS. */
+function costSummary(event: RunEventOf<"run-end">, output: Output): string {
+  // Runs recorded before costs were counted have none.
+  if (typeof event.costUsd !== "number" || event.costUsd === 0) return "";
+  const where = event.target === "emulator" ? ` on Lambda (${event.pricedAs} prices)` : "";
+  return output.color.dim(` · ${formatUsd(event.costUsd)}${where}`);
 }
 
 /** ` · checks: 4 passed, 1 failed (ERROR): clean_orders:no_test_orders (ERROR)`; nothing when no check ran. */

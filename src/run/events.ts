@@ -75,6 +75,10 @@ type RunBoundary =
       failedChecks: string[];
       /** Invocations Lambda throttled and pipes retried. */
       throttles: number;
+      /** The run's cost on Lambda on demand (USD; on the emulator, what it would cost), at `pricedAs`'s prices. */
+      costUsd: number;
+      pricedAs: string;
+      target: "emulator" | "aws";
       durationMs: number;
     };
 
@@ -97,6 +101,8 @@ type StepEvent =
       cold: boolean | null;
       memoryMb: number | null;
       maxMemoryMb: number | null;
+      /** What it costs on Lambda on demand (USD, pricing.ts), from the REPORT line; on the emulator, what it would. */
+      costUsd: number | null;
     }
   | { type: "log"; asset: string; level: string; message: string }
   | { type: "materialization"; asset: string; assetKey: string; dataVersion: string | null; metadata: Metadata; implicit: boolean }

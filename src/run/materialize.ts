@@ -14,6 +14,7 @@ import { buildContext, type PipesContextData } from "../protocol/context.js";
 import { since } from "../util/time.js";
 import { type CheckCounts, checksFail, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
+import { pricedRegion } from "../lambda/pricing.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";
@@ -95,8 +96,10 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   let throttles = 0;
   let fatal: UserError | null = null;
 
+  let costUsd = 0;
   const emitFor = (step: Step): Emit => (event) => {
     if (event.type === "throttled") throttles++;
+    if (event.type === "invocation-end") costUsd += event.costUsd ?? 0;
     emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition: step.partition });
   };
   const end = (step: Step, status: StepStatus, startedAt: number, reason: string | null, stepChecks?: StepChecks): StepStatus => {
@@ -194,6 +197,9 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     failOnChecks,
     failedChecks,
     throttles,
+    costUsd,
+    pricedAs: pricedRegion(target.region),
+    target: target.kind,
     durationMs: since(started),
   });
   return { runId, counts, checks, checksFailed: checksFail(checks, failOnChecks), fatal };

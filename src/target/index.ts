@@ -28,6 +28,7 @@ export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJ
 
 export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv } = {}): Promise<Target> {
   const resource = defs.profile.lambda;
+  const architecture = (name: string) => defs.functions.get(name)?.architecture ?? "x86_64";
   const messages = defs.profile.messages;
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
@@ -42,6 +43,8 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       logs: clients.logs,
       functionName: (name) => name,
       messages,
+      region: null,
+      architecture,
       emulator,
       setupMessages(listener) {
         const warning = ({ message }: { message: string }) => listener(message, "warning");
@@ -84,6 +87,9 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
     logs: clients.logs,
     functionName: resource.functionName,
     messages,
+    // The region the SDK settled on (the profile's, or AWS_REGION / ~/.aws/config's).
+    region: resource.region ?? (await clients.lambda.config.region().catch(() => null)),
+    architecture,
     emulator: null,
     async close() {
       clients.destroy();

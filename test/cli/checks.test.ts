@@ -14,7 +14,7 @@ describe("asset checks gate a run", () => {
   it("a failed ERROR check exits 1 and the summary says which; the asset still materializes; --fail-on-checks none exits 0", async () => {
     const passing = await materialize();
     expect(passing.code, passing.stderr).toBe(0);
-    expect(passing.stdout).toMatch(/✔ 2 materialized · checks 3 passed in/);
+    expect(passing.stdout).toMatch(/✔ 2 materialized · checks 3 passed · \$[\d.]+ on Lambda/);
 
     const failing = await materialize("--extra", "fail=typed");
     expect(failing.code, failing.stdout).toBe(1);
@@ -51,6 +51,19 @@ describe("asset checks gate a run", () => {
     expect(all.some((e) => e.type === "invocation-start" && e.asset === "summary")).toBe(false);
     const end = all.at(-1) as RunEventOf<"run-end">;
     expect(end).toMatchObject({ ok: false, failOnChecks: "error", checks: { passed: 2, failedError: 1, failedWarn: 0, notReported: 0 }, failedChecks: ["orders:not_empty (ERROR)"] });
+  });
+
+  it("an arm64 function's invocations cost at arm64's price", async () => {
+    const run = await materialize("--json");
+    const ends = events(run.stdout).filter((e): e is RunEventOf<"invocation-end"> => e.type === "invocation-end");
+    const price = (asset: string, perGbSecond: number) => {
+      const end = ends.find((e) => e.asset === asset)!;
+      return [end.costUsd, (end.memoryMb! / 1024) * (end.billedMs! / 1000) * perGbSecond + 0.0000002];
+    };
+    const [arm, armExpected] = price("summary", 0.0000133334);
+    expect(arm).toBeCloseTo(armExpected!, 15);
+    const [x86, x86Expected] = price("orders", 0.0000166667);
+    expect(x86).toBeCloseTo(x86Expected!, 15);
   });
 
   it("a declared check the function never reported is reported, and fails the run", async () => {

@@ -32,7 +32,7 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
     expect(out).toMatch(/cold \(init \d+ ms\)/);
     expect(out).toMatch(/INFO {5}building the report for 2024-01-01/); // Python, with pipes_lambda.py
     expect(out).toMatch(/path {13}\/reports\/2024-01-01\.pdf +\(path\)/);
-    expect(out).toMatch(/✔ 4 materialized · checks 3 passed in \d+\.\d s/);
+    expect(out).toMatch(/✔ 4 materialized · checks 3 passed · \$0\.0000\d+ on Lambda \(us-east-1 prices\) in \d+\.\d s/);
     expect(out).not.toMatch(/\u001b\[/);
     expect(r.stderr).not.toContain("NodeVersionSupportWarning"); // the AWS SDK's Node 20 notice is kept out
   });
@@ -59,6 +59,13 @@ describe("pipes materialize: the example pipeline on the emulator", () => {
       ["has_orders", true, "WARN"],
       ["report_not_empty", true, "ERROR"],
     ]);
+    // Each invocation's cost is its REPORT's billed GB-seconds at x86_64's price plus a request (us-east-1, as on
+    // Lambda); the run's is their sum.
+    const ends = ofType(list, "invocation-end");
+    for (const end of ends) expect(end.costUsd).toBeCloseTo((end.memoryMb! / 1024) * (end.billedMs! / 1000) * 0.0000166667 + 0.0000002, 15);
+    const total = ends.reduce((sum, e) => sum + e.costUsd!, 0);
+    expect(list.at(-1)).toMatchObject({ type: "run-end", pricedAs: "us-east-1", target: "emulator" });
+    expect((list.at(-1) as Extract<RunEvent, { type: "run-end" }>).costUsd).toBeCloseTo(total, 15);
   });
 });
 

@@ -165,4 +165,11 @@ describe("profile precedence and memory sizes", () => {
       'asset "b": checks[4] must be a check name or { name, description, blocking }, got number',
     ]);
   });
+
+  it("takes a function's architecture, x86_64 by default, and refuses another", () => {
+    const { definitions } = validateDefinitions({ assets: { a: { function: "f" } }, functions: { f: fn({ architecture: "arm64" }), g: fn() } });
+    expect(definitions.functions.get("f")!.architecture).toBe("arm64");
+    expect(definitions.functions.get("g")!.architecture).toBe("x86_64");
+    expect(problemsOf({ assets: { a: { function: "f" } }, functions: { f: fn({ architecture: "aarch64" }) } })).toEqual(['function "f": architecture "aarch64" must be "x86_64" or "arm64"']);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { type CheckCounts, noChecks } from "../../run/events.js";
 import { addChecks } from "../../run/checks.js";
+import { formatUsd } from "../../lambda/pricing.js";
 import type { RunRecord, StepRecord } from "./records.js";
 
 const LISTED = 20;
@@ -16,11 +17,12 @@ export function renderMarkdown(run: RunRecord, title: string): string {
     const c = end.counts;
     const outcome = [c.materialized && `${c.materialized} materialized`, c.failed && `${c.failed} failed`, c.skipped && `${c.skipped} skipped`, c.interrupted && `${c.interrupted} interrupted`].filter(Boolean).join(", ");
     const checks = checksText(end.checks);
-    lines.push(`${end.ok ? "✅" : "❌"} ${outcome || "nothing to do"}${checks ? ` · checks ${checks}` : ""} · ${(end.durationMs / 1000).toFixed(1)} s · run \`${end.runId}\``, "");
+    const cost = typeof end.costUsd === "number" && end.costUsd > 0 ? ` · ${formatUsd(end.costUsd)}${end.target === "emulator" ? ` on Lambda (${end.pricedAs} prices)` : ""}` : "";
+    lines.push(`${end.ok ? "✅" : "❌"} ${outcome || "nothing to do"}${checks ? ` · checks ${checks}` : ""}${cost} · ${(end.durationMs / 1000).toFixed(1)} s · run \`${end.runId}\``, "");
   } else {
     lines.push("⚠️ the run did not finish", "");
   }
-  lines.push("| asset | status | duration | billed | checks |", "|---|---|---|---|---|");
+  lines.push("| asset | status | duration | billed | cost | checks |", "|---|---|---|---|---|---|");
   for (const [asset, steps] of byAsset(run.steps)) lines.push(assetRow(asset, steps));
   const failed = run.steps.filter((s) => s.status !== "materialized");
   if (failed.length) {
@@ -60,7 +62,8 @@ function assetRow(asset: string, steps: StepRecord[]): string {
   }
   const duration = steps.reduce((sum, s) => sum + s.durationMs, 0);
   const billed = steps.reduce((sum, s) => sum + s.billedMs, 0);
-  return `| \`${md(asset)}\` | ${status} | ${ms(duration)} | ${billed ? ms(billed) : ""} | ${checksText(checks)} |`;
+  const cost = steps.reduce((sum, s) => sum + s.costUsd, 0);
+  return `| \`${md(asset)}\` | ${status} | ${ms(duration)} | ${billed ? ms(billed) : ""} | ${cost ? formatUsd(cost) : ""} | ${checksText(checks)} |`;
 }
 
 function checksText(c: CheckCounts): string {

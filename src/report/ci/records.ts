@@ -23,6 +23,8 @@ export interface StepRecord {
   billedMs: number;
   /** Memory size (MB) of its last invocation. */
   memoryMb: number | null;
+  /** What its invocations cost on Lambda (USD). */
+  costUsd: number;
   reason: string | null;
   error: { type: string; message: string; trace: string[] } | null;
   checks: CheckRecord[];
@@ -52,6 +54,7 @@ export class RunRecorder {
         case "invocation-end":
           step.billedMs += event.billedMs ?? 0;
           step.memoryMb = event.memoryMb ?? step.memoryMb;
+          step.costUsd += event.costUsd ?? 0;
           break;
         case "error":
           step.error ??= { type: event.errorType, message: event.message, trace: event.trace };
@@ -80,7 +83,7 @@ export class RunRecorder {
     const label = stepLabel(asset, partition);
     let step = this.open.get(label);
     if (!step) {
-      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, reason: null, error: null, checks: [], warnings: [] };
+      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, costUsd: 0, reason: null, error: null, checks: [], warnings: [] };
       this.open.set(label, step);
     }
     return step;
