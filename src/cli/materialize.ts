@@ -23,6 +23,8 @@ interface MaterializeOptions {
   failOnChecks: string;
   junit?: string;
   report: string[];
+  plan?: boolean;
+  checkAccess?: boolean;
   retry?: string;
   history: boolean;
   json?: boolean;
@@ -46,6 +48,8 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     .option("--extra <key=value>", "an extra for the pipes context (repeatable; JSON values allowed)", collect, [])
     .option("--concurrency <n>", "invocations in flight at once, across the run", String(DEFAULT_CONCURRENCY))
     .option("--fail-on-checks <rule>", "which failed asset checks make the run exit 1: error, warn (and error) or none", "error")
+    .option("--plan", "show what would run: each invocation, its event and decoded pipes context; invoke nothing")
+    .option("--check-access", "with --plan: check with Lambda's DryRun that each function exists and may be invoked")
     .option("--junit <file>", "write a JUnit XML report: a test case per asset (× partition) and per check")
     .option("--report <kind=file>", "write a report: md=FILE (a Markdown summary) or junit=FILE (repeatable)", collect, [])
     .option("--retry <run>", "run again what failed or was skipped in that run (a run id from pipes runs, or last), with its profile, assets, partitions and extras")
@@ -76,6 +80,11 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     run = { keys: options.all ? defs.assets.map((a) => a.key) : keys, partitions: partitionRequest(options), singleRun: Boolean(options.singleRun), extras: parseExtras(options.extra) };
   }
   const assets = selectAssets(defs.assets, run.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: defs.file });
+  if (options.checkAccess && !options.plan) throw new UserError("--check-access goes with --plan: pipes materialize --plan --check-access");
+  if (options.plan) {
+    const { showPlan } = await import("./plan.js");
+    return showPlan({ defs, assets, partitions: run.partitions, singleRun: run.singleRun, extras: run.extras, only: run.only, done: run.done, checkAccess: Boolean(options.checkAccess) }, ctx, output);
+  }
   const [{ openTarget }, { materialize }, { createRunReporter }, { recordRuns }] = await Promise.all([
     import("../target/index.js"),
     import("../run/materialize.js"),

@@ -10,7 +10,8 @@ import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
-import { buildContext, type PipesContextData } from "../protocol/context.js";
+import type { PipesContextData } from "../protocol/context.js";
+import { stepContext } from "./step-context.js";
 import { since } from "../util/time.js";
 import { type CheckCounts, checksFail, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
@@ -133,16 +134,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const { asset } = step;
     const stepStarted = performance.now();
     const stepEmit = emitFor(step);
-    const context = buildContext({
-      runId,
-      assetKeys: [asset.key],
-      jobName: "__ASSET_JOB",
-      partitionKey: step.partitionKey,
-      partitionKeyRange: step.range,
-      partitionTimeWindow: step.window,
-      extras,
-      ...(asset.codeVersion ? { codeVersions: { [asset.key]: asset.codeVersion } } : {}),
-    });
+    const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
       const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, signal);
