@@ -1,5 +1,5 @@
 /**
- * The module a definitions file imports (`import { defineDefinitions } from "pipes"`). Keep it light:
+ * The module a definitions file imports (`import { defineDefinitions } from "lambda-pipes"`). Keep it light:
  * it is loaded on every command that reads a defs file.
  */
 export { defineDefinitions } from "./defs/types.js";

@@ -14,7 +14,10 @@ import { checkProfile, validateDefinitions } from "./validate.js";
 
 export const DEFS_FILE_NAMES = ["defs.ts", "pipes.defs.ts"];
 
-/** The package's own entry, so `import ... from "pipes"` in any defs file resolves to the running CLI. */
+/**
+ * The package's own entry, so `import ... from "lambda-pipes"` (its npm name) and `"pipes"` (the name older defs
+ * files use) resolve in any defs file to the running CLI, whatever else is installed beside it.
+ */
 const PACKAGE_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
 /** Stack frames of pipes itself, left out of a user's load error. */
 const OWN_CODE = [fileURLToPath(new URL("../", import.meta.url)), fileURLToPath(new URL("../../bin/", import.meta.url))];
@@ -64,7 +67,7 @@ async function importDefinitions(file: string, shown: string): Promise<unknown> 
   const jiti = createJiti(import.meta.url, {
     moduleCache: false,
     interopDefault: false,
-    alias: { pipes: PACKAGE_ENTRY },
+    alias: { "lambda-pipes": PACKAGE_ENTRY, pipes: PACKAGE_ENTRY },
   });
   let module: unknown;
   try {
