@@ -26,7 +26,7 @@ describe("lambda-pipes in a user's project", () => {
     const project = tempProject({
       "package.json": JSON.stringify({ name: "my-pipeline", private: true, type: "module" }),
       "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true }, include: ["defs.ts"] }),
-      "handlers/hello.mjs": "export const handler = async (event) => ({ greeting: `hello ${event.name}` });\n",
+      "handlers/hello.mjs": "export const handler = async (event) => ({ greeting: \"hello \" + event.name });\n",
       "defs.ts": [
         'import { defineDefinitions } from "lambda-pipes";',
         "",
