@@ -7,6 +7,7 @@ import { registerHistory } from "./history.js";
 import { registerList } from "./list.js";
 import { registerMaterialize } from "./materialize.js";
 import { registerVendor } from "./vendor.js";
+import { registerInit } from "./init.js";
 import { registerDeployHandler } from "./deploy-handler.js";
 import { packageVersion } from "./version.js";
 
@@ -29,6 +30,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   registerHistory(program, ctx);
   registerDeployHandler(program, ctx);
   registerVendor(program, ctx);
+  registerInit(program, ctx);
   registerEmulator(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);

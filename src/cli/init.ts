@@ -1,0 +1,102 @@
+/**
+ * `pipes init [dir]`: a project to start from: a `defs.ts` with two assets (a Node.js function and a Python one
+ * that depends on it, each reporting a materialization and a check), the handler libraries vendored beside them,
+ * and `.pipes/` in `.gitignore`. Never replaces a file without `--force`.
+ */
+import type { Command } from "commander";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+import { displayPath } from "../util/paths.js";
+import { outputFor, type CliContext } from "./context.js";
+import { packageVersion } from "./version.js";
+
+const DEFS = `// The pipeline: assets, the Lambda function behind each, and where they run (profiles).
+// \`npx pipes list\` shows it; \`npx pipes materialize --all\` runs it on the local emulator.
+import { defineDefinitions } from "lambda-pipes";
+
+export default defineDefinitions({
+  assets: {
+    users: {
+      function: "load_users",
+      description: "Load the users",
+      checks: [{ name: "not_empty", blocking: true, description: "at least one user" }],
+    },
+    user_report: {
+      deps: ["users"],
+      function: "report",
+      description: "Count the users, in Python",
+    },
+  },
+  functions: {
+    load_users: { handler: "./handlers/users.handler", runtime: "nodejs20.x" },
+    report: { handler: "./handlers/report.handler", runtime: "python3.12" },
+  },
+  profiles: {
+    local: { description: "the local emulator", lambda: { emulator: true } },
+    // prod: { lambda: { region: "eu-west-1", awsProfile: "prod" } },
+  },
+});
+`;
+
+const NODE_HANDLER = `// Reads the pipes context from its event and reports back through Dagster Pipes (./pipes-lambda.cjs).
+import { withPipes } from "./pipes-lambda.cjs";
+
+export const handler = withPipes(async (event, pipes) => {
+  const users = [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }];
+  pipes.log.info(\`loaded \${users.length} users\`);
+  pipes.reportAssetMaterialization({ metadata: { user_count: users.length } });
+  pipes.reportAssetCheck({ checkName: "not_empty", passed: users.length > 0 });
+  return { users: users.length };
+});
+`;
+
+const PYTHON_HANDLER = `"""Reports back through Dagster Pipes with pipes_lambda.py (dagster_pipes works the same way)."""
+from pipes_lambda import with_pipes
+
+
+@with_pipes
+def handler(event, pipes, context):
+    pipes.log.info(f"writing the report for run {pipes.run_id}")
+    pipes.report_asset_materialization(metadata={"pages": 1})
+    return {"pages": 1}
+`;
+
+export function registerInit(program: Command, ctx: CliContext): void {
+  program
+    .command("init")
+    .description("start a project: a defs.ts, a Node.js and a Python function with the handler libraries, .pipes/ git-ignored")
+    .argument("[dir]", "the project folder", ".")
+    .option("--force", "replace files of the same names")
+    .action(async (dirArg: string, options: { force?: boolean }) => {
+      const { vendoredText } = await import("../deploy/vendor.js");
+      const dir = resolve(ctx.cwd, dirArg);
+      const version = packageVersion();
+      const files: Record<string, string> = {
+        "defs.ts": DEFS,
+        "handlers/users.mjs": NODE_HANDLER,
+        "handlers/pipes-lambda.cjs": vendoredText("node", version),
+        "handlers/report.py": PYTHON_HANDLER,
+        "handlers/pipes_lambda.py": vendoredText("python", version),
+      };
+      const taken = Object.keys(files).filter((f) => existsSync(join(dir, f)));
+      if (taken.length && !options.force) {
+        throw new UserError(`${taken.map((f) => displayPath(join(dir, f), ctx.cwd)).join(", ")} already exist${taken.length === 1 ? "s" : ""}: pick another folder, or pass --force to replace ${taken.length === 1 ? "it" : "them"}.`);
+      }
+      const c = outputFor(ctx, {}).color;
+      for (const [name, text] of Object.entries(files)) {
+        const path = join(dir, name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+        ctx.stdout.write(`${c.green("✔")} wrote ${displayPath(path, ctx.cwd)}\n`);
+      }
+      const gitignore = join(dir, ".gitignore");
+      const ignored = existsSync(gitignore) ? readFileSync(gitignore, "utf8") : "";
+      if (!ignored.split("\n").some((line) => /^\/?\.pipes\/?$/.test(line.trim()))) {
+        appendFileSync(gitignore, `${ignored && !ignored.endsWith("\n") ? "\n" : ""}# pipes' run history\n.pipes/\n`);
+        ctx.stdout.write(`${c.green("✔")} added .pipes/ to ${displayPath(gitignore, ctx.cwd)}\n`);
+      }
+      const cd = dir === ctx.cwd ? "" : `cd ${displayPath(dir, ctx.cwd)} && `;
+      ctx.stdout.write(`\nNext: ${c.bold(`${cd}npx pipes materialize --all`)} (on the local emulator; Python functions need python3)\n`);
+    });
+}

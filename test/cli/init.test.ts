@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runPipes } from "../helpers/run-pipes.js";
+
+describe("pipes init", () => {
+  it("writes a project that materializes at once, git-ignores .pipes/ once, and never replaces a file without --force", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipes-init-"));
+    writeFileSync(join(dir, ".gitignore"), "node_modules/");
+    const init = await runPipes(["init"], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/wrote defs\.ts\n.*wrote handlers\/users\.mjs\n.*wrote handlers\/pipes-lambda\.cjs/);
+    expect(init.stdout).toMatch(/Next: npx pipes materialize --all/);
+
+    const run = await runPipes(["materialize", "--all"], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/✔ 2 materialized · checks 1 passed/);
+    expect(run.stdout).toMatch(/INFO +writing the report for run/); // the Python function, with the vendored library
+
+    const again = await runPipes(["init"], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/defs\.ts, .* already exist: pick another folder, or pass --force/);
+    writeFileSync(join(dir, "defs.ts"), "// mine\n");
+    expect(readFileSync(join(dir, "defs.ts"), "utf8")).toBe("// mine\n");
+    const forced = await runPipes(["init", "--force"], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, "defs.ts"), "utf8")).toMatch(/defineDefinitions/);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# pipes' run history\n.pipes/\n");
+  });
+});
