@@ -10,6 +10,7 @@ import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
 import { onStopSignals } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
+import { parsePort } from "./ui.js";
 
 interface DevOptions {
   file?: string;
@@ -18,6 +19,8 @@ interface DevOptions {
   concurrency: string;
   inspect?: string | boolean;
   history: boolean;
+  ui?: boolean;
+  uiPort: string;
 }
 
 export function registerDev(program: Command, ctx: CliContext): void {
@@ -29,6 +32,8 @@ export function registerDev(program: Command, ctx: CliContext): void {
     .option("--watch-run", "re-run the last selection after a file changes")
     .option("--concurrency <n>", "independent assets run at once", "4")
     .option("--no-history", "do not record runs in .pipes/runs (also PIPES_HISTORY=0)")
+    .option("--ui", "serve the pipeline's web page beside the loop (as pipes ui), live, with a Materialize button")
+    .option("--ui-port <n>", "the page's port on 127.0.0.1 with --ui (0 picks a free one)", "0")
     .option("--inspect [port]", "start each worker with a debugger (Node's inspector; Python's debugpy if installed) on ports from this one (default 9229); timeouts wait while one is attached")
     .action(async (options: DevOptions) => {
       ctx.exitCode = await runDev(options, ctx);
@@ -61,6 +66,9 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   }
 
   let defs: ResolvedDefinitions = await load();
+  const uiPort = options.ui ? parsePort(options.uiPort, "--ui-port") : 0;
+  /** `--ui`: the page's live stream; every run's events go to it as to the reporters. */
+  const hub = options.ui ? new (await import("../ui/live.js")).LiveHub() : undefined;
   // One warm emulator for the whole session; each (re)loaded definitions file gets a target on it.
   const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, ctx.env, inspectPort) : null;
   let target: Target = await openTarget(defs, emulator ? { emulator } : {});
@@ -114,6 +122,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         emit: (event) => {
           history.onEvent(event);
           reporter.onEvent(event);
+          hub?.broadcast(event);
         },
         signal: interrupt.signal,
       });
@@ -187,6 +196,17 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)));
   await watcher.ready;
   write(`${c.dim(`watching ${displayPath(dirname(defs.file), ctx.cwd)} for changes`)}\n`);
+  const ui = hub
+    ? await (await import("../ui/server.js")).startUi({
+        port: uiPort,
+        historyDir: (await import("../history/location.js")).historyDir(defs.file),
+        defs: async () => defs,
+        live: hub,
+        // A run from the page waits its turn like one typed at the prompt.
+        materialize: (assets) => new Promise<void>((resolve) => enqueue(() => run(assets).finally(resolve))),
+      })
+    : undefined;
+  if (ui) write(`UI on ${ui.url}?token=${ui.token} ${c.dim("(the token lets the page run assets)")}\n`);
 
   rl = createInterface({
     input: process.stdin,
@@ -215,6 +235,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
 
   await done;
   signals.dispose();
+  await ui?.close();
   await watcher.close();
   rl.close();
   if (tty) write("\n");

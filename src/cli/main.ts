@@ -8,6 +8,7 @@ import { registerList } from "./list.js";
 import { registerMaterialize } from "./materialize.js";
 import { registerVendor } from "./vendor.js";
 import { registerInit } from "./init.js";
+import { registerUi } from "./ui.js";
 import { registerDeployHandler } from "./deploy-handler.js";
 import { packageVersion } from "./version.js";
 
@@ -31,6 +32,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   registerDeployHandler(program, ctx);
   registerVendor(program, ctx);
   registerInit(program, ctx);
+  registerUi(program, ctx);
   registerEmulator(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);

@@ -1,0 +1,81 @@
+/**
+ * The JSON the page reads, from the definitions and the run history (`.pipes/runs`). A history that is missing
+ * or broken gives empty lists and warnings, never an error. Pure but for reading the history files.
+ */
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import { listRuns, readAllRuns, readRun, type RunSummary } from "../history/read.js";
+import { foldStatus, type StatusRow, statusRows } from "../history/status.js";
+import { partitionKeys } from "../partitions/keys.js";
+import { type ListedAsset, listAssets } from "../report/list.js";
+import type { Metadata, RunEvent } from "../run/events.js";
+
+/** Partition keys sent per asset, for its grid; a longer definition is cut (the counts stay whole). */
+const GRID_KEYS = 2000;
+
+export interface DefsView {
+  file: string;
+  profile: string;
+  assets: Array<ListedAsset & { status: StatusRow | null; partitionKeys: string[] | null }>;
+  warnings: string[];
+}
+
+export function defsView(defs: ResolvedDefinitions, historyDir: string): DefsView {
+  const runs = safely(() => readAllRuns(historyDir), []);
+  const now = new Date();
+  const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : null]));
+  const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), foldStatus(runs.value));
+  return {
+    file: defs.file,
+    profile: defs.profile.name,
+    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null })),
+    warnings: runs.warnings,
+  };
+}
+
+export function runsView(historyDir: string): { runs: RunSummary[]; warnings: string[] } {
+  const read = safely(() => listRuns(historyDir), []);
+  return { runs: read.value, warnings: read.warnings };
+}
+
+/** A run's events, or null when there is no such run. */
+export function runView(historyDir: string, id: string): { events: RunEvent[]; cut: boolean; warnings: string[] } | null {
+  try {
+    const read = readRun(historyDir, id);
+    return { events: read.value.events, cut: read.value.cut, warnings: read.warnings };
+  } catch {
+    return null;
+  }
+}
+
+export interface AssetHistory {
+  materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Metadata }>;
+  checks: Array<{ runId: string; startedAt: string; partition: string | null; checkName: string; passed: boolean; severity: string }>;
+  warnings: string[];
+}
+
+/** An asset's materializations and check results over the recorded runs, oldest first. */
+export function assetHistory(historyDir: string, asset: string): AssetHistory {
+  const runs = safely(() => readAllRuns(historyDir), []);
+  const history: AssetHistory = { materializations: [], checks: [], warnings: runs.warnings };
+  for (const { events } of runs.value) {
+    const start = events[0];
+    if (start?.type !== "run-start") continue;
+    for (const event of events) {
+      if (event.type === "materialization" && event.assetKey === asset) {
+        history.materializations.push({ runId: start.runId, startedAt: start.startedAt, partition: event.partition ?? null, dataVersion: event.dataVersion, metadata: event.metadata });
+      } else if (event.type === "check" && event.assetKey === asset) {
+        history.checks.push({ runId: start.runId, startedAt: start.startedAt, partition: event.partition ?? null, checkName: event.checkName, passed: event.passed, severity: event.severity });
+      }
+    }
+  }
+  return history;
+}
+
+/** A history folder that cannot be read at all (permissions, a file where the folder should be) is an empty one. */
+function safely<T>(read: () => { value: T; warnings: string[] }, empty: T): { value: T; warnings: string[] } {
+  try {
+    return read();
+  } catch (error) {
+    return { value: empty, warnings: [`the run history could not be read: ${(error as Error).message}`] };
+  }
+}

@@ -1,0 +1,68 @@
+// The server's JSON API (README: "pipes ui"), and the token that actions carry.
+export interface Asset {
+  key: string;
+  deps: string[];
+  description: string | null;
+  function: string | null;
+  invokes: string | null;
+  runtime: string | null;
+  partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
+  partitionKeys: string[] | null;
+  checks: Array<{ name: string; blocking: boolean; description: string | null }>;
+  status: {
+    last: { runId: string; at: string; dataVersion: string | null; partition: string | null } | null;
+    partitions: { total: number; materialized: number; missing: string[]; failed: string[] } | null;
+  } | null;
+}
+
+export interface Defs {
+  file: string;
+  profile: string;
+  assets: Asset[];
+  warnings: string[];
+  live: boolean;
+  canMaterialize: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  profile: string;
+  assets: string[];
+  partitions: string | null;
+  counts: Record<string, number>;
+  checks: Record<string, number>;
+  costUsd: number | null;
+  outcome: string;
+  durationMs: number | null;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: events are read field by field, as README's --json table has them
+export type RunEvent = Record<string, any> & { type: string };
+
+export async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? ""}`);
+  return (await res.json()) as T;
+}
+
+const TOKEN_KEY = "pipes-token";
+
+/** The token comes once in the URL (`?token=`): kept for this tab, taken out of the address bar. */
+export function takeToken(): void {
+  const url = new URL(location.href);
+  const token = url.searchParams.get("token");
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  url.searchParams.delete("token");
+  history.replaceState(null, "", url.toString());
+}
+
+export async function materialize(assets: string[]): Promise<void> {
+  const res = await fetch("/api/materialize", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Pipes-Token": sessionStorage.getItem(TOKEN_KEY) ?? "" },
+    body: JSON.stringify({ assets }),
+  });
+  if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`);
+}

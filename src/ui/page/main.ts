@@ -1,0 +1,51 @@
+// The page: a hash router over the views, and, under `pipes dev --ui`, the live stream that refreshes the
+// page as runs happen.
+import { get, takeToken } from "./api.js";
+import { h } from "./dom.js";
+import { assetPage, assetsPage, runPage, runsPage } from "./views.js";
+
+const app = document.getElementById("app")!;
+let rendering = 0;
+
+async function render(): Promise<void> {
+  const id = ++rendering;
+  const path = location.hash.replace(/^#/, "") || "/";
+  const asset = /^\/asset\/(.+)$/.exec(path);
+  const run = /^\/runs\/([\w-]+)$/.exec(path);
+  let view: HTMLElement;
+  try {
+    view = asset ? await assetPage(decodeURIComponent(asset[1]!)) : run ? await runPage(run[1]!) : path === "/runs" ? await runsPage() : await assetsPage();
+  } catch (error) {
+    view = h("section", {}, h("h1", {}, "Something went wrong"), h("p", { class: "warnings" }, (error as Error).message));
+  }
+  // A slower render of an older route must not replace a newer one.
+  if (id !== rendering) return;
+  app.replaceChildren(view);
+  document.body.dataset.rendered = String(id);
+}
+
+async function follow(): Promise<void> {
+  const defs = await get<{ live: boolean }>("/api/defs").catch(() => ({ live: false }));
+  if (!defs.live) return;
+  const badge = document.getElementById("live")!;
+  const source = new EventSource("/api/live");
+  let timer: number | undefined;
+  source.onopen = () => {
+    badge.textContent = "● live";
+  };
+  source.onerror = () => {
+    badge.textContent = "○ reconnecting";
+  };
+  source.onmessage = (message) => {
+    const event = JSON.parse(message.data) as { type: string; asset?: string };
+    badge.textContent = event.type === "run-end" ? "● live" : `● running${event.asset ? ` ${event.asset}` : ""}`;
+    // Re-read the page's data once the burst of events settles.
+    window.clearTimeout(timer);
+    timer = window.setTimeout(render, event.type === "run-end" ? 0 : 300);
+  };
+}
+
+takeToken();
+window.addEventListener("hashchange", render);
+render();
+follow();

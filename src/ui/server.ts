@@ -1,0 +1,147 @@
+/**
+ * `pipes ui` and `pipes dev --ui`: a local web page of the pipeline (its graph, runs, timelines, metadata) and
+ * the JSON API it reads (README: "The UI's API"). Bound to 127.0.0.1 only; every request passes guard.ts; the
+ * page is the project's own bundle (dist/ui/page), served with a strict Content Security Policy.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import { stringifyJson } from "../protocol/python-json.js";
+import { assetHistory, defsView, runsView, runView } from "./api.js";
+import { refused, tokenMatches } from "./guard.js";
+import type { LiveHub } from "./live.js";
+
+const PAGE_DIR = new URL("./page/", import.meta.url);
+const BODY_LIMIT = 64 * 1024;
+
+export interface UiOptions {
+  port: number;
+  historyDir: string;
+  /** The definitions now (dev reloads them on save). */
+  defs: () => Promise<ResolvedDefinitions>;
+  /** `pipes dev --ui`: the live stream, and what the Materialize button runs; absent for `pipes ui`. */
+  live?: LiveHub;
+  materialize?: (assets: string[]) => Promise<void>;
+}
+
+export interface UiServer {
+  url: string;
+  /** Made at start: actions that run something must carry it (X-Pipes-Token). */
+  token: string;
+  close(): Promise<void>;
+}
+
+const HEADERS = {
+  "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+};
+
+export async function startUi(options: UiOptions): Promise<UiServer> {
+  const token = randomBytes(24).toString("base64url");
+  let port = 0;
+  const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) send(res, 500, { error: `pipes ui: ${error.message}` });
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 10_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = refused(req.headers, port);
+    if (refusal) return send(res, 403, { error: refusal });
+    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    const path = url.pathname;
+    if (req.method === "POST" && path === "/api/materialize") return materialize(req, res);
+    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "only GET, and POST /api/materialize" });
+    if (path === "/") return sendFile(res, page("index.html"), "text/html; charset=utf-8");
+    if (path === "/app.js") return sendFile(res, page("app.js"), "text/javascript; charset=utf-8");
+    if (path === "/app.css") return sendFile(res, page("app.css"), "text/css; charset=utf-8");
+    if (path === "/api/defs") {
+      const defs = await options.defs();
+      return send(res, 200, { ...defsView(defs, options.historyDir), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) });
+    }
+    if (path === "/api/runs") return send(res, 200, runsView(options.historyDir));
+    const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);
+    if (run) {
+      const view = runView(options.historyDir, run[1]!);
+      return view ? send(res, 200, view) : send(res, 404, { error: `no run ${run[1]}` });
+    }
+    const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
+    if (asset) return send(res, 200, assetHistory(options.historyDir, decodeURIComponent(asset[1]!)));
+    if (path === "/api/live") {
+      if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
+      return options.live.listen(res);
+    }
+    return send(res, 404, { error: `nothing at ${path.slice(0, 200)}` });
+  }
+
+  async function materialize(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!options.materialize) return send(res, 404, { error: "pipes ui only shows: run pipes dev --ui to materialize from the page" });
+    const header = req.headers["x-pipes-token"];
+    if (!tokenMatches(Array.isArray(header) ? header[0] : header, token)) return send(res, 403, { error: "a run needs the token printed with the URL" });
+    const body = await readBody(req);
+    let assets: unknown;
+    try {
+      assets = (JSON.parse(body) as { assets?: unknown }).assets;
+    } catch {
+      return send(res, 400, { error: 'expected JSON: {"assets": ["name", ...]}' });
+    }
+    if (!Array.isArray(assets) || assets.length === 0 || !assets.every((a) => typeof a === "string")) return send(res, 400, { error: 'expected {"assets": ["name", ...]}' });
+    const known = new Set((await options.defs()).assets.map((a) => a.key));
+    const unknown = assets.filter((a) => !known.has(a));
+    if (unknown.length) return send(res, 400, { error: `unknown assets: ${unknown.join(", ").slice(0, 500)}` });
+    // The run streams to the page through the live stream; the answer says only that it started.
+    options.materialize(assets as string[]).catch(() => undefined);
+    return send(res, 202, { started: assets });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        options.live?.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = stringifyJson(body, { nonFinite: "string" });
+  res.writeHead(status, { ...HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendFile(res: ServerResponse, content: Buffer, type: string): void {
+  res.writeHead(200, { ...HEADERS, "Content-Type": type, "Content-Length": content.length });
+  res.end(content);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        reject(new Error("the request body is too large"));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,174 @@
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { chromiumPath, launch } from "./browser.js";
+
+const HISTORY = { PIPES_HISTORY: "1" };
+const SHOTS = process.env.PIPES_UI_SCREENSHOTS;
+
+/** The orders example in a folder of its own (its handler libraries copied, not linked), with history on. */
+function ordersProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pipes-ui-"));
+  cpSync(join(FIXTURES, "orders"), dir, { recursive: true, dereference: true });
+  return dir;
+}
+
+let running: Running[] = [];
+afterEach(async () => {
+  for (const r of running) r.child.kill("SIGTERM");
+  await Promise.all(running.map((r) => r.exited));
+  running = [];
+});
+
+async function serve(args: string[], cwd: string): Promise<{ url: string; token: string | null; process: Running }> {
+  const r = startPipes(args, { cwd, env: HISTORY });
+  running.push(r);
+  const [, url, token] = await r.waitFor(/(?:Ready|UI) on (http:\/\/127\.0\.0\.1:\d+\/)(?:\?token=(\S+))?/, 30_000);
+  return { url: url!, token: token ?? null, process: r };
+}
+
+/** A raw HTTP request, with the headers a browser would not let a page choose. */
+function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? "GET", headers: options.headers }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+describe("pipes ui: the server", () => {
+  it("refuses a foreign Host (DNS rebinding) and a foreign Origin; runs need the token; pipes ui runs nothing", async () => {
+    const dir = ordersProject();
+    const ui = await serve(["ui", "--port", "0"], dir);
+    expect((await raw(`${ui.url}api/defs`, {})).status).toBe(200);
+    const port = new URL(ui.url).port;
+    expect((await raw(`${ui.url}api/defs`, { headers: { Host: `attacker.example:${port}` } })).status).toBe(403);
+    expect((await raw(`${ui.url}api/runs`, { headers: { Origin: "http://attacker.example" } })).status).toBe(403);
+    expect((await raw(`${ui.url}api/runs`, { headers: { Origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    const post = await raw(`${ui.url}api/materialize`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"assets":["raw_orders"]}' });
+    expect(post.status).toBe(404); // pipes ui only shows
+
+    const dev = await serve(["dev", "--ui"], dir);
+    const body = '{"assets":["raw_orders"]}';
+    expect((await raw(`${dev.url}api/materialize`, { method: "POST", body })).status).toBe(403);
+    expect((await raw(`${dev.url}api/materialize`, { method: "POST", body, headers: { "X-Pipes-Token": "wrong" } })).status).toBe(403);
+    const foreign = await raw(`${dev.url}api/materialize`, { method: "POST", body, headers: { "X-Pipes-Token": dev.token!, Origin: "http://attacker.example" } });
+    expect(foreign.status).toBe(403);
+    const unknown = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["nope"]}', headers: { "X-Pipes-Token": dev.token! } });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body).error).toMatch(/unknown assets: nope/);
+  });
+
+  it("a missing or broken history is an empty list with a warning; a client that leaves mid-stream does not hurt the server", async () => {
+    const dir = ordersProject();
+    const ui = await serve(["ui", "--port", "0"], dir);
+    expect(JSON.parse((await raw(`${ui.url}api/runs`, {})).body)).toEqual({ runs: [], warnings: [] });
+    mkdirSync(join(dir, ".pipes", "runs"), { recursive: true });
+    writeFileSync(join(dir, ".pipes", "runs", "20240101T000000.000Z-garbage.ndjson"), "\u0000 not json\n{nor this\n");
+    const runs = JSON.parse((await raw(`${ui.url}api/runs`, {})).body);
+    expect(runs.runs).toEqual([]);
+    expect(runs.warnings[0]).toMatch(/skipped .*garbage\.ndjson: not a run history file/);
+    expect((await raw(`${ui.url}api/runs/nope/events`, {})).status).toBe(404);
+
+    const dev = await serve(["dev", "--ui"], dir);
+    await new Promise<void>((resolve) => {
+      const req = request(`${dev.url}api/live`, (res) => {
+        res.once("data", () => {
+          req.destroy(); // gone mid-stream
+          resolve();
+        });
+      });
+      req.end();
+    });
+    expect((await raw(`${dev.url}api/defs`, {})).status).toBe(200);
+  });
+});
+
+describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("after two runs: the graph has every asset and edge, a run's timeline a bar per invocation, a table renders as a table, a plot a point per run", async () => {
+    const dir = ordersProject();
+    for (let i = 0; i < 2; i++) expect((await runPipes(["materialize", "--all"], { cwd: dir, env: HISTORY })).code).toBe(0);
+    const ui = await serve(["ui", "--port", "0"], dir);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(ui.url);
+    await page.waitForSelector("svg.graph g.node");
+    expect(await page.locator("g.node").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-asset")))).toEqual(["raw_orders", "clean_orders", "orders_summary", "daily_report"]);
+    expect(await page.locator("path.edge").evaluateAll((edges) => edges.map((e) => `${e.getAttribute("data-from")}→${e.getAttribute("data-to")}`))).toEqual(["raw_orders→clean_orders", "clean_orders→orders_summary", "orders_summary→daily_report"]);
+    expect(await page.locator('g.node[data-asset="raw_orders"]').getAttribute("class")).toContain("materialized");
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "assets.png"), fullPage: true });
+
+    await page.click('g.node[data-asset="raw_orders"]');
+    await page.waitForSelector('.chart[data-metadata="row_count"] canvas');
+    expect(await page.getAttribute('.chart[data-metadata="row_count"]', "data-points")).toBe("2");
+    const table = page.locator("table.metadata-table");
+    expect(await table.locator("th").allTextContents()).toEqual(["id", "amount", "currency"]);
+    expect(await table.locator("tbody tr").count()).toBe(3);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "asset.png"), fullPage: true });
+
+    await page.goto(`${ui.url}#/runs`);
+    await page.waitForSelector("a[href^='#/runs/']");
+    expect(await page.locator("tbody tr").count()).toBe(2);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "runs.png"), fullPage: true });
+    await page.locator("a[href^='#/runs/']").first().click();
+    await page.waitForSelector("svg.timeline rect.bar");
+    expect(await page.locator("rect.bar").count()).toBe(4);
+    expect(await page.locator("rect.bar.cold").count()).toBeGreaterThan(0); // a fresh emulator per run: cold starts
+    await page.locator('rect.bar[data-step="raw_orders"]').click();
+    expect(await page.locator('details[data-step="raw_orders"]').getAttribute("open")).not.toBeNull();
+    expect(await page.locator('details[data-step="raw_orders"] pre').textContent()).toMatch(/fetching orders for 2024-01-01/);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "run.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("shows what a function logged as text: HTML in a log line never runs or renders", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-html-"));
+    writeFileSync(join(dir, "defs.ts"), 'export default { assets: { html: { function: "html" } }, functions: { html: { handler: "./h.handler" } } };\n');
+    writeFileSync(join(dir, "h.mjs"), "export const handler = async () => { console.log('<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"><b>bold</b>'); return null; };\n");
+    expect((await runPipes(["materialize", "--all"], { cwd: dir, env: HISTORY })).code).toBe(0);
+    const ui = await serve(["ui", "--port", "0"], dir);
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}#/runs`);
+    await page.locator("a[href^='#/runs/']").first().click();
+    await page.waitForSelector('details[data-step="html"]');
+    await page.locator('details[data-step="html"] summary').click();
+    const text = await page.locator('details[data-step="html"] pre').textContent();
+    expect(text).toContain('<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><b>bold</b>');
+    expect(await page.locator('details[data-step="html"] pre img, details[data-step="html"] pre b, main script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  });
+
+  it("pipes dev --ui: Materialize runs the asset and the page updates without a reload", async () => {
+    const dir = ordersProject();
+    const dev = await serve(["dev", "--ui"], dir);
+    const page = await browser.newPage();
+    await page.goto(`${dev.url}?token=${dev.token}#/asset/raw_orders`);
+    await page.waitForSelector("button[data-action=materialize]");
+    expect(await page.textContent("main")).toContain("Not materialized in any recorded run yet.");
+    expect(page.url()).not.toContain("token="); // taken out of the address bar
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.click("button[data-action=materialize]");
+    await page.waitForSelector("table tbody tr", { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // same page, not reloaded
+    expect(await page.textContent("#live")).toMatch(/live/);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "dev-asset.png"), fullPage: true });
+    expect(dev.process.output()).toMatch(/✔ raw_orders/); // it ran in the dev loop, as a typed run would
+  });
+});
