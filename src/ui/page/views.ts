@@ -51,6 +51,7 @@ export async function assetPage(key: string): Promise<HTMLElement> {
     const lastTable = [...ms].reverse().flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "table").map(([name, v]) => ({ name, v })))[0];
     if (lastTable) section.append(h("h2", {}, `Last table: ${lastTable.name}`), metadataTable(lastTable.v));
     section.append(
+      h("h2", {}, `History (${ms.length})`),
       table(
         ["run", "started", "partition", "data version"],
         [...ms].reverse().slice(0, 200).map((m) => [runLink(m.runId), when(m.startedAt), m.partition ?? "", m.dataVersion ?? ""]),
