@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
+import { UserError } from "../errors.js";
 import { stringifyJson } from "../protocol/python-json.js";
+import { selectAssets } from "../run/select.js";
 import { assetHistory, defsView, runsView, runView } from "./api.js";
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
@@ -93,13 +95,21 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     } catch {
       return send(res, 400, { error: 'expected JSON: {"assets": ["name", ...]}' });
     }
-    if (!Array.isArray(assets) || assets.length === 0 || !assets.every((a) => typeof a === "string")) return send(res, 400, { error: 'expected {"assets": ["name", ...]}' });
-    const known = new Set((await options.defs()).assets.map((a) => a.key));
-    const unknown = assets.filter((a) => !known.has(a));
-    if (unknown.length) return send(res, 400, { error: `unknown assets: ${unknown.join(", ").slice(0, 500)}` });
+    if (!Array.isArray(assets) || assets.length === 0 || assets.length > 100 || !assets.every((a) => typeof a === "string" && a.length <= 512)) {
+      return send(res, 400, { error: 'expected {"assets": ["name", "+name", "tag:k=v", ...]}' });
+    }
+    // Names or selections, as `pipes materialize` takes them.
+    const defs = await options.defs();
+    let keys: string[];
+    try {
+      keys = selectAssets(defs.assets, assets as string[], { upstream: false, file: defs.file }).map((a) => a.key);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return send(res, 400, { error: error.message.split("\n")[0] });
+    }
     // The run streams to the page through the live stream; the answer says only that it started.
-    options.materialize(assets as string[]).catch(() => undefined);
-    return send(res, 202, { started: assets });
+    options.materialize(keys).catch(() => undefined);
+    return send(res, 202, { started: keys });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -64,7 +64,7 @@ describe("pipes ui: the server", () => {
     expect(foreign.status).toBe(403);
     const unknown = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["nope"]}', headers: { "X-Pipes-Token": dev.token! } });
     expect(unknown.status).toBe(400);
-    expect(JSON.parse(unknown.body).error).toMatch(/unknown assets: nope/);
+    expect(JSON.parse(unknown.body).error).toMatch(/Unknown asset "nope"/);
   });
 
   it("a missing or broken history is an empty list with a warning; a client that leaves mid-stream does not hurt the server", async () => {
@@ -170,5 +170,14 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(await page.textContent("#live")).toMatch(/live/);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "dev-asset.png"), fullPage: true });
     expect(dev.process.output()).toMatch(/✔ raw_orders/); // it ran in the dev loop, as a typed run would
+
+    // A selection, as materialize takes it, from the assets page: the graph's statuses follow the run.
+    await page.click('header nav a[href="#/"]');
+    await page.waitForSelector('g.node[data-asset="clean_orders"].never');
+    await page.fill("input[name=selection]", "+clean_orders");
+    await page.click("button[data-action=materialize-selection]");
+    await page.waitForSelector('g.node[data-asset="clean_orders"].materialized', { timeout: 30_000 });
+    expect(await page.locator('g.node[data-asset="orders_summary"]').getAttribute("class")).toContain("never");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 });

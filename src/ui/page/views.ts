@@ -20,6 +20,7 @@ export async function assetsPage(): Promise<HTMLElement> {
     h("h1", {}, "Assets"),
     h("p", { class: "muted" }, `${defs.file} · profile ${defs.profile} · ${defs.assets.length} assets`),
     warningsOf(defs.warnings),
+    defs.canMaterialize ? selectionForm() : null,
     defs.assets.length ? assetGraph(defs.assets, (key) => go(`/asset/${encodeURIComponent(key)}`)) : h("p", { class: "empty" }, "No assets in the definitions file."),
   );
 }
@@ -146,6 +147,27 @@ function materializeButton(assets: string[]): HTMLElement {
     }
   });
   return h("p", {}, button, status);
+}
+
+/** A selection to materialize, as `pipes materialize` takes it: `raw_orders`, `+clean_orders`, `tag:layer=raw`. */
+function selectionForm(): HTMLElement {
+  const input = h("input", { type: "text", name: "selection", placeholder: "+clean_orders tag:layer=raw", "aria-label": "selection", size: "40" });
+  const status = h("span", { class: "muted" });
+  const button = h("button", { type: "button", "data-action": "materialize-selection" }, "Materialize selection");
+  button.addEventListener("click", async () => {
+    const selection = input.value.trim().split(/\s+/).filter(Boolean);
+    if (!selection.length) return;
+    button.setAttribute("disabled", "");
+    status.textContent = " started…";
+    try {
+      await materialize(selection);
+    } catch (error) {
+      status.textContent = ` ${(error as Error).message}`;
+    } finally {
+      button.removeAttribute("disabled");
+    }
+  });
+  return h("p", {}, input, " ", button, status);
 }
 
 function runLink(runId: string): HTMLElement {
