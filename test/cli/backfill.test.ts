@@ -8,7 +8,7 @@ import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
 /** The partitions fixture in a folder of its own, with history on and a state folder its handler writes to. */
 function project() {
   const dir = mkdtempSync(join(tmpdir(), "pipes-backfill-"));
-  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true });
+  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
   const state = join(dir, "state");
   mkdirSync(state);
   const env = { PIPES_FIXTURE_STATE: state, PIPES_HISTORY: "1" };

@@ -86,7 +86,7 @@ describe("asset checks gate a run", () => {
     ]);
 
     const dir = mkdtempSync(join(tmpdir(), "pipes-checks-"));
-    cpSync(join(FIXTURES, "checks"), dir, { recursive: true });
+    cpSync(join(FIXTURES, "checks"), dir, { recursive: true, dereference: true });
     const env = { PIPES_HISTORY: "1" };
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: dir, env })).code).toBe(1);
     const runs = await runPipes(["runs"], { cwd: dir, env });

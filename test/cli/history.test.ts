@@ -7,7 +7,7 @@ import { BIN, FIXTURES, runPipes } from "../helpers/run-pipes.js";
 
 function project(env: Record<string, string> = { PIPES_HISTORY: "1" }) {
   const dir = mkdtempSync(join(tmpdir(), "pipes-history-"));
-  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true });
+  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
   const state = join(dir, "state");
   mkdirSync(state);
   const runs = join(dir, ".pipes", "runs");

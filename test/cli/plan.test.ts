@@ -15,7 +15,7 @@ afterEach(async () => {
 describe("pipes materialize --plan", () => {
   it("invokes nothing, and shows each invocation's event and decoded pipes context, in order", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-plan-"));
-    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true });
+    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
     const state = join(dir, "state");
     mkdirSync(state);
     const env = { PIPES_FIXTURE_STATE: state };

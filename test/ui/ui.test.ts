@@ -138,6 +138,41 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(errors).toEqual([]);
   });
 
+  it("a partitioned asset's grid shows each partition materialized, failed or missing; an asset's checks have their history", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-grid-"));
+    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+    const state = join(dir, "state");
+    mkdirSync(state);
+    writeFileSync(join(state, "fail-events-2024-01-03"), "");
+    const env = { ...HISTORY, PIPES_FIXTURE_STATE: state };
+    expect((await runPipes(["materialize", "events", "--partition-range", "2024-01-01...2024-01-05"], { cwd: dir, env })).code).toBe(1);
+    const ui = await serve(["ui", "--port", "0"], dir);
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}#/asset/events`);
+    await page.waitForSelector(".grid .cell");
+    const cells = await page.locator(".grid .cell").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-partition")}:${e.getAttribute("data-state")}`));
+    expect(cells).toEqual([
+      "2024-01-01:materialized",
+      "2024-01-02:materialized",
+      "2024-01-03:failed",
+      "2024-01-04:materialized",
+      "2024-01-05:materialized",
+      ...["06", "07", "08", "09", "10"].map((d) => `2024-01-${d}:missing`),
+    ]);
+    expect(await page.textContent("main")).toContain("4/10 materialized");
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "partitions.png"), fullPage: true });
+
+    const checks = mkdtempSync(join(tmpdir(), "pipes-ui-checks-"));
+    cpSync(join(FIXTURES, "checks"), checks, { recursive: true, dereference: true });
+    expect((await runPipes(["materialize", "--all"], { cwd: checks, env: HISTORY })).code).toBe(0);
+    expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: checks, env: HISTORY })).code).toBe(1);
+    const checksUi = await serve(["ui", "--port", "0"], checks);
+    await page.goto(`${checksUi.url}#/asset/orders`);
+    await page.waitForSelector("h2:text('Checks')");
+    const rows = await page.locator("h2:text('Checks') + table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].slice(2).map((td) => td.textContent).join(" ")));
+    expect(rows).toEqual(["typed failed (ERROR)", "fresh passed", "not_empty passed", "typed passed", "fresh passed", "not_empty passed"]);
+  });
+
   it("shows what a function logged as text: HTML in a log line never runs or renders", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-ui-html-"));
     writeFileSync(join(dir, "defs.ts"), 'export default { assets: { html: { function: "html" } }, functions: { html: { handler: "./h.handler" } } };\n');

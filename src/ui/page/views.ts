@@ -133,9 +133,24 @@ export async function runPage(id: string): Promise<HTMLElement> {
 }
 
 function materializeButton(assets: string[]): HTMLElement {
+  return runButton("Materialize", "materialize", () => assets);
+}
+
+/** A selection to materialize, as `pipes materialize` takes it: `raw_orders`, `+clean_orders`, `tag:layer=raw`. */
+function selectionForm(): HTMLElement {
+  const input = h("input", { type: "text", name: "selection", placeholder: "+clean_orders tag:layer=raw", "aria-label": "selection", size: "40" });
+  const form = runButton("Materialize selection", "materialize-selection", () => input.value.trim().split(/\s+/).filter(Boolean));
+  form.prepend(input, " ");
+  return form;
+}
+
+/** A button that starts a run of what `selection` gives (nothing when it is empty) and says how that went. */
+function runButton(label: string, action: string, selection: () => string[]): HTMLElement {
   const status = h("span", { class: "muted" });
-  const button = h("button", { type: "button", "data-action": "materialize" }, "Materialize");
+  const button = h("button", { type: "button", "data-action": action }, label);
   button.addEventListener("click", async () => {
+    const assets = selection();
+    if (!assets.length) return;
     button.setAttribute("disabled", "");
     status.textContent = " started…";
     try {
@@ -147,27 +162,6 @@ function materializeButton(assets: string[]): HTMLElement {
     }
   });
   return h("p", {}, button, status);
-}
-
-/** A selection to materialize, as `pipes materialize` takes it: `raw_orders`, `+clean_orders`, `tag:layer=raw`. */
-function selectionForm(): HTMLElement {
-  const input = h("input", { type: "text", name: "selection", placeholder: "+clean_orders tag:layer=raw", "aria-label": "selection", size: "40" });
-  const status = h("span", { class: "muted" });
-  const button = h("button", { type: "button", "data-action": "materialize-selection" }, "Materialize selection");
-  button.addEventListener("click", async () => {
-    const selection = input.value.trim().split(/\s+/).filter(Boolean);
-    if (!selection.length) return;
-    button.setAttribute("disabled", "");
-    status.textContent = " started…";
-    try {
-      await materialize(selection);
-    } catch (error) {
-      status.textContent = ` ${(error as Error).message}`;
-    } finally {
-      button.removeAttribute("disabled");
-    }
-  });
-  return h("p", {}, input, " ", button, status);
 }
 
 function runLink(runId: string): HTMLElement {
