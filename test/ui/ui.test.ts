@@ -173,6 +173,24 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(rows).toEqual(["typed failed (ERROR)", "fresh passed", "not_empty passed", "typed passed", "fresh passed", "not_empty passed"]);
   });
 
+  it("a missing history, then a broken one, shows an empty state with the warning, never a blank page", async () => {
+    const dir = ordersProject();
+    const ui = await serve(["ui", "--port", "0"], dir);
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}#/runs`);
+    await page.waitForSelector("main .empty");
+    expect(await page.textContent("main")).toContain("No runs recorded yet");
+    mkdirSync(join(dir, ".pipes", "runs"), { recursive: true });
+    writeFileSync(join(dir, ".pipes", "runs", "20240101T000000.000Z-garbage.ndjson"), "not json at all\n{\n");
+    await page.reload();
+    await page.waitForSelector("main .warnings");
+    expect(await page.textContent("main .warnings")).toMatch(/garbage\.ndjson: not a run history file/);
+    expect(await page.textContent("main")).toContain("No runs recorded yet");
+    await page.goto(`${ui.url}#/asset/raw_orders`);
+    await page.waitForSelector("main h1:text('raw_orders')");
+    expect(await page.textContent("main")).toContain("Not materialized in any recorded run yet.");
+  });
+
   it("shows what a function logged as text: HTML in a log line never runs or renders", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-ui-html-"));
     writeFileSync(join(dir, "defs.ts"), 'export default { assets: { html: { function: "html" } }, functions: { html: { handler: "./h.handler" } } };\n');
