@@ -4,8 +4,8 @@
  * to `$GITHUB_STEP_SUMMARY`. Nothing is kept unless one of them is asked for.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { UserError } from "../errors.js";
 import { annotationCommand, annotations, assetLine, END_GROUP, groupCommand, resumeCommands, stopCommands } from "../report/ci/github.js";
@@ -32,13 +32,28 @@ interface Targets {
 
 /** `--report md=FILE` / `junit=FILE` (repeatable) and `--junit FILE`, checked before anything runs. */
 export function reportTargets(junit: string | undefined, reports: string[], cwd: string): Targets {
-  const targets: Targets = { junit: junit ? [resolve(cwd, junit)] : [], md: [] };
+  const targets: Targets = { junit: [], md: [] };
+  // A report that could not be written is found out before the run, not after it.
+  const add = (list: string[], file: string, flag: string) => {
+    const path = resolve(cwd, file);
+    if (!isDirectory(dirname(path))) throw new UserError(`${flag}: the folder ${displayPath(dirname(path), cwd)} does not exist`);
+    list.push(path);
+  };
+  if (junit) add(targets.junit, junit, `--junit ${junit}`);
   for (const report of reports) {
     const match = /^(md|markdown|junit)=(.+)$/.exec(report);
     if (!match) throw new UserError(`--report ${report}: expected md=FILE (a Markdown summary) or junit=FILE (JUnit XML)`);
-    (match[1] === "junit" ? targets.junit : targets.md).push(resolve(cwd, match[2]!));
+    add(match[1] === "junit" ? targets.junit : targets.md, match[2]!, `--report ${report}`);
   }
   return targets;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function ciReports(targets: Targets, ctx: CliContext, output: Output, defsFile: string): CiReporting {

@@ -106,6 +106,11 @@ describe("reports CI systems read", () => {
     const bad = await runPipes(["materialize", "-f", CHECKS, "--all", "--report", "html=x.html"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--report html=x.html: expected md=FILE .* or junit=FILE/);
+    // A report that cannot be written is said before anything runs.
+    const nowhere = await runPipes(["materialize", "-f", CHECKS, "--all", "--junit", join(dir, "missing", "r.xml")]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/--junit .*r\.xml: the folder .*missing does not exist/);
+    expect(nowhere.stdout).toBe("");
   });
 
   it("a function's output never becomes a workflow command: command lines, %0A sequences, newlines in messages", async () => {
