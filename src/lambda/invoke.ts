@@ -65,7 +65,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const { InvokeCommand } = await import("@aws-sdk/client-lambda");
   const { asset } = invocation;
   const deployed = target.functionName(invocation.functionName);
-  emit({ type: "invocation-start", asset, functionName: deployed });
+  emit({ type: "invocation-start", asset, functionName: deployed, startedAt: new Date().toISOString() });
   const started = performance.now();
   const sentAt = Date.now();
   const reader = new LogReader();

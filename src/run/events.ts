@@ -83,7 +83,8 @@ type RunBoundary =
     };
 
 type StepEvent =
-  | { type: "invocation-start"; asset: string; functionName: string }
+  /** `startedAt`: ISO-8601, when the Invoke call was made (a timeline's bar starts there). */
+  | { type: "invocation-start"; asset: string; functionName: string; startedAt: string }
   /** Lambda said TooManyRequestsException (concurrency): the invocation is retried after `delayMs`. */
   | { type: "throttled"; asset: string; functionName: string; attempt: number; delayMs: number; message: string }
   | {

@@ -191,6 +191,24 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(await page.textContent("main")).toContain("Not materialized in any recorded run yet.");
   });
 
+  it("a throttled backfill's timeline: a bar per invocation on lanes as they overlapped, throttle retries marked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-shards-"));
+    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+    const run = await runPipes(["materialize", "shards", "--all-partitions", "--concurrency", "8"], { cwd: dir, env: HISTORY });
+    expect(run.code, run.stdout).toBe(0);
+    const ui = await serve(["ui", "--port", "0"], dir);
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}#/runs`);
+    await page.locator("a[href^='#/runs/']").first().click();
+    await page.waitForSelector("svg.timeline rect.bar");
+    expect(await page.locator("rect.bar").count()).toBe(8);
+    const lanes = Number(await page.getAttribute("svg.timeline", "data-lanes"));
+    expect(lanes).toBeGreaterThan(1);
+    expect(lanes).toBeLessThanOrEqual(8);
+    expect(await page.locator("svg.timeline text", { hasText: "↻" }).count()).toBeGreaterThan(0);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "backfill-run.png"), fullPage: true });
+  });
+
   it("shows what a function logged as text: HTML in a log line never runs or renders", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-ui-html-"));
     writeFileSync(join(dir, "defs.ts"), 'export default { assets: { html: { function: "html" } }, functions: { html: { handler: "./h.handler" } } };\n');

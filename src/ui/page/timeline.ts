@@ -1,5 +1,6 @@
-// A run's timeline: one bar per invocation on a lane of its own while it overlaps others (so the concurrency
-// reads as the number of lanes), cold starts with their init part, throttle retries marked.
+// A run's timeline: one bar per invocation (the Invoke call, throttle waits included, light) on a lane of its own
+// while it overlaps others, with the part the function ran drawn solid at its end (so what ran at once reads
+// from the solid parts), cold starts with their init part, throttle retries marked.
 import type { RunEvent } from "./api.js";
 import { s } from "./dom.js";
 
@@ -10,23 +11,32 @@ export interface Bar {
   ok: boolean;
   cold: boolean;
   initMs: number;
+  /** The part the function ran (its REPORT's duration, and init on a cold start), at the end of the call. */
+  runMs: number;
   throttles: number;
 }
 
-/** Bars from a run's events: an invocation ends at its step's end, and lasts what Invoke took. */
+/**
+ * Bars from a run's events: an invocation starts when its Invoke call was made (`startedAt`; in runs recorded
+ * before that was kept, at its step's start) and lasts what the call took, throttle waits included.
+ */
 export function bars(events: RunEvent[]): Bar[] {
   const out: Bar[] = [];
   const throttles = new Map<string, number>();
+  const starts = new Map<string, number[]>();
   const invocations = new Map<string, RunEvent[]>();
   const label = (e: RunEvent) => (e.partition ? `${e.asset}[${e.partition}]` : e.asset);
   for (const e of events) {
     if (e.type === "throttled") throttles.set(label(e), (throttles.get(label(e)) ?? 0) + 1);
+    if (e.type === "invocation-start" && e.startedAt) starts.set(label(e), [...(starts.get(label(e)) ?? []), Date.parse(e.startedAt)]);
     if (e.type === "invocation-end") invocations.set(label(e), [...(invocations.get(label(e)) ?? []), e]);
     if (e.type !== "asset-end") continue;
-    const ended = Date.parse(e.endedAt);
-    let start = ended - e.durationMs;
-    for (const inv of invocations.get(label(e)) ?? []) {
-      out.push({ step: label(e), start, end: start + inv.durationMs, ok: inv.ok, cold: inv.cold === true, initMs: inv.initDurationMs ?? 0, throttles: throttles.get(label(e)) ?? 0 });
+    let start = Date.parse(e.endedAt) - e.durationMs;
+    for (const [i, inv] of (invocations.get(label(e)) ?? []).entries()) {
+      start = starts.get(label(e))?.[i] ?? start;
+      const initMs = inv.initDurationMs ?? 0;
+      const runMs = Math.min(inv.durationMs, (inv.lambdaDurationMs ?? inv.durationMs) + initMs);
+      out.push({ step: label(e), start, end: start + inv.durationMs, ok: inv.ok, cold: inv.cold === true, initMs, runMs, throttles: throttles.get(label(e)) ?? 0 });
       start += inv.durationMs;
     }
   }
@@ -57,8 +67,11 @@ export function timeline(list: Bar[], select: (step: string) => void): SVGElemen
     const rect = s("rect", { class: `bar${bar.ok ? "" : " failed"}${bar.cold ? " cold" : ""}`, x: x(bar.start).toFixed(1), y, width: width.toFixed(1), height: LANE - 6, "data-step": bar.step }, s("title", {}, title));
     rect.addEventListener("click", () => select(bar.step));
     svg.append(rect);
-    if (bar.cold && bar.initMs > 0) svg.append(s("rect", { class: "init", x: x(bar.start).toFixed(1), y, width: Math.min(width, (bar.initMs / span) * (WIDTH - 20)).toFixed(1), height: LANE - 6 }));
-    if (bar.throttles) svg.append(s("text", { class: "axis", x: (x(bar.start) + width + 3).toFixed(1), y: y + 12 }, `↻${bar.throttles}`));
+    const runWidth = Math.min(width, Math.max(2, (bar.runMs / span) * (WIDTH - 20)));
+    const runX = x(bar.end) - runWidth;
+    svg.append(s("rect", { class: `run${bar.ok ? "" : " failed"}`, x: runX.toFixed(1), y, width: runWidth.toFixed(1), height: LANE - 6 }));
+    if (bar.cold && bar.initMs > 0) svg.append(s("rect", { class: "init", x: runX.toFixed(1), y, width: Math.min(runWidth, (bar.initMs / span) * (WIDTH - 20)).toFixed(1), height: LANE - 6 }));
+    if (bar.throttles) svg.append(s("text", { class: "axis", x: Math.min(WIDTH - 24, x(bar.start) + width + 3).toFixed(1), y: y + 12 }, `↻${bar.throttles}`));
   }
   svg.append(s("text", { class: "axis", x: 10, y: height - 6 }, "0 ms"), s("text", { class: "axis", x: WIDTH - 10, y: height - 6, "text-anchor": "end" }, `${Math.round(span)} ms`));
   return svg;
