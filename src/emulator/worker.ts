@@ -14,18 +14,12 @@ import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
+import { Freezer } from "./freezer.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
 const MEMORY_POLL_MS = 50;
-/**
- * An idle sandbox is frozen this long after it asked for its next event. In a burst (a backfill) it is reused
- * sooner, and is spared the two signals of a freeze and a thaw: a tenth of the emulator's throughput at 8 in
- * flight on 2 cores (bench/emulator.js). What it writes meanwhile is held for the next invocation's log, as
- * Lambda shows it.
- */
-const FREEZE_AFTER_MS = 5;
 
 export interface InvokeRequest {
   requestId: string;
@@ -88,9 +82,13 @@ export class Worker {
   private peakMb = 0;
   private peakReported = false;
   private readonly held = new HeldOutput();
-  /** Stopped (SIGSTOP) while it waits for its next event, as Lambda freezes an idle sandbox. */
-  private frozen = false;
-  private freezeTimer: NodeJS.Timeout | undefined;
+  /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
+  private readonly freezer = new Freezer(
+    () => (this.dead ? undefined : this.child?.pid),
+    // A debugger talks to the process between invocations too.
+    () => !this.inspecting && !this.dead && !this.active && this.waitingNext !== undefined,
+    () => this.stopMemoryWatch(),
+  );
   /** Started with a debugger (`--inspect`): never frozen, and its timeouts wait while one is attached. */
   private inspecting = false;
   private debuggerAttached = false;
@@ -189,7 +187,7 @@ export class Worker {
       if (this.initError) this.finishWithInitError();
       else if (this.waitingNext) this.deliver();
       // Thawed after the event is on its socket, so it is there when the sandbox resumes.
-      this.thaw();
+      this.freezer.thaw();
     });
   }
 
@@ -202,7 +200,7 @@ export class Worker {
       if (this.waitingNext === res) this.waitingNext = undefined;
     });
     if (this.active && !this.active.delivered) this.deliver();
-    else if (!this.active) this.freeze();
+    else if (!this.active) this.freezer.schedule();
   }
 
   /** The handler's result; "too-large" when it passed Lambda's 6 MB response limit. */
@@ -262,45 +260,6 @@ export class Worker {
     if (launch.note) this.hooks.sandbox.note(launch.note);
     if (launch.warning) this.hooks.sandbox.warn(launch.warning);
     return launch.args;
-  }
-
-  /**
-   * Between invocations nothing runs in a Lambda sandbox: its timers wait, it uses no CPU and cannot grow.
-   * Stopped only while it waits for its next event, so no request of its own is cut in half, and FREEZE_AFTER_MS
-   * after it began to wait, unless an invocation came first.
-   */
-  private freeze(): void {
-    // A debugger talks to the process between invocations too.
-    if (this.inspecting || this.freezeTimer) return;
-    if (this.frozen || this.dead || !this.waitingNext || !this.child?.pid) return;
-    this.freezeTimer = setTimeout(() => {
-      this.freezeTimer = undefined;
-      this.freezeNow();
-    }, FREEZE_AFTER_MS);
-    this.freezeTimer.unref();
-  }
-
-  private freezeNow(): void {
-    if (this.active || this.frozen || this.dead || !this.waitingNext || !this.child?.pid) return;
-    this.stopMemoryWatch();
-    try {
-      process.kill(this.child.pid, "SIGSTOP");
-      this.frozen = true;
-    } catch {
-      // already gone: its exit event follows
-    }
-  }
-
-  private thaw(): void {
-    clearTimeout(this.freezeTimer);
-    this.freezeTimer = undefined;
-    if (!this.frozen || this.dead || !this.child?.pid) return;
-    this.frozen = false;
-    try {
-      process.kill(this.child.pid, "SIGCONT");
-    } catch {
-      // already gone
-    }
   }
 
   private current(requestId: string): Active | undefined {
@@ -394,7 +353,7 @@ export class Worker {
       reportLine({ requestId, durationMs, memoryMb: this.fn.memoryMb, maxMemoryMb, initDurationMs: initDurationMs ?? undefined, status: extraStatus }),
     ];
     for (const line of closing) this.platformLine(active, line);
-    this.freeze(); // if it already waits for its next event
+    this.freezer.schedule(); // if it already waits for its next event
     const log = `${active.lines.join("\n")}\n`;
     const { status, payload, errorType } = active.result;
     active.resolve({
