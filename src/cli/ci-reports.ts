@@ -23,6 +23,8 @@ export interface CiReporting {
   wrapBlock: ((block: string) => string) | undefined;
   /** Writes the reports; false when one could not be written (said on stderr). */
   finish(): boolean;
+  /** After a run that ended without finish (a crash): workflow commands work again after pipes. */
+  close(): void;
 }
 
 interface Targets {
@@ -59,13 +61,18 @@ function isDirectory(path: string): boolean {
 export function ciReports(targets: Targets, ctx: CliContext, output: Output, defsFile: string): CiReporting {
   const github = ctx.env.GITHUB_ACTIONS === "true";
   const summaryFile = github ? ctx.env.GITHUB_STEP_SUMMARY : undefined;
-  if (!github && targets.junit.length + targets.md.length === 0) return { onEvent() {}, wrapBlock: undefined, finish: () => true };
+  if (!github && targets.junit.length + targets.md.length === 0) return { onEvent() {}, wrapBlock: undefined, finish: () => true, close() {} };
   const recorder = new RunRecorder();
   const text = github && output.mode !== "json";
   // Under GitHub Actions, no line of the text output is a command, whatever a function printed, but our own.
   const token = randomBytes(16).toString("hex");
   const commands = (...lines: string[]) => `${resumeCommands(token)}\n${lines.join("\n")}\n${stopCommands(token)}\n`;
+  let stopped = text;
   if (text) ctx.stdout.write(`${stopCommands(token)}\n`);
+  const resume = () => {
+    if (stopped) ctx.stdout.write(`${resumeCommands(token)}\n`);
+    stopped = false;
+  };
   const title = () => `pipes materialize · ${displayPath(defsFile, ctx.cwd)} · profile ${recorder.run.start?.profile ?? ""}`;
   return {
     onEvent: (event) => recorder.onEvent(event),
@@ -97,10 +104,12 @@ export function ciReports(targets: Targets, ctx: CliContext, output: Output, def
         } catch {} // annotations go without a line then
         const file = displayPath(defsFile, ctx.cwd);
         const lines = annotations(run, (asset) => assetLine(defsText, asset)).map((a) => annotationCommand(a, file));
-        if (text) ctx.stdout.write(`${resumeCommands(token)}\n${lines.map((l) => `${l}\n`).join("")}`);
+        resume();
+        if (text) ctx.stdout.write(lines.map((l) => `${l}\n`).join(""));
         else if (lines.length) ctx.stderr.write(lines.map((l) => `${l}\n`).join(""));
       }
       return written;
     },
+    close: resume,
   };
 }

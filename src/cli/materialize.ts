@@ -102,6 +102,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     () => interrupt.abort(),
     () => {
       reporter.close();
+      ci.close();
       history.close();
       process.exit(ExitCode.interrupted);
     },
@@ -134,6 +135,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   } finally {
     signals.dispose();
     reporter.close();
+    ci.close();
     history.close();
     await target.close();
   }
