@@ -12,9 +12,12 @@ export function reportLine(r: {
   initDurationMs?: number | undefined;
   status?: string | undefined;
 }): string {
+  // Since August 2025 Lambda bills the INIT phase of on-demand functions too: a cold start's Billed Duration is
+  // its init and its duration together, rounded up to the millisecond.
+  const billed = Math.max(1, Math.ceil(r.durationMs + (r.initDurationMs ?? 0)));
   let line =
     `REPORT RequestId: ${r.requestId}\tDuration: ${r.durationMs.toFixed(2)} ms\t` +
-    `Billed Duration: ${Math.max(1, Math.ceil(r.durationMs))} ms\tMemory Size: ${r.memoryMb} MB\t` +
+    `Billed Duration: ${billed} ms\tMemory Size: ${r.memoryMb} MB\t` +
     `Max Memory Used: ${r.maxMemoryMb} MB\t`;
   // Real AWS puts Init Duration last (the RIE puts it first).
   if (r.initDurationMs !== undefined) line += `Init Duration: ${r.initDurationMs.toFixed(2)} ms\t`;
