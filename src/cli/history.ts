@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
-import type { RunEvent } from "../run/events.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { withSharedOptions } from "./shared-options.js";
@@ -33,7 +32,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .action(async (which: string, asset: string | undefined, options: HistoryOptions) => {
       const output = outputFor(ctx, options);
       const { dir } = await historyOf(options, ctx);
-      const [{ readRun }, { createRunReporter }] = await Promise.all([import("../history/read.js"), import("../report/run.js")]);
+      const [{ readRun }, { createRunReporter }, { filterEvents }] = await Promise.all([import("../history/read.js"), import("../report/run.js"), import("../history/filter.js")]);
       const read = readRun(dir, which);
       warn(ctx, read.warnings);
       const { events, cut } = read.value;
@@ -83,19 +82,4 @@ async function historyOf(options: HistoryOptions, ctx: CliContext): Promise<{ di
 
 function warn(ctx: CliContext, warnings: string[]): void {
   for (const w of warnings) ctx.stderr.write(`⚠ ${w}\n`);
-}
-
-/** A run's events for one asset (and partition): its run-start says how many steps are left, so a replay shows them as the run did. */
-function* filterEvents(events: RunEvent[], asset: string | undefined, partition: string | undefined): Generator<RunEvent> {
-  if (asset === undefined && partition === undefined) return yield* events;
-  const keep = (e: RunEvent) => e.type === "run-start" || e.type === "run-end" || ((asset === undefined || e.asset === asset) && (partition === undefined || e.partition === partition));
-  const kept = events.filter(keep);
-  const steps = kept.filter((e) => e.type === "asset-end");
-  for (const event of kept) {
-    if (event.type === "run-start") {
-      const perAsset: Record<string, number> = {};
-      for (const s of steps) if (s.type === "asset-end") perAsset[s.asset] = (perAsset[s.asset] ?? 0) + 1;
-      yield { ...event, assets: event.assets.filter((a) => asset === undefined || a === asset), steps: steps.length, stepsPerAsset: perAsset };
-    } else yield event;
-  }
 }

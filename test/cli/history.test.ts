@@ -40,6 +40,9 @@ describe("run history in .pipes/runs", () => {
     expect(text.stdout).toMatch(/✖ events\[2024-01-02\] +→ record/);
     expect(text.stdout).toContain("asked to fail events 2024-01-02");
     expect(text.stdout).not.toContain("events[2024-01-01]");
+    // Its summary speaks of the step shown, not of the whole run.
+    expect(text.stdout).toMatch(/\n✖ 1 failed \(events\[2024-01-02\]\)( ·| in)/);
+    expect(text.stdout).not.toMatch(/materialized|skipped/);
 
     const unknown = await pipes(["logs", "deadbeef"]);
     expect(unknown.code).toBe(2);
