@@ -19,6 +19,7 @@ import { pricedRegion } from "../lambda/pricing.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";
+import { AdaptiveCap } from "./adaptive-cap.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -95,11 +96,16 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
   const listed: Record<StepStatus, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
   let throttles = 0;
+  /** In flight at once: --concurrency, less while Lambda throttles (adaptive-cap.ts). */
+  const cap = new AdaptiveCap(inFlight);
   let fatal: UserError | null = null;
 
   let costUsd = 0;
   const emitFor = (step: Step): Emit => (event) => {
-    if (event.type === "throttled") throttles++;
+    if (event.type === "throttled") {
+      throttles++;
+      cap.throttled();
+    }
     if (event.type === "invocation-end") costUsd += event.costUsd ?? 0;
     emit(event.type === "run-start" || event.type === "run-end" || event.asset === null ? event : { ...event, partition: step.partition });
   };
@@ -148,7 +154,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     }
   };
 
-  // Steps start as they become ready, up to `inFlight` at once; one that cannot run ends without a slot.
+  // Steps start as they become ready, up to the cap at once; one that cannot run ends without a slot.
   const scheduler = new StepScheduler(steps);
   await new Promise<void>((resolve, reject) => {
     let ended = 0;
@@ -159,7 +165,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
       scheduler.ended(index);
     };
     const pump = () => {
-      while (running < inFlight) {
+      while (running < cap.value) {
         const index = scheduler.next();
         if (index === undefined) break;
         const step = steps[index]!;
@@ -171,6 +177,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
         running++;
         runStep(step).then((done) => {
           running--;
+          cap.ended();
           settle(index, done);
           pump();
         }, reject);
