@@ -1,5 +1,5 @@
 // The page: a hash router over the views, and, under `pipes dev --ui`, the live stream that refreshes the
-// page as runs happen.
+// page as runs happen (under `pipes ui`, a look at the run history every few seconds).
 import { get, takeToken } from "./api.js";
 import { h } from "./dom.js";
 import { assetPage, assetsPage, runPage, runsPage } from "./views.js";
@@ -24,9 +24,24 @@ async function render(): Promise<void> {
   document.body.dataset.rendered = String(id);
 }
 
+/** Without a live stream (`pipes ui`), the run history is looked at every few seconds: a new run shows by itself. */
+const POLL_MS = 3000;
+
+function poll(): void {
+  let newest: string | null | undefined;
+  const look = async () => {
+    const { runs } = await get<{ runs: Array<{ runId: string; outcome: string }> }>("/api/runs").catch(() => ({ runs: [] }));
+    const head = runs[0] ? `${runs[0].runId} ${runs[0].outcome}` : null;
+    if (newest !== undefined && head !== newest) render();
+    newest = head;
+  };
+  look();
+  window.setInterval(() => document.visibilityState === "visible" && look(), POLL_MS);
+}
+
 async function follow(): Promise<void> {
   const defs = await get<{ live: boolean }>("/api/defs").catch(() => ({ live: false }));
-  if (!defs.live) return;
+  if (!defs.live) return poll();
   const badge = document.getElementById("live")!;
   const source = new EventSource("/api/live");
   let timer: number | undefined;
