@@ -107,3 +107,12 @@ describe("a backfill of daily partitions on the emulator", () => {
     expect(both.stderr).toMatch(/cannot be combined/);
   });
 });
+
+describe("a wide backfill", () => {
+  it("runs 16 invocations at once without Node's MaxListenersExceededWarning", async () => {
+    const run = await runPipes(["materialize", "-f", join(FIXTURES, "backfill", "defs.ts"), "wide", "--all-partitions", "--concurrency", "16"], { env: { PIPES_BENCH_PARTITIONS: "40" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/✔ 40 materialized/);
+    expect(run.stderr).not.toMatch(/MaxListenersExceededWarning/);
+  });
+});
