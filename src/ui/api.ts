@@ -19,6 +19,9 @@ export interface DefsView {
   warnings: string[];
 }
 
+/** What `/api/defs` answers: the view, and what the server can do (`pipes dev --ui` streams and runs). */
+export type DefsResponse = DefsView & { live: boolean; canMaterialize: boolean };
+
 export function defsView(defs: ResolvedDefinitions, historyDir: string): DefsView {
   const runs = safely(() => readAllRuns(historyDir), []);
   const now = new Date();

@@ -11,7 +11,7 @@ import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { stringifyJson } from "../protocol/python-json.js";
 import { selectAssets } from "../run/select.js";
-import { assetHistory, defsView, runsView, runView } from "./api.js";
+import { assetHistory, type DefsResponse, defsView, runsView, runView } from "./api.js";
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
 
@@ -67,7 +67,8 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (path === "/app.css") return sendFile(res, page("app.css"), "text/css; charset=utf-8");
     if (path === "/api/defs") {
       const defs = await options.defs();
-      return send(res, 200, { ...defsView(defs, options.historyDir), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) });
+      const body: DefsResponse = { ...defsView(defs, options.historyDir), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
+      return send(res, 200, body);
     }
     if (path === "/api/runs") return send(res, 200, runsView(options.historyDir));
     const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);

@@ -1,41 +1,10 @@
 // The server's JSON API (README: "pipes ui"), and the token that actions carry.
-export interface Asset {
-  key: string;
-  deps: string[];
-  description: string | null;
-  function: string | null;
-  invokes: string | null;
-  runtime: string | null;
-  partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
-  partitionKeys: string[] | null;
-  checks: Array<{ name: string; blocking: boolean; description: string | null }>;
-  status: {
-    last: { runId: string; at: string; dataVersion: string | null; partition: string | null } | null;
-    partitions: { total: number; materialized: number; missing: string[]; failed: string[] } | null;
-  } | null;
-}
+// The shapes are the server's own (type-only imports: nothing of the server is bundled into the page).
+import type { DefsResponse } from "../api.js";
 
-export interface Defs {
-  file: string;
-  profile: string;
-  assets: Asset[];
-  warnings: string[];
-  live: boolean;
-  canMaterialize: boolean;
-}
-
-export interface RunSummary {
-  runId: string;
-  startedAt: string;
-  profile: string;
-  assets: string[];
-  partitions: string | null;
-  counts: Record<string, number>;
-  checks: Record<string, number>;
-  costUsd: number | null;
-  outcome: string;
-  durationMs: number | null;
-}
+export type { RunSummary } from "../../history/read.js";
+export type Defs = DefsResponse;
+export type Asset = Defs["assets"][number];
 
 // biome-ignore lint/suspicious/noExplicitAny: events are read field by field, as README's --json table has them
 export type RunEvent = Record<string, any> & { type: string };

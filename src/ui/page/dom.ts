@@ -27,7 +27,3 @@ function append(parent: Element, children: Child[]): void {
 
 export const when = (iso: string): string => iso.replace("T", " ").slice(0, 19);
 export const seconds = (ms: number | null | undefined): string => (ms === null || ms === undefined ? "" : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-export function usd(x: number | null | undefined): string {
-  if (!x) return "";
-  return x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toFixed(Math.min(12, 1 - Math.floor(Math.log10(x))))}`;
-}

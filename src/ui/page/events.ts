@@ -1,13 +1,14 @@
 // One step's events as text lines: logs, output, materializations, checks, warnings and errors.
 import type { RunEvent } from "./api.js";
-import { h, usd } from "./dom.js";
+import { formatUsd } from "../../lambda/pricing.js";
+import { h } from "./dom.js";
 
 export function stepDetails(events: RunEvent[]): HTMLElement {
   const lines: string[] = [];
   for (const e of events) {
     switch (e.type) {
       case "invocation-end":
-        lines.push(`→ ${e.functionName} · ${Math.round(e.lambdaDurationMs ?? e.durationMs)} ms${e.cold ? ` · cold (init ${Math.round(e.initDurationMs ?? 0)} ms)` : ""}${e.costUsd ? ` · ${usd(e.costUsd)}` : ""}`);
+        lines.push(`→ ${e.functionName} · ${Math.round(e.lambdaDurationMs ?? e.durationMs)} ms${e.cold ? ` · cold (init ${Math.round(e.initDurationMs ?? 0)} ms)` : ""}${e.costUsd ? ` · ${formatUsd(e.costUsd)}` : ""}`);
         break;
       case "log":
         lines.push(`${String(e.level).padEnd(8)} ${e.message}`);

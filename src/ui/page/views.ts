@@ -2,7 +2,8 @@
 import type { Asset, Defs, RunEvent, RunSummary } from "./api.js";
 import { get, materialize } from "./api.js";
 import { metadataChart } from "./chart.js";
-import { h, seconds, usd, when } from "./dom.js";
+import { formatUsd } from "../../lambda/pricing.js";
+import { h, seconds, when } from "./dom.js";
 import { stepDetails } from "./events.js";
 import { assetGraph } from "./graph.js";
 import { bars, timeline } from "./timeline.js";
@@ -93,7 +94,7 @@ export async function runsPage(): Promise<HTMLElement> {
   section.append(
     table(
       ["", "run", "started (UTC)", "profile", "assets", "partitions", "outcome", "duration", "cost"],
-      runs.map((r) => [h("span", { class: r.outcome === "ok" ? "ok" : r.outcome === "failed" ? "fail" : "warn" }, r.outcome === "ok" ? "✔" : r.outcome === "failed" ? "✖" : "…"), runLink(r.runId), when(r.startedAt), r.profile, r.assets.join(", "), r.partitions ?? "", counts(r), seconds(r.durationMs), usd(r.costUsd)]),
+      runs.map((r) => [h("span", { class: r.outcome === "ok" ? "ok" : r.outcome === "failed" ? "fail" : "warn" }, r.outcome === "ok" ? "✔" : r.outcome === "failed" ? "✖" : "…"), runLink(r.runId), when(r.startedAt), r.profile, r.assets.join(", "), r.partitions ?? "", counts(r), seconds(r.durationMs), r.costUsd ? formatUsd(r.costUsd) : ""]),
     ),
   );
   return section;
@@ -110,7 +111,7 @@ export async function runPage(id: string): Promise<HTMLElement> {
   const start = events.find((e) => e.type === "run-start");
   const end = events.find((e) => e.type === "run-end");
   const section = h("section", {}, h("h1", {}, `Run ${start?.runId ?? id}`), warningsOf(view.warnings) ?? "");
-  section.append(h("p", { class: "muted" }, [start ? when(start.startedAt) : "", start ? `profile ${start.profile}` : "", end ? `${end.ok ? "✔" : "✖"} ${seconds(end.durationMs)}` : "unfinished", end?.costUsd ? `${usd(end.costUsd)}${end.target === "emulator" ? " on Lambda" : ""}` : ""].filter(Boolean).join(" · ")));
+  section.append(h("p", { class: "muted" }, [start ? when(start.startedAt) : "", start ? `profile ${start.profile}` : "", end ? `${end.ok ? "✔" : "✖"} ${seconds(end.durationMs)}` : "unfinished", end?.costUsd ? `${formatUsd(end.costUsd)}${end.target === "emulator" ? " on Lambda" : ""}` : ""].filter(Boolean).join(" · ")));
   const steps = new Map<string, RunEvent[]>();
   for (const e of events) if (e.asset) steps.set(e.partition ? `${e.asset}[${e.partition}]` : e.asset, [...(steps.get(e.partition ? `${e.asset}[${e.partition}]` : e.asset) ?? []), e]);
   const list = bars(events);
