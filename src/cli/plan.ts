@@ -4,7 +4,7 @@ import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { ExitCode } from "../errors.js";
 import { DAGSTER_PIPES_CONTEXT, decodeParam } from "../protocol/params.js";
 import type { PipesContextData } from "../protocol/context.js";
-import { describeTarget } from "../report/list.js";
+import { deployedName, describeTarget } from "../report/list.js";
 import { type Plan, renderPlan } from "../report/plan.js";
 import type { Output } from "../report/output.js";
 import { planSteps, type PlanOptions } from "../run/plan.js";
@@ -26,13 +26,11 @@ export interface PlanRequest {
 
 export async function showPlan(request: PlanRequest, ctx: CliContext, output: Output): Promise<number> {
   const { defs, assets } = request;
-  const [{ pipesEvent }] = await Promise.all([import("../lambda/invoke.js")]);
+  const { pipesEvent } = await import("../lambda/invoke.js");
   const steps = planSteps(assets, { request: request.partitions, singleRun: request.singleRun, only: request.only, done: request.done, now: new Date(), file: defs.file });
   const extras = { ...defs.profile.extras, ...request.extras };
   // The run id a run would make is not known yet: the plan shows one of its own.
   const runId = randomUUID();
-  const { lambda } = defs.profile;
-  const deployed = (name: string) => (lambda.kind === "aws" ? lambda.functionName(name) : name);
   const plan: Plan = {
     file: defs.file,
     profile: defs.profile.name,
@@ -41,12 +39,13 @@ export async function showPlan(request: PlanRequest, ctx: CliContext, output: Ou
     extras,
     steps: steps.map((step) => {
       const context = stepContext(step, runId, extras);
-      const fn = step.asset.function;
-      const event = fn && !step.asset.run ? pipesEvent(step.asset.event, context, defs.profile.messages) : null;
+      // An asset with its own `run` invokes what its code calls: nothing to show ahead.
+      const fn = step.asset.run ? null : step.asset.function;
+      const event = fn ? pipesEvent(step.asset.event, context, defs.profile.messages) : null;
       return {
         asset: step.asset.key,
         partition: step.partition,
-        functionName: fn && !step.asset.run ? deployed(fn) : null,
+        functionName: fn ? deployedName(defs, fn) : null,
         after: step.deps.map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition)),
         event,
         // What the function will read: the param decoded back, not the object it was made from.

@@ -3,11 +3,8 @@
  * run-end say what is left, so the replay's header and summary speak of the steps shown, not of the whole run.
  * Pure.
  */
-import { addChecks } from "../run/checks.js";
-import { checksFail, noChecks, type RunEvent, type RunEventOf, type StepCounts, stepLabel } from "../run/events.js";
-
-/** Labels kept per outcome in the summary, as a run keeps them. */
-const LISTED = 100;
+import { checksFail, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
+import { tally } from "./tally.js";
 
 export function filterEvents(events: RunEvent[], asset: string | undefined, partition: string | undefined): RunEvent[] {
   if (asset === undefined && partition === undefined) return events;
@@ -26,15 +23,7 @@ export function filterEvents(events: RunEvent[], asset: string | undefined, part
 }
 
 function runEndOf(end: RunEventOf<"run-end">, kept: RunEvent[], ends: Array<RunEventOf<"asset-end">>): RunEventOf<"run-end"> {
-  const counts: StepCounts = { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
-  const listed: Record<keyof StepCounts, string[]> = { materialized: [], failed: [], skipped: [], interrupted: [] };
-  const checks = noChecks();
-  for (const e of ends) {
-    counts[e.status]++;
-    if (listed[e.status].length < LISTED) listed[e.status].push(stepLabel(e.asset, e.partition));
-    // Runs recorded before checks were counted have none in asset-end.
-    if (e.checks) addChecks(checks, e.checks);
-  }
+  const { counts, listed, checks, throttles, costUsd } = tally(kept);
   const labels = new Set(ends.map((e) => stepLabel(e.asset, e.partition)));
   const failOnChecks = end.failOnChecks ?? "error";
   return {
@@ -43,8 +32,8 @@ function runEndOf(end: RunEventOf<"run-end">, kept: RunEvent[], ends: Array<RunE
     counts,
     checks,
     failedChecks: (end.failedChecks ?? []).filter((f) => labels.has(f.slice(0, f.lastIndexOf(":")))),
-    throttles: kept.filter((e) => e.type === "throttled").length,
-    costUsd: kept.reduce((sum, e) => sum + (e.type === "invocation-end" ? (e.costUsd ?? 0) : 0), 0),
+    throttles,
+    costUsd: costUsd ?? 0,
     ok: counts.failed + counts.skipped + counts.interrupted === 0 && !checksFail(checks, failOnChecks),
   };
 }

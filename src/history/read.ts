@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { describeRequest } from "../partitions/request.js";
-import { addChecks } from "../run/checks.js";
+import { tally } from "./tally.js";
 import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
 
 export interface RunSummary {
@@ -57,18 +57,12 @@ export function parseRunFile(text: string): { events: RunEvent[]; cut: boolean }
 export function summarize(events: RunEvent[], file: string): RunSummary {
   const start = events[0] as RunEventOf<"run-start">;
   const end = events.find((e): e is RunEventOf<"run-end"> => e.type === "run-end");
-  const counts: StepCounts = end?.counts ?? { materialized: 0, failed: 0, skipped: 0, interrupted: 0 };
-  const checks: CheckCounts = end?.checks ?? noChecks();
-  let costUsd: number | null = typeof end?.costUsd === "number" ? end.costUsd : null;
-  if (!end) {
-    for (const e of events) {
-      if (e.type !== "asset-end") continue;
-      counts[e.status]++;
-      // Runs recorded before checks were counted have none in asset-end.
-      if (e.checks) addChecks(checks, e.checks);
-    }
-    for (const e of events) if (e.type === "invocation-end" && typeof e.costUsd === "number") costUsd = (costUsd ?? 0) + e.costUsd;
-  }
+  // A killed run has no run-end: what its step events add up to stands in for it.
+  const sum = end ? null : tally(events);
+  const counts: StepCounts = end?.counts ?? sum!.counts;
+  // Runs recorded before checks and costs were counted have none.
+  const checks: CheckCounts = end ? (end.checks ?? noChecks()) : sum!.checks;
+  const costUsd = end ? (typeof end.costUsd === "number" ? end.costUsd : null) : sum!.costUsd;
   const outcome = !end ? "unfinished" : end.ok ? "ok" : counts.interrupted > 0 ? "interrupted" : "failed";
   return {
     runId: start.runId,

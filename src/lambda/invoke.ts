@@ -119,7 +119,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     cold: report ? report.initDurationMs !== null : null,
     memoryMb: report?.memoryMb ?? null,
     maxMemoryMb: report?.maxMemoryMb ?? null,
-    costUsd: report ? invocationCost({ billedMs: report.billedMs, memoryMb: report.memoryMb, architecture: target.architecture(invocation.functionName), region: target.region }).usd : null,
+    costUsd: report ? invocationCost({ billedMs: report.billedMs, memoryMb: report.memoryMb, architecture: target.architecture(invocation.functionName), region: target.region }) : null,
   });
 
   // The rest of the log: from CloudWatch Logs when it was followed live or the tail lost its start, else the tail.

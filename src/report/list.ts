@@ -24,10 +24,9 @@ export interface ListedAsset {
 }
 
 export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.assets, now = new Date()): ListedAsset[] {
-  const { lambda } = defs.profile;
   return selected.map((asset) => {
     const fn = asset.function ? defs.functions.get(asset.function) : undefined;
-    const invokes = asset.function ? (lambda.kind === "aws" ? lambda.functionName(asset.function) : asset.function) : null;
+    const invokes = asset.function ? deployedName(defs, asset.function) : null;
     return {
       key: asset.key,
       deps: asset.deps,
@@ -42,6 +41,12 @@ export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.a
       checks: asset.checks,
     };
   });
+}
+
+/** The name a function of the defs file is invoked by under the profile (after its name mapping on AWS). */
+export function deployedName(defs: ResolvedDefinitions, name: string): string {
+  const { lambda } = defs.profile;
+  return lambda.kind === "aws" ? lambda.functionName(name) : name;
 }
 
 export function describeTarget(defs: ResolvedDefinitions): string {

@@ -2,14 +2,15 @@
  * Reporters for runs. json: one event per line, as it happens. pretty and plain: a block per asset when it
  * ends (parallel assets never interleave), a spinner while invocations run (pretty only), a summary.
  */
-import { type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
+import { checksFail, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
+import { checksText } from "./checks-text.js";
 import { displayPath } from "../util/paths.js";
 import { renderAssetBlock } from "./asset-block.js";
 import { BackfillView, type LiveRegion } from "./backfill.js";
 import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 import { TurnBatch } from "../util/turn-batch.js";
-import { formatUsd } from "../lambda/pricing.js";
+import { formatRunCost } from "../lambda/pricing.js";
 
 export interface RunReporter {
   onEvent(event: RunEvent): void;
@@ -197,12 +198,9 @@ export function summary(event: RunEventOf<"run-end">, output: Output): string {
   return `${mark} ${parts.join(", ") || "nothing to do"}${checksSummary(event, output)}${throttled}${costSummary(event, output)} ${c.dim(`in ${seconds} · run ${event.runId}`)}`;
 }
 
-/** ` · $0.0000042 on Lambda (us-east-1 prices)` on the emulator, ` · $0.0000042` on AWS. */
 function costSummary(event: RunEventOf<"run-end">, output: Output): string {
-  // Runs recorded before costs were counted have none.
-  if (typeof event.costUsd !== "number" || event.costUsd === 0) return "";
-  const where = event.target === "emulator" ? ` on Lambda (${event.pricedAs} prices)` : "";
-  return output.color.dim(` · ${formatUsd(event.costUsd)}${where}`);
+  const cost = formatRunCost(event);
+  return cost ? output.color.dim(` · ${cost}`) : "";
 }
 
 /** ` · checks: 4 passed, 1 failed (ERROR): clean_orders:no_test_orders (ERROR)`; nothing when no check ran. */
@@ -213,14 +211,8 @@ function checksSummary(event: RunEventOf<"run-end">, output: Output): string {
   if (!checks) return "";
   const failed = checks.failedError + checks.failedWarn + checks.notReported;
   if (checks.passed + failed === 0) return "";
-  const gating = event.failOnChecks !== "none" && checks.failedError + checks.notReported > 0;
-  const parts = [
-    checks.passed ? c.green(`${checks.passed} passed`) : "",
-    checks.failedError ? c.red(`${checks.failedError} failed (ERROR)`) : "",
-    checks.failedWarn ? (event.failOnChecks === "warn" ? c.red : c.yellow)(`${checks.failedWarn} failed (WARN)`) : "",
-    checks.notReported ? c.red(`${checks.notReported} not reported`) : "",
-  ].filter(Boolean);
+  const parts = checksText(checks, { passed: c.green, error: c.red, warn: event.failOnChecks === "warn" ? c.red : c.yellow });
   const names = event.failedChecks.length ? `: ${event.failedChecks.slice(0, 5).join(", ")}${failed > 5 ? `, … ${failed - 5} more` : ""}` : "";
-  const rule = gating || (event.failOnChecks === "warn" && checks.failedWarn > 0) ? c.dim(` (--fail-on-checks ${event.failOnChecks})`) : "";
-  return ` · checks ${parts.join(", ")}${names}${rule}`;
+  const rule = checksFail(checks, event.failOnChecks) ? c.dim(` (--fail-on-checks ${event.failOnChecks})`) : "";
+  return ` · checks ${parts}${names}${rule}`;
 }

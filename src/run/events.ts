@@ -30,9 +30,15 @@ export type FailOnChecks = "error" | "warn" | "none";
 
 export const noChecks = (): CheckCounts => ({ passed: 0, failedError: 0, failedWarn: 0, notReported: 0 });
 
+/** Whether one failed check fails a run under `rule` (a declared check never reported counts as ERROR). */
+export const checkFailsRun = (severity: "ERROR" | "WARN", rule: FailOnChecks): boolean => rule !== "none" && (severity === "ERROR" || rule === "warn");
+
 /** Whether these check results fail a run under `rule`. */
 export const checksFail = (checks: CheckCounts, rule: FailOnChecks): boolean =>
   rule === "none" ? false : checks.failedError + checks.notReported > 0 || (rule === "warn" && checks.failedWarn > 0);
+
+/** Step labels run-end keeps per outcome (and failed checks it lists); its counts are complete. */
+export const RUN_END_LISTED = 100;
 
 export type RunEvent = RunBoundary | (StepEvent & { /** The step's partition (`start...end` for a single-run range); absent or null unpartitioned. */ partition?: string | null });
 

@@ -13,7 +13,7 @@ import type { LambdaTarget } from "../lambda/target.js";
 import type { PipesContextData } from "../protocol/context.js";
 import { stepContext } from "./step-context.js";
 import { since } from "../util/time.js";
-import { type CheckCounts, checksFail, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
+import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
 import { pricedRegion } from "../lambda/pricing.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
@@ -54,9 +54,6 @@ export interface RunResult {
   /** The error that stopped the run (service or credentials), if one did. */
   fatal: UserError | null;
 }
-
-/** Labels kept per outcome in run-end (the counts are complete). */
-const LISTED = 100;
 
 export async function materialize(options: RunOptions): Promise<RunResult> {
   const { defs, assets, target, emit, signal } = options;
@@ -112,12 +109,12 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const end = (step: Step, status: StepStatus, startedAt: number, reason: string | null, stepChecks?: StepChecks): StepStatus => {
     counts[status]++;
     const label = stepLabel(step.asset.key, step.partition);
-    if (listed[status].length < LISTED) listed[status].push(label);
+    if (listed[status].length < RUN_END_LISTED) listed[status].push(label);
     const blockedBy = status === "materialized" ? (stepChecks?.blockedBy ?? null) : null;
     if (blockedBy) blockers[step.index] = blockedBy;
     if (stepChecks) {
       addChecks(checks, stepChecks.counts);
-      for (const failed of stepChecks.failed) if (failedChecks.length < LISTED) failedChecks.push(`${label}:${failed}`);
+      for (const failed of stepChecks.failed) if (failedChecks.length < RUN_END_LISTED) failedChecks.push(`${label}:${failed}`);
     }
     const at = new Date().toISOString();
     emitFor(step)({ type: "asset-end", asset: step.asset.key, status, durationMs: startedAt ? since(startedAt) : 0, reason, endedAt: at, checks: stepChecks?.counts ?? noChecks(), blockedBy });

@@ -5,6 +5,7 @@
  * own commands are written in a window it opens with `::<token>::` and closes again. Values are escaped as the
  * runner's rules require. Pure.
  */
+import { checkFailsRun } from "../../run/events.js";
 import type { RunRecord } from "./records.js";
 
 /** At most this many annotations of each kind (GitHub shows 10 per step). */
@@ -28,7 +29,7 @@ export function annotations(run: RunRecord, lineOf: (asset: string) => number | 
     }
     for (const check of step.checks) {
       if (check.passed) continue;
-      const gates = rule !== "none" && (check.severity === "ERROR" || rule === "warn");
+      const gates = checkFailsRun(check.severity, rule);
       const message = check.notReported ? `check ${check.name} of ${step.label} was declared but not reported` : `check ${check.name} of ${step.label} failed (severity ${check.severity})`;
       (gates ? errors : warnings).push({ level: gates ? "error" : "warning", title: `pipes: check ${step.label}:${check.name}`, message, line });
     }

@@ -3,7 +3,7 @@
  * per step (asset × partition) and per asset check. A failed step is an error (its function failed); a failed
  * check that fails the run is a failure; a skipped or interrupted step is skipped. Pure.
  */
-import type { FailOnChecks } from "../../run/events.js";
+import { checkFailsRun, type FailOnChecks } from "../../run/events.js";
 import type { RunRecord, StepRecord } from "./records.js";
 
 interface Case {
@@ -56,7 +56,7 @@ function checkCase(step: StepRecord, check: StepRecord["checks"][number], rule: 
   const base = { classname: step.asset, name: `${step.label}:${check.name}`, seconds: 0 };
   if (check.passed) return { ...base, outcome: null };
   const message = check.notReported ? `check ${check.name} was declared but not reported` : `check ${check.name} failed (severity ${check.severity})`;
-  const gates = rule !== "none" && (check.severity === "ERROR" || rule === "warn");
+  const gates = checkFailsRun(check.severity, rule);
   if (!gates) return { ...base, outcome: null, out: `${message}; it does not fail the run (--fail-on-checks ${rule})` };
   return { ...base, outcome: { kind: "failure", type: check.notReported ? "AssetCheckNotReported" : `AssetCheck${check.severity}`, message } };
 }

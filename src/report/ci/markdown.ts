@@ -3,9 +3,10 @@
  * partitions (a backfill of 1,000 stays a short table), then the steps and checks that failed. Everything that
  * came from a function is escaped: it renders as text, never as HTML or table structure. Pure.
  */
-import { type CheckCounts, noChecks } from "../../run/events.js";
+import { noChecks } from "../../run/events.js";
 import { addChecks } from "../../run/checks.js";
-import { formatUsd } from "../../lambda/pricing.js";
+import { checksText } from "../checks-text.js";
+import { formatRunCost, formatUsd } from "../../lambda/pricing.js";
 import type { RunRecord, StepRecord } from "./records.js";
 
 const LISTED = 20;
@@ -17,7 +18,8 @@ export function renderMarkdown(run: RunRecord, title: string): string {
     const c = end.counts;
     const outcome = [c.materialized && `${c.materialized} materialized`, c.failed && `${c.failed} failed`, c.skipped && `${c.skipped} skipped`, c.interrupted && `${c.interrupted} interrupted`].filter(Boolean).join(", ");
     const checks = checksText(end.checks);
-    const cost = typeof end.costUsd === "number" && end.costUsd > 0 ? ` · ${formatUsd(end.costUsd)}${end.target === "emulator" ? ` on Lambda (${end.pricedAs} prices)` : ""}` : "";
+    const runCost = formatRunCost(end);
+    const cost = runCost ? ` · ${runCost}` : "";
     lines.push(`${end.ok ? "✅" : "❌"} ${outcome || "nothing to do"}${checks ? ` · checks ${checks}` : ""}${cost} · ${(end.durationMs / 1000).toFixed(1)} s · run \`${end.runId}\``, "");
   } else {
     lines.push("⚠️ the run did not finish", "");
@@ -52,22 +54,11 @@ function assetRow(asset: string, steps: StepRecord[]): string {
       ? { materialized: "✅ materialized", failed: "❌ failed", skipped: "⏭️ skipped", interrupted: "⏹️ interrupted" }[steps[0]!.status]
       : [n("materialized") && `✅ ${n("materialized")}/${steps.length}`, n("failed") && `❌ ${n("failed")} failed`, n("skipped") && `⏭️ ${n("skipped")} skipped`, n("interrupted") && `⏹️ ${n("interrupted")} interrupted`].filter(Boolean).join(" · ");
   const checks = noChecks();
-  for (const step of steps) {
-    addChecks(checks, {
-      passed: step.checks.filter((c) => c.passed).length,
-      failedError: step.checks.filter((c) => !c.passed && !c.notReported && c.severity === "ERROR").length,
-      failedWarn: step.checks.filter((c) => !c.passed && c.severity === "WARN").length,
-      notReported: step.checks.filter((c) => c.notReported).length,
-    });
-  }
+  for (const step of steps) addChecks(checks, step.checkCounts);
   const duration = steps.reduce((sum, s) => sum + s.durationMs, 0);
   const billed = steps.reduce((sum, s) => sum + s.billedMs, 0);
   const cost = steps.reduce((sum, s) => sum + s.costUsd, 0);
   return `| \`${md(asset)}\` | ${status} | ${ms(duration)} | ${billed ? ms(billed) : ""} | ${cost ? formatUsd(cost) : ""} | ${checksText(checks)} |`;
-}
-
-function checksText(c: CheckCounts): string {
-  return [c.passed && `${c.passed} passed`, c.failedError && `${c.failedError} failed (ERROR)`, c.failedWarn && `${c.failedWarn} failed (WARN)`, c.notReported && `${c.notReported} not reported`].filter(Boolean).join(", ");
 }
 
 const ms = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);

@@ -3,7 +3,7 @@
  * record per step (asset × partition) with its outcome, time, billed time, first error and checks. Kept only
  * when a report was asked for. Pure.
  */
-import { type RunEvent, type RunEventOf, type StepStatus, stepLabel } from "../../run/events.js";
+import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepStatus, stepLabel } from "../../run/events.js";
 
 export interface CheckRecord {
   name: string;
@@ -28,6 +28,8 @@ export interface StepRecord {
   reason: string | null;
   error: { type: string; message: string; trace: string[] } | null;
   checks: CheckRecord[];
+  /** The step's check results as its asset-end counted them. */
+  checkCounts: CheckCounts;
   warnings: string[];
 }
 
@@ -71,6 +73,8 @@ export class RunRecorder {
           step.status = event.status;
           step.durationMs = event.durationMs;
           step.reason = event.reason;
+          // Runs recorded before checks were counted have none in asset-end.
+          step.checkCounts = event.checks ?? noChecks();
           this.run.steps.push(step);
           this.open.delete(step.label);
           break;
@@ -83,7 +87,7 @@ export class RunRecorder {
     const label = stepLabel(asset, partition);
     let step = this.open.get(label);
     if (!step) {
-      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, costUsd: 0, reason: null, error: null, checks: [], warnings: [] };
+      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, costUsd: 0, reason: null, error: null, checks: [], checkCounts: noChecks(), warnings: [] };
       this.open.set(label, step);
     }
     return step;
