@@ -1,14 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/run/events.js";
-import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { copyFixture, FIXTURES, runPipes } from "../helpers/run-pipes.js";
 
 /** The partitions fixture in a folder of its own, with history on and a state folder its handler writes to. */
 function project() {
   const dir = mkdtempSync(join(tmpdir(), "pipes-backfill-"));
-  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+  copyFixture("partitions", dir);
   const state = join(dir, "state");
   mkdirSync(state);
   const env = { PIPES_FIXTURE_STATE: state, PIPES_HISTORY: "1" };

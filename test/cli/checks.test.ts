@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent, RunEventOf } from "../../src/run/events.js";
-import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { copyFixture, FIXTURES, runPipes } from "../helpers/run-pipes.js";
 
 const DEFS = join(FIXTURES, "checks", "defs.ts");
 const materialize = (...args: string[]) => runPipes(["materialize", "-f", DEFS, "--all", ...args]);
@@ -86,7 +86,7 @@ describe("asset checks gate a run", () => {
     ]);
 
     const dir = mkdtempSync(join(tmpdir(), "pipes-checks-"));
-    cpSync(join(FIXTURES, "checks"), dir, { recursive: true, dereference: true });
+    copyFixture("checks", dir);
     const env = { PIPES_HISTORY: "1" };
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: dir, env })).code).toBe(1);
     const runs = await runPipes(["runs"], { cwd: dir, env });

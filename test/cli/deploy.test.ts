@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, runPipes, startPipes, type Running } from "../helpers/run-pipes.js";
+import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
 
 let project: string;
 let emulator: Running;
@@ -16,7 +16,7 @@ const deploy = (args: string[]) => pipes(["deploy-handler", "--profile", "emu", 
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "pipes-deploy-"));
-  cpSync(join(FIXTURES, "deploy"), project, { recursive: true });
+  copyFixture("deploy", project, { dereference: false });
   // A standalone emulator with no functions: deploy-handler creates them through the SDK.
   emulator = startPipes(["emulator", "--port", "0"], { cwd: tmpdir() });
   const [, url] = await emulator.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { BIN, copyFixture, runPipes } from "../helpers/run-pipes.js";
 
 function project(env: Record<string, string> = { PIPES_HISTORY: "1" }) {
   const dir = mkdtempSync(join(tmpdir(), "pipes-history-"));
-  cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+  copyFixture("partitions", dir);
   const state = join(dir, "state");
   mkdirSync(state);
   const runs = join(dir, ".pipes", "runs");

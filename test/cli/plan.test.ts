@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeParam } from "../../src/protocol/params.js";
-import { FIXTURES, type Running, runPipes, startPipes, tempProject } from "../helpers/run-pipes.js";
+import { copyFixture, FIXTURES, tempProject, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
 
 let running: Running | undefined;
 afterEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 describe("pipes materialize --plan", () => {
   it("invokes nothing, and shows each invocation's event and decoded pipes context, in order", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-plan-"));
-    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+    copyFixture("partitions", dir);
     const state = join(dir, "state");
     mkdirSync(state);
     const env = { PIPES_FIXTURE_STATE: state };

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -38,6 +38,15 @@ export function runPipes(args: string[], options: { cwd?: string; env?: Record<s
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
+}
+
+/**
+ * A fixture copied to `dest`, as a project of its own: links to the handler libraries become files (they point
+ * into this repository), and the fixture's own run history (`.pipes/`, left by someone running the README's
+ * example) stays behind, so a test starts from no runs.
+ */
+export function copyFixture(name: string, dest: string, options: { dereference?: boolean } = {}): void {
+  cpSync(join(FIXTURES, name), dest, { recursive: true, dereference: options.dereference ?? true, filter: (src) => basename(src) !== ".pipes" });
 }
 
 /** A fresh folder outside the repository with the given files (paths relative to it). */

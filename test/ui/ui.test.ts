@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
 import { chromiumPath, launch } from "./browser.js";
 
 const HISTORY = { PIPES_HISTORY: "1" };
@@ -13,7 +13,7 @@ const SHOTS = process.env.PIPES_UI_SCREENSHOTS;
 /** The orders example in a folder of its own (its handler libraries copied, not linked), with history on. */
 function ordersProject(): string {
   const dir = mkdtempSync(join(tmpdir(), "pipes-ui-"));
-  cpSync(join(FIXTURES, "orders"), dir, { recursive: true, dereference: true });
+  copyFixture("orders", dir);
   return dir;
 }
 
@@ -124,6 +124,8 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "asset.png"), fullPage: true });
 
     await page.goto(`${ui.url}#/runs`);
+    // The asset page (with run links of its own) stays until the runs page has rendered.
+    await page.waitForSelector("main h1:text('Runs')");
     await page.waitForSelector("a[href^='#/runs/']");
     expect(await page.locator("tbody tr").count()).toBe(2);
     // A run made beside the page shows in it by itself.
@@ -143,7 +145,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
 
   it("a partitioned asset's grid shows each partition materialized, failed or missing; an asset's checks have their history", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-ui-grid-"));
-    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+    copyFixture("partitions", dir);
     const state = join(dir, "state");
     mkdirSync(state);
     writeFileSync(join(state, "fail-events-2024-01-03"), "");
@@ -166,7 +168,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "partitions.png"), fullPage: true });
 
     const checks = mkdtempSync(join(tmpdir(), "pipes-ui-checks-"));
-    cpSync(join(FIXTURES, "checks"), checks, { recursive: true, dereference: true });
+    copyFixture("checks", checks);
     expect((await runPipes(["materialize", "--all"], { cwd: checks, env: HISTORY })).code).toBe(0);
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: checks, env: HISTORY })).code).toBe(1);
     const checksUi = await serve(["ui", "--port", "0"], checks);
@@ -181,7 +183,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     const ui = await serve(["ui", "--port", "0"], dir);
     const page = await browser.newPage();
     await page.goto(`${ui.url}#/runs`);
-    await page.waitForSelector("main .empty");
+    await page.waitForSelector("main h1:text('Runs')"); // not the "Loading…" the page starts with
     expect(await page.textContent("main")).toContain("No runs recorded yet");
     mkdirSync(join(dir, ".pipes", "runs"), { recursive: true });
     writeFileSync(join(dir, ".pipes", "runs", "20240101T000000.000Z-garbage.ndjson"), "not json at all\n{\n");
@@ -196,7 +198,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
 
   it("a throttled backfill's timeline: a bar per invocation on lanes as they overlapped, throttle retries marked", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pipes-ui-shards-"));
-    cpSync(join(FIXTURES, "partitions"), dir, { recursive: true, dereference: true });
+    copyFixture("partitions", dir);
     const run = await runPipes(["materialize", "shards", "--all-partitions", "--concurrency", "8"], { cwd: dir, env: HISTORY });
     expect(run.code, run.stdout).toBe(0);
     const ui = await serve(["ui", "--port", "0"], dir);
