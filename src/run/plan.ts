@@ -7,7 +7,7 @@
 import type { Asset } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { resolveRequest, windowOf } from "../partitions/keys.js";
-import { describeRequest, type PartitionRequest } from "../partitions/request.js";
+import { type PartitionRequest, requestFlag } from "../partitions/request.js";
 import type { PipesPartitionRange } from "../protocol/context.js";
 import type { TimeWindow } from "../partitions/time.js";
 import { getOrCreate } from "../util/maps.js";
@@ -62,7 +62,7 @@ export function planSteps(assets: Asset[], options: PlanOptions): Step[] {
     if ("error" in resolved) problems.push(`asset "${asset.key}" ${resolved.error}`);
     else keysOf.set(asset.key, resolved.keys);
   }
-  if (problems.length) throw new UserError(`--partition ${describeRequest(request)} in ${options.file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length) throw new UserError(`${requestFlag(request)} in ${options.file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 
   const steps: Step[] = [];
   for (const asset of assets) {
