@@ -2,11 +2,12 @@
 // own process, beside a bare loopback HTTP stub in its own process that answers the same Invoke at once (the
 // floor of the SDK path); the client is this process for both. Prints figures; asserts nothing.
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { latency, pct, throughput } from "./measure.js";
+import { latency, pct, sideBySide } from "./measure.js";
 import { sdk, server } from "./server.js";
 
 const WARM_CALLS = Number(process.env.BENCH_WARM ?? 2000);
-const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 4000);
+const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const COLD_STARTS = Number(process.env.BENCH_COLD ?? 15);
 
 /** A fresh emulator process per cold start: the first call of a function starts its worker. */
@@ -33,8 +34,14 @@ const client = sdk(emulator.url);
 
 const stubLatency = await latency(stubClient, "noop", WARM_CALLS);
 const emuLatency = await latency(client, "noop", WARM_CALLS);
-const stubRate = await throughput(stubClient, "noop", THROUGHPUT_CALLS);
-const emuRate = await throughput(client, "noop", THROUGHPUT_CALLS);
+const rounds = await sideBySide(
+  [
+    { client: stubClient, name: "noop" },
+    { client, name: "noop" },
+  ],
+  THROUGHPUT_CALLS,
+  ROUNDS,
+);
 client.destroy();
 stubClient.destroy();
 emulator.stop();
@@ -46,9 +53,9 @@ const ms = (x) => `${x.toFixed(2)} ms`;
 console.log(`emulator, warm no-op Node handler through @aws-sdk/client-lambda (${WARM_CALLS} sequential calls)`);
 console.log(`  stub (floor)   p50 ${ms(stubLatency.p50)}  p99 ${ms(stubLatency.p99)}`);
 console.log(`  emulator       p50 ${ms(emuLatency.p50)}  p99 ${ms(emuLatency.p99)}  (p50 ${(emuLatency.p50 / stubLatency.p50).toFixed(2)}× the stub; target ≤ 2×)`);
-console.log(`throughput at concurrency 8 (${THROUGHPUT_CALLS} calls)`);
-console.log(`  stub (floor)   ${stubRate.toFixed(0)} invocations/s`);
-console.log(`  emulator       ${emuRate.toFixed(0)} invocations/s  (${((emuRate / stubRate) * 100).toFixed(0)}% of the stub; target ≥ 80%)`);
+console.log(`throughput at concurrency 8 (medians of ${ROUNDS} rounds of ${THROUGHPUT_CALLS} calls, stub and emulator taking turns)`);
+console.log(`  stub (floor)   ${rounds.rate(0).toFixed(0)} invocations/s`);
+console.log(`  emulator       ${rounds.rate(1).toFixed(0)} invocations/s  (${(rounds.ratio(1, 0) * 100).toFixed(0)}% of the stub; target ≥ 80%)`);
 console.log(`cold start, median of ${COLD_STARTS} (first call through the SDK / Init Duration)`);
 console.log(`  node worker    ${ms(coldNode.total)} / ${ms(coldNode.init)}`);
 console.log(`  python worker  ${ms(coldPython.total)} / ${ms(coldPython.init)}`);

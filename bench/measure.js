@@ -27,3 +27,21 @@ export async function throughput(client, name, calls, concurrency = 8) {
   );
   return calls / ((performance.now() - t) / 1000);
 }
+
+export const median = (xs) => pct(xs, 50);
+
+/**
+ * Throughput of several endpoints measured side by side: `rounds` rounds of `calls` each, the endpoints taking
+ * turns in every round, so a slow spell of a shared machine falls on all of them alike. Each endpoint gets its
+ * median rate, and `ratios(i, j)` the median of the per-round ratios of endpoint i to endpoint j.
+ */
+export async function sideBySide(endpoints, calls, rounds = 5, concurrency = 8) {
+  const rates = endpoints.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, e] of endpoints.entries()) rates[i].push(await throughput(e.client, e.name, calls, concurrency));
+  }
+  return {
+    rate: (i) => median(rates[i]),
+    ratio: (i, j) => median(rates[i].map((r, round) => r / rates[j][round])),
+  };
+}

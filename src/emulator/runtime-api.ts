@@ -1,14 +1,80 @@
 /**
- * The Lambda Runtime API (`/2018-06-01/runtime/...`) that worker bootstraps call. Each worker's
- * AWS_LAMBDA_RUNTIME_API carries its id as a path prefix (`127.0.0.1:PORT/w/<id>`), so one server serves all.
+ * The Lambda Runtime API (`/2018-06-01/runtime/...`) of each worker, over two transports that call the same
+ * Worker methods: the private channel its bootstrap uses (fd 3, channel.ts), and HTTP for anything else in the
+ * sandbox that reads AWS_LAMBDA_RUNTIME_API. That variable carries the worker's unguessable id as a path prefix
+ * (`127.0.0.1:PORT/w/<id>`), so no other local process can take its events over HTTP either.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { encodeFrame, FrameReader } from "./channel.js";
 import { readBody, sendJson } from "./http.js";
 import type { Pools } from "./pool.js";
+import type { EventSink, NextEvent, Worker } from "./worker.js";
 import { MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 
-
 const ROUTE = /^\/w\/([^/]+)\/2018-06-01\/runtime\/(?:invocation\/(next|[^/]+\/(?:response|error))|init\/error)$/;
+const TOO_LARGE_ERROR = Buffer.from('{"errorType":"Runtime.Unknown","errorMessage":"error too large"}');
+
+type Report = { kind: "response" | "error" | "init-error"; requestId: string; body: Buffer | "too-large"; errorType: string | undefined; maxRssKb: number };
+
+/** What a runtime reported, applied to its worker; false when the request id is not the running invocation's. */
+function report(worker: Worker, { kind, requestId, body, errorType, maxRssKb }: Report): boolean {
+  if (maxRssKb > 0) worker.reportPeakMemory(maxRssKb / 1024);
+  const errorBody = body === "too-large" ? TOO_LARGE_ERROR : body;
+  if (kind === "init-error") {
+    worker.initFailed(errorBody, errorType);
+    return true;
+  }
+  return kind === "response" ? worker.response(requestId, body) : worker.error(requestId, errorBody, errorType);
+}
+
+// --- the channel -------------------------------------------------------------------------------------------
+
+/**
+ * Serves a worker's channel. Frames from the bootstrap: `{t: "next"}`, `{t: "response", id, maxRssKb}`,
+ * `{t: "error", id, errorType, maxRssKb}`, `{t: "init-error", errorType}`, each with its body; to it:
+ * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
+ */
+export function serveChannel(worker: Worker, socket: Socket): void {
+  const sink: EventSink = {
+    send: (event: NextEvent, payload: Buffer) => socket.write(encodeFrame({ t: "event", ...event }, payload)),
+    cancel: () => undefined, // the channel closes with the worker
+  };
+  const reader = new FrameReader(
+    MAX_RESPONSE_BYTES,
+    ({ header, body }) => {
+      const kind = header.t;
+      if (kind === "next") return worker.next(sink);
+      if (kind !== "response" && kind !== "error" && kind !== "init-error") return worker.channelBroken(`a frame of type ${JSON.stringify(kind)}`);
+      const errorType = typeof header.errorType === "string" ? header.errorType : undefined;
+      report(worker, { kind, requestId: String(header.id ?? ""), body, errorType, maxRssKb: Number(header.maxRssKb) });
+    },
+    (reason) => worker.channelBroken(reason),
+  );
+  socket.on("data", (chunk: Buffer) => reader.push(chunk));
+  socket.on("error", () => undefined); // a worker that died: its exit is handled by the worker
+}
+
+// --- HTTP --------------------------------------------------------------------------------------------------
+
+function httpSink(res: ServerResponse): EventSink {
+  return {
+    send(event, payload) {
+      const headers: Record<string, string | number> = {
+        "Content-Type": "application/json",
+        "Content-Length": payload.length,
+        "Lambda-Runtime-Aws-Request-Id": event.requestId,
+        "Lambda-Runtime-Deadline-Ms": String(event.deadlineMs),
+        "Lambda-Runtime-Invoked-Function-Arn": event.functionArn,
+        "Lambda-Runtime-Trace-Id": event.traceId,
+      };
+      if (event.clientContext) headers["Lambda-Runtime-Client-Context"] = event.clientContext;
+      res.writeHead(200, headers);
+      res.end(payload);
+    },
+    cancel: () => res.destroy(),
+  };
+}
 
 export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse, path: string, pools: Pools): Promise<boolean> {
   const match = ROUTE.exec(path);
@@ -21,19 +87,20 @@ export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse
   }
   const action = match[2];
   if (action === "next" && req.method === "GET") {
-    worker.next(res);
+    const sink = httpSink(res);
+    res.on("close", () => worker.nextAbandoned(sink));
+    worker.next(sink);
     return true;
   }
   const body = await readBody(req, MAX_RESPONSE_BYTES);
-  const errorType = req.headers["lambda-runtime-function-error-type"] as string | undefined;
-  const maxRssKb = Number(req.headers["x-pipes-max-rss-kb"]);
-  if (maxRssKb > 0) worker.reportPeakMemory(maxRssKb / 1024);
-  const requestId = action?.split("/")[0] ?? "";
-  const errorBody = body === "too-large" ? Buffer.from('{"errorType":"Runtime.Unknown","errorMessage":"error too large"}') : body;
-  let accepted = true;
-  if (action === undefined) worker.initFailed(errorBody, errorType);
-  else if (action.endsWith("/response")) accepted = worker.response(requestId, body);
-  else accepted = worker.error(requestId, errorBody, errorType);
+  const kind = action === undefined ? "init-error" : action.endsWith("/response") ? "response" : "error";
+  const accepted = report(worker, {
+    kind,
+    requestId: action?.split("/")[0] ?? "",
+    body,
+    errorType: req.headers["lambda-runtime-function-error-type"] as string | undefined,
+    maxRssKb: Number(req.headers["x-pipes-max-rss-kb"]),
+  });
   if (accepted) sendJson(res, 202, { status: "OK" });
   else sendJson(res, 400, { errorMessage: "Invalid request ID", errorType: "InvalidRequestID" });
   return true;

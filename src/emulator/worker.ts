@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.js";
 import { LineSplitter } from "./line-splitter.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
@@ -16,6 +16,7 @@ import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
 import { Freezer } from "./freezer.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+import { serveChannel } from "./runtime-api.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
@@ -52,6 +53,22 @@ interface Active {
   resolve: (outcome: Outcome | "undelivered") => void;
 }
 
+/** What a runtime receives with its next event (the Runtime API's `Lambda-Runtime-*` headers). */
+export interface NextEvent {
+  requestId: string;
+  deadlineMs: number;
+  functionArn: string;
+  traceId: string;
+  clientContext: string | null;
+}
+
+/** Where a worker waiting for its next event gets it: its channel, or an HTTP request to the Runtime API. */
+export interface EventSink {
+  send(event: NextEvent, payload: Buffer): void;
+  /** Ends the wait unanswered (the worker is gone). */
+  cancel(): void;
+}
+
 export interface WorkerHooks {
   /** Every line the sandbox logs, as it happens, with its log stream (one per sandbox, as on Lambda). */
   onLog(line: string, requestId: string | null, logStream: string): void;
@@ -72,7 +89,8 @@ export class Worker {
   readonly logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomBytes(16).toString("hex")}`;
   private child: ChildProcess | undefined;
   private readonly fence = `~~pipes-fence-${randomBytes(12).toString("hex")}~~`;
-  private waitingNext: ServerResponse | undefined;
+  private waitingNext: EventSink | undefined;
+  private channel: Socket | undefined;
   private active: Active | undefined;
   private spawnedAt = 0;
   private initDurationMs: number | null = null;
@@ -137,8 +155,11 @@ export class Worker {
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot);
     this.spawnedAt = performance.now();
-    const child = spawn(command, args, { cwd: taskRoot, env, stdio: ["pipe", "pipe", "pipe"] });
+    // fd 3: the worker's private channel to the Runtime API (channel.ts).
+    const child = spawn(command, args, { cwd: taskRoot, env, stdio: ["pipe", "pipe", "pipe", "pipe"] });
     this.child = child;
+    this.channel = child.stdio[3] as Socket;
+    serveChannel(this, this.channel);
     for (const stream of [child.stdout!, child.stderr!]) {
       const splitter = new LineSplitter(this.fence, (line) => this.addLine(line), () => this.fenceSeen());
       stream.setEncoding("utf8");
@@ -193,12 +214,9 @@ export class Worker {
 
   // --- Runtime API, called by the server for this worker's requests ---
 
-  next(res: ServerResponse): void {
+  next(sink: EventSink): void {
     if (this.initDurationMs === null) this.initDurationMs = performance.now() - this.spawnedAt;
-    this.waitingNext = res;
-    res.on("close", () => {
-      if (this.waitingNext === res) this.waitingNext = undefined;
-    });
+    this.waitingNext = sink;
     if (this.active && !this.active.delivered) this.deliver();
     else if (!this.active) this.freezer.schedule();
   }
@@ -241,6 +259,17 @@ export class Worker {
     if (this.active) this.finishWithInitError();
   }
 
+  /** An HTTP wait for the next event ended unanswered (its connection closed). */
+  nextAbandoned(sink: EventSink): void {
+    if (this.waitingNext === sink) this.waitingNext = undefined;
+  }
+
+  /** Something other than the Runtime API came over the channel: the sandbox cannot be trusted to go on. */
+  channelBroken(reason: string): void {
+    this.addLine(`pipes emulator: the worker's Runtime API channel carried ${reason}; the sandbox is stopped`);
+    this.kill();
+  }
+
   kill(): void {
     if (this.dead) return;
     this.killed = true;
@@ -269,7 +298,7 @@ export class Worker {
 
   private deliver(): void {
     const active = this.active!;
-    const res = this.waitingNext!;
+    const sink = this.waitingNext!;
     this.waitingNext = undefined;
     active.delivered = true;
     // Duration counts from the handoff of the event; a cold start's init is reported apart.
@@ -277,17 +306,14 @@ export class Worker {
     if (active.cold || active.deadline === undefined) this.armTimeout(active);
     const deadline = active.deadline!;
     this.watchMemory();
-    const headers: Record<string, string | number> = {
-      "Content-Type": "application/json",
-      "Content-Length": active.request.payload.length,
-      "Lambda-Runtime-Aws-Request-Id": active.request.requestId,
-      "Lambda-Runtime-Deadline-Ms": String(deadline),
-      "Lambda-Runtime-Invoked-Function-Arn": this.fn.arn,
-      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`,
+    const event: NextEvent = {
+      requestId: active.request.requestId,
+      deadlineMs: deadline,
+      functionArn: this.fn.arn,
+      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`,
+      clientContext: active.request.clientContext,
     };
-    if (active.request.clientContext) headers["Lambda-Runtime-Client-Context"] = active.request.clientContext;
-    res.writeHead(200, headers);
-    res.end(active.request.payload);
+    sink.send(event, active.request.payload);
   }
 
   /** Starts the invocation's timeout clock (replacing the init clock of a cold start). */
@@ -444,8 +470,9 @@ export class Worker {
   private markDead(): void {
     if (this.dead) return;
     this.dead = true;
-    this.waitingNext?.destroy();
+    this.waitingNext?.cancel();
     this.waitingNext = undefined;
+    this.channel?.destroy();
     this.hooks.onGone(this);
   }
 }

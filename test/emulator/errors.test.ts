@@ -30,6 +30,7 @@ beforeAll(async () => {
       fn("memory", "node/memory.handler", { memoryMb: 128 }),
       fn("big", "node/big.handler"),
       fn("echo", "node/sleep.handler"),
+      fn("fd3", "node/writes-fd3.handler"),
     ],
   });
   lambda = client(emulator, 1);
@@ -164,5 +165,12 @@ describe("service errors: AWS's status, x-amzn-ErrorType and body, as the SDK's 
     const error = await send("echo", body).catch((e) => e);
     expect(error).toBeInstanceOf(RequestTooLargeException);
     expect(error.$metadata.httpStatusCode).toBe(413);
+  });
+
+  it("a handler that writes over the worker's Runtime API channel (fd 3) ends its sandbox, said in its log", async () => {
+    const r = await invoke(lambda, "fd3", {}, { LogType: "Tail" });
+    expect(r.functionError).toBe("Unhandled");
+    expect(r.payload.errorType).toBe("Runtime.ExitError");
+    expect(r.log.join("\n")).toContain("pipes emulator: the worker's Runtime API channel carried a frame header that is not JSON; the sandbox is stopped");
   });
 });

@@ -10,12 +10,6 @@ import { format } from "node:util";
 
 const FENCE = process.argv[2] ?? "";
 const BOOTSTRAP_FILE = import.meta.url.replace(/^file:\/\//, "");
-const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "";
-const slash = api.indexOf("/");
-const [host, port] = (slash < 0 ? api : api.slice(0, slash)).split(":");
-const prefix = slash < 0 ? "" : api.slice(slash);
-/** The worker's peak resident memory in KB, for REPORT's Max Memory Used, saves the emulator reading /proc. */
-const MAX_RSS_HEADER = "X-Pipes-Max-Rss-Kb";
 const JSON_LOGS = process.env.AWS_LAMBDA_LOG_FORMAT === "JSON";
 
 let requestId; // of the invocation running now, for log lines; undefined between invocations
@@ -24,53 +18,54 @@ let held = [];
 let heldDropped = 0;
 const MAX_HELD = 1000;
 
-// --- the Runtime API --------------------------------------------------------------------------------------
-// A minimal HTTP/1.1 client on one keep-alive socket: the Runtime API is called twice per invocation, and
-// node:http's client machinery would cost more than a no-op handler (Lambda's own client is native code).
+// --- the Runtime API ---------------------------------------------------------------------------------------
+// Over the private channel the emulator gives every worker as fd 3 (src/emulator/channel.ts): frames of
+// `u32 header length, u32 body length` (little-endian), a JSON header, the body. One write each way per
+// invocation, where HTTP would take four messages (Lambda's own client is native code talking to a local agent).
 
-let socket;
+const channel = new net.Socket({ fd: 3, readable: true, writable: true });
 let received = Buffer.alloc(0);
-const pending = []; // resolvers of the requests in flight, answered in order (HTTP/1.1 pipelining)
+let awaitingEvent; // the resolver of nextEvent()
 
-function connect() {
-  socket = net.connect({ host, port: Number(port) });
-  socket.setNoDelay(true);
-  socket.on("data", (chunk) => {
-    received = received.length ? Buffer.concat([received, chunk]) : chunk;
-    for (let response = parseResponse(); response; response = parseResponse()) pending.shift()?.(response);
-  });
-  socket.on("error", serviceGone);
-  socket.on("close", serviceGone);
-}
-
-/** One complete response off the front of `received`, or undefined until it has all arrived. */
-function parseResponse() {
-  const end = received.indexOf("\r\n\r\n");
-  if (end < 0) return undefined;
-  const lines = received.subarray(0, end).toString("latin1").split("\r\n");
-  const headers = {};
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(":");
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+channel.on("data", (chunk) => {
+  received = received.length ? Buffer.concat([received, chunk]) : chunk;
+  while (received.length >= 8) {
+    const headerBytes = received.readUInt32LE(0);
+    const end = 8 + headerBytes + received.readUInt32LE(4);
+    if (received.length < end) break;
+    const header = JSON.parse(received.toString("utf8", 8, 8 + headerBytes));
+    const body = received.subarray(8 + headerBytes, end);
+    received = received.subarray(end);
+    const resolve = awaitingEvent;
+    awaitingEvent = undefined;
+    resolve?.({ header, body });
   }
-  const length = Number(headers["content-length"] ?? 0);
-  if (received.length < end + 4 + length) return undefined;
-  const body = received.subarray(end + 4, end + 4 + length);
-  received = received.subarray(end + 4 + length);
-  return { status: Number(lines[0].split(" ")[1]), headers, body };
+});
+channel.on("error", serviceGone);
+channel.on("close", serviceGone);
+
+function frame(header, body = "") {
+  const head = Buffer.from(JSON.stringify(header));
+  const data = Buffer.from(body);
+  const prefix = Buffer.allocUnsafe(8);
+  prefix.writeUInt32LE(head.length, 0);
+  prefix.writeUInt32LE(data.length, 4);
+  return Buffer.concat([prefix, head, data]);
 }
 
-function call(method, path, body, headers = {}) {
-  if (!socket) connect();
-  const payload = body === undefined ? undefined : Buffer.from(body);
-  let head = `${method} ${prefix}/2018-06-01/runtime${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n`;
-  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  head += `Content-Length: ${payload?.length ?? 0}\r\n\r\n`;
-  return new Promise((resolve) => {
-    pending.push(resolve);
-    socket.write(payload ? Buffer.concat([Buffer.from(head, "latin1"), payload]) : head);
-  });
+/** Sends a frame; resolves once it is on the channel (before the process may exit). */
+function send(data) {
+  return new Promise((resolve) => channel.write(data, resolve));
 }
+
+/** Asks for the next event and resolves with it. */
+function nextEvent() {
+  const event = new Promise((resolve) => (awaitingEvent = resolve));
+  send(frame({ t: "next" }));
+  return event;
+}
+
+const maxRssKb = () => process.resourceUsage().maxRSS;
 
 /** The emulator is gone (closed, or the CLI was killed): a sandbox without its service exits. */
 function serviceGone() {
@@ -121,24 +116,13 @@ function fence() {
   process.stderr.write(`${FENCE}\n`);
 }
 
-/**
- * Reports an error for an invocation. The fence says the invocation's output is complete; it comes first,
- * except for an error that replaces a response already posted (`late`): the emulator answers once it has a
- * result and the fences, so there the error must arrive before them.
- */
-async function postError(path, error, logLabel, late = false) {
+/** The frame that reports an error for an invocation, once it is logged and the invocation's output fenced. */
+function errorReport(kind, id, error, logLabel) {
   const payload = toLambdaError(error);
   writeLog("ERROR", `${logLabel} \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`);
-  if (!late) {
-    fence();
-    requestId = undefined; // what comes after the fence belongs to no invocation
-  }
-  await call("POST", path, JSON.stringify(payload), {
-    "Content-Type": "application/json",
-    "Lambda-Runtime-Function-Error-Type": payload.errorType,
-    [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
-  }).catch(serviceGone);
-  if (late) fence();
+  fence();
+  requestId = undefined; // what comes after the fence belongs to no invocation
+  return frame({ t: kind, id, errorType: payload.errorType, maxRssKb: maxRssKb() }, JSON.stringify(payload));
 }
 
 // Node reports the promises left rejected once the microtasks have drained, in the order they were rejected. A
@@ -260,20 +244,19 @@ async function loadHandler() {
 
 // --- one invocation ------------------------------------------------------------------------------------------
 
-function contextFor(headers, deadline) {
-  const clientContext = headers["lambda-runtime-client-context"];
+function contextFor(event) {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-    invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"],
+    invokedFunctionArn: event.functionArn,
     memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-    awsRequestId: headers["lambda-runtime-aws-request-id"],
+    awsRequestId: event.requestId,
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
     identity: undefined,
-    clientContext: clientContext ? JSON.parse(clientContext) : undefined,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    clientContext: event.clientContext ? JSON.parse(event.clientContext) : undefined,
+    getRemainingTimeInMillis: () => Math.max(0, event.deadlineMs - Date.now()),
   };
 }
 
@@ -301,47 +284,44 @@ function runHandler(handler, event, context) {
 }
 
 async function serve(handler) {
+  let next = await nextEvent();
   for (;;) {
-    const next = await call("GET", "/invocation/next").catch(serviceGone);
-    if (next?.status !== 200) return serviceGone();
-    const id = next.headers["lambda-runtime-aws-request-id"];
-    const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
+    const event = next.header;
+    const id = event.requestId;
     requestId = id;
     started = true;
     writeHeld();
     let body;
     try {
-      const event = JSON.parse(next.body.toString("utf8") || "null");
-      const result = await runHandler(handler, event, contextFor(next.headers, deadline));
+      const input = JSON.parse(next.body.toString("utf8") || "null");
+      const result = await runHandler(handler, input, contextFor(event));
       body = JSON.stringify(result === undefined ? null : result);
     } catch (error) {
-      await postError(`/invocation/${id}/error`, error, "Invoke Error");
+      send(errorReport("error", id, error, "Invoke Error"));
+      await new Promise((resolve) => setImmediate(resolve));
+      next = await nextEvent();
       continue;
     }
-    answered = id;
-    const posted = call("POST", `/invocation/${id}/response`, body, {
-      "Content-Type": "application/json",
-      [MAX_RSS_HEADER]: process.resourceUsage().maxRSS,
-    });
-    // A promise the handler left rejected fails this invocation (see crash): the fences wait until that is known.
-    afterPendingRejections(() => {
-      if (crashing) return;
-      answered = undefined;
-      fence();
-      requestId = undefined; // what comes after the fence belongs to no invocation
-    });
-    await posted.catch(serviceGone);
-    if (crashing) return;
+    const response = frame({ t: "response", id, maxRssKb: maxRssKb() }, body);
+    // A promise the handler left rejected fails this invocation instead (see crash): the answer waits until
+    // that is known, which is once the microtasks have drained. (On a crash this wait never ends.)
+    await new Promise((resolve) => afterPendingRejections(() => crashing || resolve()));
+    send(response);
+    fence();
+    requestId = undefined; // what comes after the fence belongs to no invocation
+    // Lambda's runtime asks for the next event from a setImmediate: what the handler queued runs first, and a
+    // handler that left its process busy is not asking (nor frozen) until it is done.
+    await new Promise((resolve) => setImmediate(resolve));
+    next = await nextEvent();
   }
 }
 
 // A crash inside an invocation fails that invocation and ends the sandbox, as on Lambda.
 let crashing = false;
-let answered; // the invocation whose response was posted and whose fences are not written yet
 async function crash(error, label) {
   if (crashing) return;
   crashing = true;
-  if (requestId) await postError(`/invocation/${requestId}/error`, error, label, answered === requestId);
+  if (requestId) await send(errorReport("error", requestId, error, label));
   else writeLog("ERROR", `${label} \t${JSON.stringify(toLambdaError(error))}`);
   process.exit(129);
 }
@@ -367,7 +347,7 @@ let handler;
 try {
   handler = await loadHandler();
 } catch (error) {
-  await postError("/init/error", error, "Uncaught Exception");
+  await send(errorReport("init-error", undefined, error, "Uncaught Exception"));
   process.exit(1);
 }
 await serve(handler);

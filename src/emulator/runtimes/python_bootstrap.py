@@ -3,39 +3,68 @@
 Runs inside a worker process: loads the user's handler and serves invocations through the Lambda Runtime API,
 as Lambda's Python runtime interface client does. Standard library only.
 """
-import http.client
 import importlib
 import json
 import logging
 import os
 import resource
+import socket
+import struct
 import sys
 import threading
 import time
 import traceback
 
 FENCE = sys.argv[1] if len(sys.argv) > 1 else ""
-_api = os.environ.get("AWS_LAMBDA_RUNTIME_API", "")
-_host_port, _, _prefix = _api.partition("/")
-_host, _, _port = _host_port.partition(":")
-_prefix = "/" + _prefix if _prefix else ""
-_connection = http.client.HTTPConnection(_host, int(_port or 80))
 _request_id = None
-# The worker's peak resident memory in KB, for REPORT's Max Memory Used, saves the emulator reading /proc.
-MAX_RSS_HEADER = "X-Pipes-Max-Rss-Kb"
+
+# The Runtime API, over the private channel the emulator gives every worker as fd 3 (src/emulator/channel.ts):
+# frames of `u32 header length, u32 body length` (little-endian), a JSON header, the body. One write each way
+# per invocation, where HTTP would take four messages.
+_channel = socket.socket(fileno=3)
+_channel.set_inheritable(False)  # a handler's subprocesses get no way into it
+_received = b""
+_PREFIX = struct.Struct("<II")
 
 
 def _max_rss():
-    return str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """The worker's peak resident memory in KB, for REPORT's Max Memory Used (saves the emulator reading /proc)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _call(method, path, body=None, headers=None):
+def _frame(header, body=b""):
+    head = json.dumps(header).encode()
+    data = body.encode() if isinstance(body, str) else body
+    return _PREFIX.pack(len(head), len(data)) + head + data
+
+
+def _send(*frames):
     try:
-        _connection.request(method, f"{_prefix}/2018-06-01/runtime{path}", body=body, headers=headers or {})
-        response = _connection.getresponse()
-        return response.status, response.headers, response.read()
-    except (OSError, http.client.HTTPException):
+        _channel.sendall(b"".join(frames))
+    except OSError:
         _service_gone()
+
+
+def _receive(size):
+    global _received
+    while len(_received) < size:
+        try:
+            chunk = _channel.recv(max(65536, size - len(_received)))
+        except OSError:
+            chunk = b""
+        if not chunk:
+            _service_gone()
+        _received += chunk
+    data, _received = _received[:size], _received[size:]
+    return data
+
+
+def _next_event(*frames):
+    """Asks for the next event (after `frames`, in the same write); returns its header and body."""
+    _send(*frames, _frame({"t": "next"}))
+    header_bytes, body_bytes = _PREFIX.unpack(_receive(_PREFIX.size))
+    header = json.loads(_receive(header_bytes))
+    return header, _receive(body_bytes)
 
 
 def _service_gone():
@@ -85,19 +114,19 @@ class _CognitoIdentity:
 
 
 class LambdaContext:
-    def __init__(self, headers):
-        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    def __init__(self, event):
+        self.aws_request_id = event.get("requestId")
         self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
         self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.invoked_function_arn = event.get("functionArn")
         self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self.identity = _CognitoIdentity()
-        client_context = headers.get("Lambda-Runtime-Client-Context")
+        client_context = event.get("clientContext")
         self.client_context = _ClientContext(json.loads(client_context)) if client_context else None
         self.tenant_id = None
-        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+        self._deadline_ms = int(event.get("deadlineMs") or 0)
 
     def get_remaining_time_in_millis(self):
         return max(0, self._deadline_ms - int(time.time() * 1000))
@@ -136,7 +165,8 @@ def _fence():
     sys.stderr.flush()
 
 
-def _post_error(path, error):
+def _error_report(kind, error):
+    """The frame that reports an error, once it is logged and the invocation's output fenced."""
     payload = _error_payload(error)
     # Lambda logs an unhandled exception as `[ERROR] Type: message` followed by the traceback.
     lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}"]
@@ -145,11 +175,10 @@ def _post_error(path, error):
         lines.extend(frame.rstrip("\n") for frame in payload["stackTrace"])
     sys.stdout.write("\n".join(lines) + "\n")
     _fence()
-    _call("POST", path, json.dumps(payload), {
-        "Content-Type": "application/json",
-        "Lambda-Runtime-Function-Error-Type": payload["errorType"],
-        MAX_RSS_HEADER: _max_rss(),
-    })
+    header = {"t": kind, "errorType": payload["errorType"], "maxRssKb": _max_rss()}
+    if _request_id is not None:
+        header["id"] = _request_id
+    return _frame(header, json.dumps(payload))
 
 
 def _load_handler():
@@ -172,26 +201,21 @@ def _load_handler():
 
 def _serve(handler):
     global _request_id
+    ending = []  # the frames that end the previous invocation, sent with the request for the next one
     while True:
-        status, headers, body = _call("GET", "/invocation/next")
-        if status != 200:
-            _service_gone()
-        _request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        event, body = _next_event(*ending)
+        _request_id = event.get("requestId")
         try:
-            event = json.loads(body or b"null")
-            result = handler(event, LambdaContext(headers))
+            result = handler(json.loads(body or b"null"), LambdaContext(event))
             try:
                 response = json.dumps(result)
             except (TypeError, ValueError) as error:
                 raise _LambdaError("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
         except Exception as error:
-            _post_error(f"/invocation/{_request_id}/error", error)
+            ending = [_error_report("error", error)]
             continue
         _fence()
-        _call("POST", f"/invocation/{_request_id}/response", response, {
-            "Content-Type": "application/json",
-            MAX_RSS_HEADER: _max_rss(),
-        })
+        ending = [_frame({"t": "response", "id": _request_id, "maxRssKb": _max_rss()}, response)]
 
 
 def _exit(code):
@@ -219,7 +243,7 @@ def main():
         try:
             handler = _load_handler()
         except Exception as error:
-            _post_error("/init/error", error)
+            _send(_error_report("init-error", error))
             _exit(1)
         _serve(handler)
     except SystemExit as exit_:
