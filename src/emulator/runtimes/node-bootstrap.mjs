@@ -58,10 +58,21 @@ function send(data) {
   return new Promise((resolve) => channel.write(data, resolve));
 }
 
-/** Asks for the next event and resolves with it. */
-function nextEvent() {
+const NEXT = frame({ t: "next" });
+
+/**
+ * Asks for the next event, after `answer` (in the same write), and resolves with it. Lambda's runtime asks from a
+ * setImmediate, so what the handler queued with setImmediate runs first, and a handler that left its process
+ * busy there is not asking (nor frozen) until it is done; with nothing queued, it asks at once.
+ */
+async function nextEvent(answer) {
+  if (process.getActiveResourcesInfo().includes("Immediate")) {
+    if (answer) send(answer);
+    await new Promise((resolve) => setImmediate(resolve));
+    answer = undefined;
+  }
   const event = new Promise((resolve) => (awaitingEvent = resolve));
-  send(frame({ t: "next" }));
+  send(answer ? Buffer.concat([answer, NEXT]) : NEXT);
   return event;
 }
 
@@ -297,22 +308,16 @@ async function serve(handler) {
       const result = await runHandler(handler, input, contextFor(event));
       body = JSON.stringify(result === undefined ? null : result);
     } catch (error) {
-      send(errorReport("error", id, error, "Invoke Error"));
-      await new Promise((resolve) => setImmediate(resolve));
-      next = await nextEvent();
+      next = await nextEvent(errorReport("error", id, error, "Invoke Error"));
       continue;
     }
     const response = frame({ t: "response", id, maxRssKb: maxRssKb() }, body);
     // A promise the handler left rejected fails this invocation instead (see crash): the answer waits until
     // that is known, which is once the microtasks have drained. (On a crash this wait never ends.)
     await new Promise((resolve) => afterPendingRejections(() => crashing || resolve()));
-    send(response);
     fence();
     requestId = undefined; // what comes after the fence belongs to no invocation
-    // Lambda's runtime asks for the next event from a setImmediate: what the handler queued runs first, and a
-    // handler that left its process busy is not asking (nor frozen) until it is done.
-    await new Promise((resolve) => setImmediate(resolve));
-    next = await nextEvent();
+    next = await nextEvent(response);
   }
 }
 
