@@ -9,7 +9,7 @@ import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.j
 import { LineSplitter } from "./line-splitter.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
 import { endLine, reportLine, startLine } from "./log-format.js";
-import { processMemory } from "./proc-memory.js";
+import { MemoryWatch } from "./memory-watch.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
@@ -20,7 +20,6 @@ import { serveChannel } from "./runtime-api.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
-const MEMORY_POLL_MS = 50;
 
 export interface InvokeRequest {
   requestId: string;
@@ -96,16 +95,15 @@ export class Worker {
   private initDurationMs: number | null = null;
   private invocations = 0;
   private initError: { payload: Buffer; errorType: string } | undefined;
-  private memoryTimer: NodeJS.Timeout | undefined;
-  private peakMb = 0;
-  private peakReported = false;
   private readonly held = new HeldOutput();
   /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
+  /** Peak memory for REPORT; past the function's memory the sandbox is stopped, invocation or not. */
+  private readonly memory: MemoryWatch;
   private readonly freezer = new Freezer(
     () => (this.dead ? undefined : this.child?.pid),
     // A debugger talks to the process between invocations too.
     () => !this.inspecting && !this.dead && !this.active && this.waitingNext !== undefined,
-    () => this.stopMemoryWatch(),
+    () => this.memory.stop(),
   );
   /** Started with a debugger (`--inspect`): never frozen, and its timeouts wait while one is attached. */
   private inspecting = false;
@@ -122,6 +120,7 @@ export class Worker {
     private readonly hooks: WorkerHooks,
   ) {
     this.generation = fn.generation;
+    this.memory = new MemoryWatch(() => this.child?.pid, fn.memoryMb, () => this.outOfMemory());
     this.exitedPromise = new Promise((resolve) => (this.markExited = resolve));
   }
 
@@ -249,8 +248,7 @@ export class Worker {
 
   /** The peak resident memory the worker measured itself (a cheaper and exact source than polling /proc). */
   reportPeakMemory(mb: number): void {
-    this.peakMb = Math.max(this.peakMb, mb);
-    this.peakReported = true;
+    this.memory.report(mb);
   }
 
   initFailed(body: Buffer, headerType: string | undefined): void {
@@ -305,7 +303,7 @@ export class Worker {
     active.started = performance.now();
     if (active.cold || active.deadline === undefined) this.armTimeout(active);
     const deadline = active.deadline!;
-    this.watchMemory();
+    this.memory.start();
     const event: NextEvent = {
       requestId: active.request.requestId,
       deadlineMs: deadline,
@@ -367,12 +365,7 @@ export class Worker {
     this.active = undefined;
     const { requestId } = active.request;
     const durationMs = performance.now() - active.started;
-    if (!this.peakReported || active.result.status !== "success") {
-      const memory = processMemory(this.child?.pid);
-      if (memory) this.peakMb = Math.max(this.peakMb, memory.peakMb);
-    }
-    this.peakReported = false;
-    const maxMemoryMb = Math.max(1, Math.round(this.peakMb));
+    const maxMemoryMb = this.memory.takePeak(active.result.status === "success");
     const initDurationMs = active.cold && this.initDurationMs !== null ? this.initDurationMs : null;
     const closing = [
       endLine(requestId),
@@ -424,22 +417,6 @@ export class Worker {
     this.finish("error");
   }
 
-  private watchMemory(): void {
-    this.stopMemoryWatch();
-    this.memoryTimer = setInterval(() => {
-      const memory = processMemory(this.child?.pid);
-      if (!memory) return;
-      this.peakMb = Math.max(this.peakMb, memory.peakMb);
-      if (memory.rssMb > this.fn.memoryMb) this.outOfMemory();
-    }, MEMORY_POLL_MS);
-    this.memoryTimer.unref();
-  }
-
-  private stopMemoryWatch(): void {
-    clearInterval(this.memoryTimer);
-    this.memoryTimer = undefined;
-  }
-
   private outOfMemory(): void {
     const active = this.active;
     // Grown past its memory after it answered: the sandbox goes, and the next invocation gets a fresh one.
@@ -449,7 +426,7 @@ export class Worker {
   }
 
   private processExited(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
-    this.stopMemoryWatch();
+    this.memory.stop();
     const active = this.active;
     this.markDead();
     // Killed or not, an invocation still open ends now: its timer must not keep it (and the process) waiting.
