@@ -7,6 +7,7 @@ import { Reaper } from "./reaper.js";
 import type { SandboxSupport } from "./sandbox.js";
 import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
+import { isPythonRuntime } from "../lambda/facts.js";
 
 interface FunctionPool {
   all: Set<Worker>;
@@ -39,6 +40,9 @@ export class Pools {
     wait: boolean,
     onStart: (cold: boolean) => void,
   ): Promise<Outcome | "throttled"> {
+    const runtime = this.registry.get(name)?.runtime;
+    const asking = runtime && isPythonRuntime(runtime) ? this.sandbox.python.asking(runtime) : undefined;
+    if (asking) await asking;
     let worker = await this.acquire(name, wait);
     if (!worker) return "throttled";
     onStart(worker.fresh);

@@ -27,6 +27,8 @@ export class PythonResolver {
   private readonly chosen = new Map<string, PythonChoice>();
   /** What each interpreter said when asked ahead (see warm); null: it did not run as a Python. */
   private readonly probed = new Map<string, Probe | null>();
+  /** The warm-up's probes still running, by interpreter. */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly env: PythonEnvironment = process.env) {}
 
@@ -36,10 +38,25 @@ export class PythonResolver {
    */
   warm(runtimes: string[]): void {
     for (const command of new Set(runtimes.flatMap((runtime) => this.candidates(runtime)))) {
-      execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
-        if (!this.probed.has(command)) this.probed.set(command, error ? null : parseProbe(out));
-      }).unref();
+      if (this.probed.has(command) || this.pending.has(command)) continue;
+      const answered = new Promise<void>((resolve) => {
+        execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
+          if (!this.probed.has(command)) this.probed.set(command, error ? null : parseProbe(out));
+          this.pending.delete(command);
+          resolve();
+        }).unref();
+      });
+      this.pending.set(command, answered);
     }
+  }
+
+  /**
+   * Resolves once the warm-up has asked the interpreters a runtime may use; undefined when none is being asked.
+   * A first invocation waits for that instead of asking again, synchronously, while the emulator waits with it.
+   */
+  asking(runtime: string): Promise<void> | undefined {
+    const waits = this.candidates(runtime).flatMap((command) => this.pending.get(command) ?? []);
+    return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
   }
 
   /** The interpreter for a runtime such as `python3.12`; the warning is given only the first time. */

@@ -1,6 +1,6 @@
 // Which Python runs a function: the user's, as close to the runtime's version as they have, said when it differs.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPipes, tempProject } from "../helpers/run-pipes.js";
@@ -44,5 +44,20 @@ describe("the Python that runs a function", () => {
     expect(r.code, out).toBe(0);
     expect(out).toContain(`executable: ${join(venv, "bin/python3")}`);
     expect(out).toContain(`(PIPES_PYTHON=${join(venv, "bin/python3")})`);
+  });
+
+  it("is asked once: a first invocation waits for the start's probe of a slow interpreter (a pyenv shim) instead of asking again", async () => {
+    const dir = project();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    // A shim as slow as pyenv's, which notes every time it is asked for its version.
+    writeFileSync(
+      join(bin, "python3"),
+      `#!/bin/sh\ncase "$*" in *version_info*) echo probe >> ${join(dir, "probes.log")}; sleep 0.4;; esac\nexec ${SYSTEM_PYTHON} "$@"\n`,
+    );
+    chmodSync(join(bin, "python3"), 0o755);
+    const r = await runPipes(["materialize", "first"], { cwd: dir, env: { PATH: `${bin}:/bin` } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "probes.log"), "utf8").trim().split("\n")).toEqual(["probe"]);
   });
 });
