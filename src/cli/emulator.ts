@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { displayPath } from "../util/paths.js";
+import { TurnBatch } from "../util/turn-batch.js";
 import { outputFor, type CliContext } from "./context.js";
 import { onStopSignal } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
@@ -66,12 +67,18 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
         ? `the credentials of AWS profile ${options.credentials} (e.g. aws --profile ${options.credentials})`
         : "any credentials (anyone on this machine may call it: --credentials <aws-profile> makes it check signatures)";
       ctx.stdout.write(c.dim(`Point a client at it with endpoint ${emulator.url}, region us-east-1 and ${who}. Ctrl-C stops it.\n`));
-      emulator.events.on("invocation-end", (end) => ctx.stdout.write(invocationLine(end, output)));
-      emulator.events.on("warning", ({ message }) => ctx.stderr.write(`${c.yellow("⚠")} ${message}\n`));
+      // One write per turn of the event loop, not per invocation: under load several end in one turn.
+      const lines = new TurnBatch((text) => ctx.stdout.write(text));
+      emulator.events.on("invocation-end", (end) => lines.add(invocationLine(end, output)));
+      emulator.events.on("warning", ({ message }) => {
+        lines.flush();
+        ctx.stderr.write(`${c.yellow("⚠")} ${message}\n`);
+      });
       await new Promise<void>((resolve) => onStopSignal(resolve));
       // Nobody waits for an Event invocation's answer; a stop ends it, and that is said, not silent.
       const dropped = emulator.eventsInFlight();
       await emulator.close();
+      lines.flush();
       if (dropped > 0) {
         ctx.stdout.write(c.yellow(`⚠ ${dropped} Event invocation${dropped === 1 ? " was" : "s were"} queued or running and ${dropped === 1 ? "was" : "were"} dropped by the stop.\n`));
       }
