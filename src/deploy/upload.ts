@@ -5,6 +5,7 @@
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import { ServiceError, UserError } from "../errors.js";
 import { serviceError } from "../lambda/service-errors.js";
+import { lambdaSdk } from "../lambda/sdk.js";
 
 export interface FunctionSettings {
   runtime: string;
@@ -32,7 +33,7 @@ export async function upload(options: {
   create: { role: string } | null;
   target: string;
 }): Promise<UploadResult> {
-  const sdk = await import("@aws-sdk/client-lambda");
+  const sdk = lambdaSdk();
   const { client, functionName, settings, target } = options;
   const fail = (error: unknown): UserError => {
     const name = (error as { name?: string }).name;

@@ -4,6 +4,7 @@
  */
 import type { LambdaTarget } from "./target.js";
 import { serviceError } from "./service-errors.js";
+import { lambdaSdk } from "./sdk.js";
 
 export interface Access {
   functionName: string;
@@ -13,7 +14,7 @@ export interface Access {
 }
 
 export async function checkAccess(target: LambdaTarget, functionNames: string[]): Promise<Access[]> {
-  const { InvokeCommand } = await import("@aws-sdk/client-lambda");
+  const { InvokeCommand } = lambdaSdk();
   return Promise.all(
     functionNames.map(async (functionName): Promise<Access> => {
       try {

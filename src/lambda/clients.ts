@@ -7,6 +7,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CredentialsInput } from "../defs/types.js";
 import { LogsChannel, type LogsPacing } from "./logs-channel.js";
 import { retryAllButThrottles } from "./throttle.js";
+import { lambdaSdk } from "./sdk.js";
 
 export interface ClientConfig {
   region?: string;
@@ -29,7 +30,7 @@ export interface Clients {
 }
 
 export async function createClients(config: ClientConfig, pacing: LogsPacing): Promise<Clients> {
-  const { LambdaClient } = await import("@aws-sdk/client-lambda");
+  const { LambdaClient } = lambdaSdk();
   const { logsEndpoint: _logs, ...common } = config;
   const lambda = new LambdaClient({ ...common, requestHandler: REQUEST_HANDLER, retryStrategy: retryAllButThrottles() } as never);
   const logs = new LogsChannel(config, pacing);

@@ -18,6 +18,7 @@ import { LiveFollow, unshownTail } from "./live.js";
 import { LogReader, logLines, platformMark, tailFacts, type LogItem } from "./log-reader.js";
 import { logLocation, LogsUnavailable, readInvocation } from "./log-stream.js";
 import type { LambdaTarget } from "./target.js";
+import { lambdaSdk } from "./sdk.js";
 
 export interface PipesInvocation {
   asset: string;
@@ -62,7 +63,7 @@ export class Interrupted extends Error {
 
 export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInvocation, emit: Emit, signal?: AbortSignal): Promise<InvocationResult> {
   if (signal?.aborted) throw new Interrupted();
-  const { InvokeCommand } = await import("@aws-sdk/client-lambda");
+  const { InvokeCommand } = lambdaSdk();
   const { asset } = invocation;
   const deployed = target.functionName(invocation.functionName);
   emit({ type: "invocation-start", asset, functionName: deployed, startedAt: new Date().toISOString() });

@@ -8,6 +8,7 @@ import type { LogsChannel } from "./logs-channel.js";
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
 import { getOrCreate } from "../util/maps.js";
+import { lambdaSdk } from "./sdk.js";
 
 export interface LogLocation {
   group: string;
@@ -40,7 +41,7 @@ export function logLocation(target: LambdaTarget, deployed: string): Promise<Log
       const name = deployed.startsWith("arn:") ? (deployed.split(":")[6] ?? deployed) : deployed.split(":")[0]!;
       const fallback: LogLocation = { group: `/aws/lambda/${name}`, format: "Text" };
       try {
-        const { GetFunctionConfigurationCommand } = await import("@aws-sdk/client-lambda");
+        const { GetFunctionConfigurationCommand } = lambdaSdk();
         const config = await target.client.send(new GetFunctionConfigurationCommand({ FunctionName: deployed }));
         return { group: config.LoggingConfig?.LogGroup ?? fallback.group, format: config.LoggingConfig?.LogFormat === "JSON" ? "JSON" : "Text" };
       } catch {

@@ -6,6 +6,7 @@
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, ClientConfig } from "./clients.js";
+import { logsSdk } from "./sdk.js";
 
 /** The calls pipes makes to read logs. */
 export type LogsOperation = "FilterLogEvents" | "GetLogEvents";
@@ -66,7 +67,7 @@ export class LogsChannel {
 
   /** The SDK module, for building commands; loaded on first use. */
   async commands(): Promise<typeof import("@aws-sdk/client-cloudwatch-logs")> {
-    return import("@aws-sdk/client-cloudwatch-logs");
+    return logsSdk();
   }
 
   destroy(): void {

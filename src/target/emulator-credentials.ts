@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { EmulatorCredentials } from "../emulator/index.js";
 import { UserError } from "../errors.js";
+import { credentialProviders } from "../lambda/sdk.js";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -37,7 +38,7 @@ export async function profileCredentials(name: string, env: NodeJS.ProcessEnv): 
   const escaped = name.replace(/[.+]/g, "\\$&");
   const hasSection = new RegExp(`^\\s*\\[\\s*(profile\\s+)?${escaped}\\s*\\]`, "m").test(text);
   if (hasSection || configHasProfile(name, env)) {
-    const { fromIni } = await import("@aws-sdk/credential-providers");
+    const { fromIni } = credentialProviders();
     try {
       const { accessKeyId, secretAccessKey } = await fromIni({ profile: name, ignoreCache: true })();
       return { credentials: { accessKeyId, secretAccessKey }, created: null };

@@ -9,6 +9,7 @@ import { createClients } from "../lambda/clients.js";
 import { generateCredentials } from "./emulator-credentials.js";
 import { AWS_PACING, EMULATOR_PACING } from "../lambda/logs-channel.js";
 import type { LambdaTarget } from "../lambda/target.js";
+import { credentialProviders } from "../lambda/sdk.js";
 
 export interface Target extends LambdaTarget {
   /** The emulator behind a local profile, null on AWS. */
@@ -64,7 +65,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
   }
   let credentials = resource.credentials ?? undefined;
   if (!credentials && resource.awsProfile) {
-    const { fromIni } = await import("@aws-sdk/credential-providers");
+    const { fromIni } = credentialProviders();
     credentials = fromIni({ profile: resource.awsProfile });
   }
   const clients = await createClients(
