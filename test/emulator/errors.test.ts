@@ -31,6 +31,7 @@ beforeAll(async () => {
       fn("big", "node/big.handler"),
       fn("echo", "node/sleep.handler"),
       fn("fd3", "node/writes-fd3.handler"),
+      fn("event-size", "node/event-size.handler"),
     ],
   });
   lambda = client(emulator, 1);
@@ -172,5 +173,13 @@ describe("service errors: AWS's status, x-amzn-ErrorType and body, as the SDK's 
     expect(r.functionError).toBe("Unhandled");
     expect(r.payload.errorType).toBe("Runtime.ExitError");
     expect(r.log.join("\n")).toContain("pipes emulator: the worker's Runtime API channel carried a frame header that is not JSON; the sandbox is stopped");
+  });
+
+  it("a 5 MB event reaches a Node.js and a Python handler whole, over the channel's many reads", async () => {
+    const blob = `${"x".repeat(5 * 1024 * 1024)}12345678`;
+    const node = await invoke(lambda, "event-size", { blob });
+    expect(node.payload).toEqual({ length: blob.length, tail: "12345678" });
+    const python = await invoke(lambda, "py", { blob });
+    expect(python.payload.event.blob.length).toBe(blob.length);
   });
 });

@@ -24,15 +24,24 @@ const MAX_HELD = 1000;
 // invocation, where HTTP would take four messages (Lambda's own client is native code talking to a local agent).
 
 const channel = new net.Socket({ fd: 3, readable: true, writable: true });
-let received = Buffer.alloc(0);
+let chunks = []; // received and not yet cut into frames: joined only once a whole frame is there (a 6 MB event
+let size = 0; // comes in many reads)
+let needed = 8;
 let awaitingEvent; // the resolver of nextEvent()
 
 channel.on("data", (chunk) => {
-  received = received.length ? Buffer.concat([received, chunk]) : chunk;
+  chunks.push(chunk);
+  size += chunk.length;
+  if (size < needed) return;
+  let received = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  needed = 8;
   while (received.length >= 8) {
     const headerBytes = received.readUInt32LE(0);
     const end = 8 + headerBytes + received.readUInt32LE(4);
-    if (received.length < end) break;
+    if (received.length < end) {
+      needed = end;
+      break;
+    }
     const header = JSON.parse(received.toString("utf8", 8, 8 + headerBytes));
     const body = received.subarray(8 + headerBytes, end);
     received = received.subarray(end);
@@ -40,6 +49,8 @@ channel.on("data", (chunk) => {
     awaitingEvent = undefined;
     resolve?.({ header, body });
   }
+  chunks = received.length ? [received] : [];
+  size = received.length;
 });
 channel.on("error", serviceGone);
 channel.on("close", serviceGone);

@@ -23,7 +23,7 @@ _request_id = None
 # per invocation, where HTTP would take four messages.
 _channel = socket.socket(fileno=3)
 _channel.set_inheritable(False)  # a handler's subprocesses get no way into it
-_received = b""
+_received = bytearray()  # grows in place: a 6 MB event arrives in many reads
 _PREFIX = struct.Struct("<II")
 
 
@@ -46,7 +46,6 @@ def _send(*frames):
 
 
 def _receive(size):
-    global _received
     while len(_received) < size:
         try:
             chunk = _channel.recv(max(65536, size - len(_received)))
@@ -54,8 +53,9 @@ def _receive(size):
             chunk = b""
         if not chunk:
             _service_gone()
-        _received += chunk
-    data, _received = _received[:size], _received[size:]
+        _received.extend(chunk)
+    data = bytes(_received[:size])
+    del _received[:size]
     return data
 
 
