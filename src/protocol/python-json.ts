@@ -98,8 +98,12 @@ const ESCAPES: Record<string, string> = {
   "\f": "\\f",
 };
 
+/** Printable ASCII but `"` and `\\`: written as is (most keys and values; a pipes context has thousands per backfill). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** ensure_ascii: everything outside space..tilde is escaped, astral characters as surrogate pairs. */
 function pythonString(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
