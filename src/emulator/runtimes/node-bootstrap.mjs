@@ -1,7 +1,7 @@
 // The Node.js runtime of the pipes emulator: runs inside a worker process, loads the user's handler and
 // serves invocations through the Lambda Runtime API, as the Lambda Node.js runtime interface client does.
 // Plain JavaScript with no dependencies: it runs as is in the worker.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readSync, writeSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import net from "node:net";
 import { dirname, join, resolve, sep } from "node:path";
@@ -23,16 +23,18 @@ const MAX_HELD = 1000;
 // `u32 header length, u32 body length` (little-endian), a JSON header, the body. One write each way per
 // invocation, where HTTP would take four messages (Lambda's own client is native code talking to a local agent).
 
-const channel = new net.Socket({ fd: 3, readable: true, writable: true });
+// Between invocations the runtime blocks in a read of the channel, as Lambda's Node.js runtime blocked in its
+// native client's call for the next event: nothing of the handler's runs then, and waking up costs one read where
+// the event loop would go through epoll and a stream. With a debugger (--inspect) the channel is read through the
+// event loop instead, so the inspector can talk to a worker that waits.
+const EVENTED = process.execArgv.some((arg) => arg.startsWith("--inspect"));
+let awaitingEvent; // the resolver of nextEvent(), when EVENTED
 let chunks = []; // received and not yet cut into frames: joined only once a whole frame is there (a 6 MB event
 let size = 0; // comes in many reads)
 let needed = 8;
-let awaitingEvent; // the resolver of nextEvent()
 
-channel.on("data", (chunk) => {
-  chunks.push(chunk);
-  size += chunk.length;
-  if (size < needed) return;
+/** Cuts whole frames off what was received; the rest waits for more. */
+function takeFrames(onFrame) {
   let received = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   needed = 8;
   while (received.length >= 8) {
@@ -45,15 +47,58 @@ channel.on("data", (chunk) => {
     const header = JSON.parse(received.toString("utf8", 8, 8 + headerBytes));
     const body = received.subarray(8 + headerBytes, end);
     received = received.subarray(end);
-    const resolve = awaitingEvent;
-    awaitingEvent = undefined;
-    resolve?.({ header, body });
+    onFrame({ header, body });
   }
   chunks = received.length ? [received] : [];
   size = received.length;
-});
-channel.on("error", serviceGone);
-channel.on("close", serviceGone);
+}
+
+let channel;
+if (EVENTED) {
+  channel = new net.Socket({ fd: 3, readable: true, writable: true });
+  channel.on("data", (chunk) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size < needed) return;
+    takeFrames((event) => {
+      const resolve = awaitingEvent;
+      awaitingEvent = undefined;
+      resolve?.(event);
+    });
+  });
+  channel.on("error", serviceGone);
+  channel.on("close", serviceGone);
+}
+
+/** A system call the channel interrupted or could not take yet is tried again, after a millisecond for the latter. */
+function retrying(call) {
+  for (;;) {
+    try {
+      return call();
+    } catch (error) {
+      if (error.code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      else if (error.code !== "EINTR") serviceGone();
+    }
+  }
+}
+
+function readFrameSync() {
+  let frame;
+  while (!frame) {
+    if (size >= needed) takeFrames((f) => (frame ??= f));
+    if (frame) break;
+    const chunk = Buffer.allocUnsafe(Math.max(16384, needed - size));
+    const got = retrying(() => readSync(3, chunk, 0, chunk.length, null));
+    if (got === 0) serviceGone(); // the emulator is gone
+    chunks.push(chunk.subarray(0, got));
+    size += got;
+  }
+  return frame;
+}
+
+function writeSyncAll(data) {
+  for (let offset = 0; offset < data.length; ) offset += retrying(() => writeSync(3, data, offset));
+}
 
 function frame(header, body = "") {
   const head = Buffer.from(JSON.stringify(header));
@@ -66,6 +111,10 @@ function frame(header, body = "") {
 
 /** Sends a frame; resolves once it is on the channel (before the process may exit). */
 function send(data) {
+  if (!EVENTED) {
+    writeSyncAll(data);
+    return Promise.resolve();
+  }
   return new Promise((resolve) => channel.write(data, resolve));
 }
 
@@ -82,8 +131,18 @@ async function nextEvent(answer) {
     await new Promise((resolve) => setImmediate(resolve));
     answer = undefined;
   }
+  const request = answer ? Buffer.concat([answer, NEXT]) : NEXT;
+  if (!EVENTED) {
+    writeSyncAll(request);
+    // Output a full pipe left queued (its fences too) is written by the event loop: it must be out before the
+    // loop stops in the read, or the emulator would wait for the fences while the worker waits for its event.
+    for (const stream of [process.stdout, process.stderr]) {
+      if (stream.writableLength > 0) await new Promise((resolve) => stream.write("", resolve));
+    }
+    return readFrameSync();
+  }
   const event = new Promise((resolve) => (awaitingEvent = resolve));
-  send(answer ? Buffer.concat([answer, NEXT]) : NEXT);
+  send(request);
   return event;
 }
 
