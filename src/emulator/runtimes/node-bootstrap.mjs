@@ -27,7 +27,7 @@ const MAX_HELD = 1000;
 // native client's call for the next event: nothing of the handler's runs then, and waking up costs one read where
 // the event loop would go through epoll and a stream. With a debugger (--inspect) the channel is read through the
 // event loop instead, so the inspector can talk to a worker that waits.
-const EVENTED = process.execArgv.some((arg) => arg.startsWith("--inspect"));
+const EVENTED = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((arg) => arg.startsWith("--inspect"));
 let awaitingEvent; // the resolver of nextEvent(), when EVENTED
 let chunks = []; // received and not yet cut into frames: joined only once a whole frame is there (a 6 MB event
 let size = 0; // comes in many reads)
