@@ -12,7 +12,18 @@ export const DAGSTER_PIPES_MESSAGES = "DAGSTER_PIPES_MESSAGES";
  * (zlib versions differ in their match finding), which every zlib decoder, Dagster's included, accepts.
  */
 export function encodeParam(value: unknown): string {
-  return deflateSync(Buffer.from(pythonJsonDumps(value), "utf8")).toString("base64");
+  const json = Buffer.from(pythonJsonDumps(value), "utf8");
+  return deflateSync(json, windowFor(json.length)).toString("base64");
+}
+
+/**
+ * A window no bigger than the text (zlib's default is 32 KB, with 256 KB of state per call): a match can never
+ * reach past the start of the text, so the result is as small, and a backfill's thousands of contexts (~300 bytes
+ * each) are not each a quarter-megabyte allocation. Every zlib decoder reads the window size from the header.
+ */
+function windowFor(bytes: number): { windowBits: number; memLevel: number } {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 1))));
+  return { windowBits, memLevel: Math.max(1, Math.min(8, windowBits - 6)) };
 }
 
 /** Dagster's `decode_param`. Throws a `ParamDecodeError` that says which step failed. */
