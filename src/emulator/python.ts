@@ -55,6 +55,8 @@ export class PythonResolver {
    * A first invocation waits for that instead of asking again, synchronously, while the emulator waits with it.
    */
   asking(runtime: string): Promise<void> | undefined {
+    // Every invocation asks: once the warm-up is done, nothing is looked up on PATH for it.
+    if (this.pending.size === 0) return undefined;
     const waits = this.candidates(runtime).flatMap((command) => this.pending.get(command) ?? []);
     return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
   }

@@ -96,9 +96,9 @@ export class Worker {
   private invocations = 0;
   private initError: { payload: Buffer; errorType: string } | undefined;
   private readonly held = new HeldOutput();
-  /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
   /** Peak memory for REPORT; past the function's memory the sandbox is stopped, invocation or not. */
   private readonly memory: MemoryWatch;
+  /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
   private readonly freezer = new Freezer(
     () => (this.dead ? undefined : this.child?.pid),
     // A debugger talks to the process between invocations too.

@@ -15,12 +15,12 @@ export function parseRange(text: string): { start: string; end: string } | null 
   return { start: text.slice(0, at), end: text.slice(at + 3) };
 }
 
-/** For messages and history: `2024-01-01`, `2024-01-01...2024-01-10`, `all`, `last`. */
 /** The flag that asks for it, as typed: `--partition K`, `--partition-range A...B`, `--all-partitions`. */
 export function requestFlag(request: PartitionRequest): string {
   return request.kind === "key" ? `--partition ${request.key}` : request.kind === "range" ? `--partition-range ${request.start}...${request.end}` : "--all-partitions";
 }
 
+/** For messages and history: `2024-01-01`, `2024-01-01...2024-01-10`, `all`, `last`. */
 export function describeRequest(request: PartitionRequest): string {
   return request.kind === "key" ? request.key : request.kind === "range" ? `${request.start}...${request.end}` : request.kind;
 }

@@ -83,17 +83,17 @@ function retrying(call) {
 }
 
 function readFrameSync() {
-  let frame;
-  while (!frame) {
-    if (size >= needed) takeFrames((f) => (frame ??= f));
-    if (frame) break;
+  let event;
+  while (!event) {
+    if (size >= needed) takeFrames((f) => (event ??= f));
+    if (event) break;
     const chunk = Buffer.allocUnsafe(Math.max(16384, needed - size));
     const got = retrying(() => readSync(3, chunk, 0, chunk.length, null));
     if (got === 0) serviceGone(); // the emulator is gone
     chunks.push(chunk.subarray(0, got));
     size += got;
   }
-  return frame;
+  return event;
 }
 
 function writeSyncAll(data) {

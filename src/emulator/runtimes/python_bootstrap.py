@@ -59,9 +59,12 @@ def _receive(size):
     return data
 
 
+_NEXT = _frame({"t": "next"})
+
+
 def _next_event(*frames):
     """Asks for the next event (after `frames`, in the same write); returns its header and body."""
-    _send(*frames, _frame({"t": "next"}))
+    _send(*frames, _NEXT)
     header_bytes, body_bytes = _PREFIX.unpack(_receive(_PREFIX.size))
     header = json.loads(_receive(header_bytes))
     return header, _receive(body_bytes)
