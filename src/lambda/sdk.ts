@@ -8,6 +8,12 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
-export const lambdaSdk = (): typeof import("@aws-sdk/client-lambda") => require("@aws-sdk/client-lambda");
-export const logsSdk = (): typeof import("@aws-sdk/client-cloudwatch-logs") => require("@aws-sdk/client-cloudwatch-logs");
-export const credentialProviders = (): typeof import("@aws-sdk/credential-providers") => require("@aws-sdk/credential-providers");
+/** Kept once loaded: require() resolves its path again on every call, and a backfill asks once per invocation. */
+function once<T>(load: () => T): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+
+export const lambdaSdk = once((): typeof import("@aws-sdk/client-lambda") => require("@aws-sdk/client-lambda"));
+export const logsSdk = once((): typeof import("@aws-sdk/client-cloudwatch-logs") => require("@aws-sdk/client-cloudwatch-logs"));
+export const credentialProviders = once((): typeof import("@aws-sdk/credential-providers") => require("@aws-sdk/credential-providers"));

@@ -19,11 +19,18 @@ export function pythonJsonDumps(value: unknown): string {
       if (value instanceof PyFloat) return pythonFloat(value.value);
       const maybe = value as { toJSON?: () => unknown };
       if (typeof maybe.toJSON === "function") return pythonJsonDumps(maybe.toJSON());
-      if (Array.isArray(value)) return `[${value.map((v) => pythonJsonDumps(v)).join(", ")}]`;
-      const entries = Object.entries(value as Record<string, unknown>).filter(
-        ([, v]) => v !== undefined && typeof v !== "function",
-      );
-      return `{${entries.map(([k, v]) => `${pythonString(k)}: ${pythonJsonDumps(v)}`).join(", ")}}`;
+      // Concatenated in loops, not mapped and joined: a backfill writes one context per invocation.
+      let out = "";
+      if (Array.isArray(value)) {
+        for (const item of value) out += `${out ? ", " : ""}${pythonJsonDumps(item)}`;
+        return `[${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (item !== undefined && typeof item !== "function") out += `${out ? ", " : ""}${pythonString(key)}: ${pythonJsonDumps(item)}`;
+      }
+      return `{${out}}`;
     }
     default:
       return "null";

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildContext, decodeParam, encodeParam, pythonJsonDumps } from "../../src/protocol/index.js";
@@ -31,6 +32,16 @@ describe("bootstrap params", () => {
     expect(inflateSync(Buffer.from(encodeParam({ buffered_stdio: "stderr" }), "base64")).toString()).toBe(
       '{"buffered_stdio": "stderr"}',
     );
+  });
+
+  it("is read by Python's zlib and json, a small text stored and a large one compressed", () => {
+    const values = [{ data: context() }, { data: { extras: { rows: "x".repeat(4000) } } }, { data: { extras: { rows: "x".repeat(100_000) } } }];
+    const encoded = values.map((value) => encodeParam(value));
+    const script = "import base64, json, sys, zlib\nfor line in sys.stdin: print(json.dumps(json.loads(zlib.decompress(base64.b64decode(line)))))";
+    const decoded = execFileSync("python3", ["-c", script], { input: encoded.join("\n") }).toString().trim().split("\n");
+    expect(decoded.map((line) => JSON.parse(line))).toEqual(values);
+    // Big extras are deflated: the event keeps clear of Lambda's 6 MB payload limit.
+    expect(encoded[2]!.length).toBeLessThan(2_000);
   });
 
   it("round-trips", () => {
