@@ -1,6 +1,9 @@
-import { CommanderError } from "commander";
+import type * as Commander from "commander";
+import { requireCjs } from "../util/cjs.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { CliContext } from "./context.js";
+
+const { CommanderError } = requireCjs("commander") as typeof Commander;
 
 /**
  * The one place errors become output and exit codes. A UserError shows its message; a commander usage

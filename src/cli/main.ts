@@ -1,4 +1,5 @@
-import { Command } from "commander";
+import type * as Commander from "commander";
+import { requireCjs } from "../util/cjs.js";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { registerDev } from "./dev.js";
@@ -14,6 +15,8 @@ import { packageVersion } from "./version.js";
 
 
 /** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
+const { Command } = requireCjs("commander") as typeof Commander;
+
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const program = new Command("pipes")
     .description("Run Lambda-backed Dagster Pipes pipelines in development and CI")

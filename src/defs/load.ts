@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DefinitionsError, UserError, type Problem } from "../errors.js";
+import { requireCjs } from "../util/cjs.js";
 import { displayPath } from "../util/paths.js";
 import { handlerFileCandidates } from "./handler-path.js";
 import type { ResolvedDefinitions, ValidDefinitions } from "./normalized.js";
@@ -63,7 +64,7 @@ export async function loadDefinitions(options: LoadOptions): Promise<ResolvedDef
 }
 
 async function importDefinitions(file: string, shown: string): Promise<unknown> {
-  const { createJiti } = await import("jiti");
+  const { createJiti } = requireCjs("jiti") as typeof import("jiti");
   const jiti = createJiti(import.meta.url, {
     moduleCache: false,
     interopDefault: false,

@@ -6,6 +6,7 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CredentialsInput } from "../defs/types.js";
 import { LogsChannel, type LogsPacing } from "./logs-channel.js";
+import { InterruptibleHandler } from "./interruptible-handler.js";
 import { retryAllButThrottles } from "./throttle.js";
 import { lambdaSdk } from "./sdk.js";
 
@@ -26,17 +27,22 @@ const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 0 };
 export interface Clients {
   lambda: LambdaClient;
   logs: LogsChannel;
+  /** Lets every Lambda request in flight go (they fail with an AbortError). */
+  interrupt(): void;
   destroy(): void;
 }
 
 export async function createClients(config: ClientConfig, pacing: LogsPacing): Promise<Clients> {
   const { LambdaClient } = lambdaSdk();
   const { logsEndpoint: _logs, ...common } = config;
-  const lambda = new LambdaClient({ ...common, requestHandler: REQUEST_HANDLER, retryStrategy: retryAllButThrottles() } as never);
+  const requestHandler = new InterruptibleHandler(REQUEST_HANDLER);
+  // cacheMiddleware: each command's middleware is resolved once, not per send (see interruptible-handler.ts).
+  const lambda = new LambdaClient({ ...common, requestHandler, retryStrategy: retryAllButThrottles(), cacheMiddleware: true } as never);
   const logs = new LogsChannel(config, pacing);
   return {
     lambda,
     logs,
+    interrupt: () => requestHandler.interrupt(),
     destroy() {
       lambda.destroy();
       logs.destroy();

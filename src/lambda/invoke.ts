@@ -81,7 +81,6 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
     try {
       response = await target.client.send(
         new InvokeCommand({ FunctionName: deployed, InvocationType: "RequestResponse", LogType: "Tail", Payload: body }),
-        signal ? { abortSignal: signal } : {},
       );
       break;
     } catch (error) {

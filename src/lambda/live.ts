@@ -38,7 +38,8 @@ export class LiveFollow {
    */
   private pause: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> = Promise.resolve();
+  /** Set once polling started; most invocations end before, and stop() then has nothing to wait for. */
+  private polling: Promise<void> | undefined;
   private readonly registry: Registry;
 
   constructor(
@@ -58,7 +59,7 @@ export class LiveFollow {
     this.stopped = true;
     clearTimeout(this.timer);
     this.pause?.abort();
-    await this.polling;
+    if (this.polling) await this.polling;
     this.registry.followers.delete(this);
     if (requestId) {
       this.registry.seen.add(requestId);

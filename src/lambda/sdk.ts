@@ -1,12 +1,8 @@
 /**
- * The AWS SDK packages, loaded with require() on first use. They are CommonJS: import() of CommonJS from an ES
- * module first has Node parse every file the package re-exports for its export names (cjs-module-lexer), about
- * half of their load time on Node 20 (client-lambda ~110 → ~55 ms, with client-cloudwatch-logs ~130 → ~65 ms).
- * Commands that need no AWS client never load them. Their types come from `import type`.
+ * The AWS SDK packages, loaded with require() on first use (see util/cjs.ts: client-lambda ~110 → ~55 ms on
+ * Node 20). Commands that need no AWS client never load them.
  */
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
+import { requireCjs } from "../util/cjs.js";
 
 /** Kept once loaded: require() resolves its path again on every call, and a backfill asks once per invocation. */
 function once<T>(load: () => T): () => T {
@@ -14,6 +10,6 @@ function once<T>(load: () => T): () => T {
   return () => (loaded ??= load());
 }
 
-export const lambdaSdk = once((): typeof import("@aws-sdk/client-lambda") => require("@aws-sdk/client-lambda"));
-export const logsSdk = once((): typeof import("@aws-sdk/client-cloudwatch-logs") => require("@aws-sdk/client-cloudwatch-logs"));
-export const credentialProviders = once((): typeof import("@aws-sdk/credential-providers") => require("@aws-sdk/credential-providers"));
+export const lambdaSdk = once((): typeof import("@aws-sdk/client-lambda") => requireCjs("@aws-sdk/client-lambda"));
+export const logsSdk = once((): typeof import("@aws-sdk/client-cloudwatch-logs") => requireCjs("@aws-sdk/client-cloudwatch-logs"));
+export const credentialProviders = once((): typeof import("@aws-sdk/credential-providers") => requireCjs("@aws-sdk/credential-providers"));

@@ -8,7 +8,10 @@ export interface LambdaTarget {
   kind: "emulator" | "aws";
   /** For messages: "the local emulator", "AWS eu-west-1", an endpoint URL. */
   description: string;
+  /** Send without options: a send's options turn off the SDK's middleware cache (an abort goes through interrupt()). */
   client: LambdaClient;
+  /** Lets every Invoke in flight go: each fails with an AbortError (Ctrl-C). */
+  interrupt(): void;
   /** The same functions' CloudWatch Logs. */
   logs: LogsChannel;
   /** The deployed name of a function of the defs file under this profile. */

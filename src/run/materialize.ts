@@ -81,9 +81,11 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   });
   const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
   const inFlight = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  // Each invocation in flight listens to the signal (the SDK's request, the live log follower, a throttle's
-  // wait): more than Node's default of 10 at --concurrency 16 is expected, not a leak.
-  if (signal) setMaxListeners(inFlight * 4 + 10, signal);
+  // Each invocation waiting out a throttle listens to the signal: more than Node's default of 10 at
+  // --concurrency 16 is expected, not a leak. The invocations in flight are let go through the target.
+  if (signal) setMaxListeners(inFlight + 10, signal);
+  const interruptTarget = () => target.interrupt();
+  signal?.addEventListener("abort", interruptTarget, { once: true });
   /** Each step's outcome once it ended (its dependents read it), and why a materialized one blocks them. */
   const outcomes: Array<StepStatus | undefined> = new Array(steps.length);
   const blockers: Array<string | undefined> = [];
@@ -182,7 +184,10 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
       if (ended === steps.length) resolve();
     };
     pump();
-  }).finally(() => stopMessages?.());
+  }).finally(() => {
+    stopMessages?.();
+    signal?.removeEventListener("abort", interruptTarget);
+  });
   emit({
     type: "run-end",
     runId,
