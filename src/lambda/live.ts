@@ -11,18 +11,19 @@ import { LogsUnavailable, logLocation, startLines, StreamCursor, type LogLocatio
 import { platformMark } from "./log-reader.js";
 import type { LambdaTarget } from "./target.js";
 import { getOrCreate } from "../util/maps.js";
+import { RecentSet } from "../util/recent-set.js";
 
 const SEEN_LIMIT = 10_000;
 
 interface Registry {
   followers: Set<LiveFollow>;
-  /** Request ids of invocations that ended, most recent last, bounded. */
-  seen: Set<string>;
+  /** Request ids of the invocations that ended most recently (at least the last SEEN_LIMIT / 2). */
+  seen: RecentSet<string>;
 }
 const registries = new WeakMap<LogsChannel, Registry>();
 
 function registry(channel: LogsChannel): Registry {
-  return getOrCreate(registries, channel, () => ({ followers: new Set(), seen: new Set() }));
+  return getOrCreate(registries, channel, () => ({ followers: new Set(), seen: new RecentSet(SEEN_LIMIT) }));
 }
 
 export class LiveFollow {
@@ -63,7 +64,6 @@ export class LiveFollow {
     this.registry.followers.delete(this);
     if (requestId) {
       this.registry.seen.add(requestId);
-      if (this.registry.seen.size > SEEN_LIMIT) this.registry.seen.delete(this.registry.seen.values().next().value!);
     }
     return this.claimed !== undefined && this.claimed === requestId;
   }
