@@ -102,6 +102,8 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   }
   const requestId = response.$metadata.requestId ?? null;
   const followed = await live.stop(requestId);
+  // Lambda always answers LogType Tail with a log; some Lambda-compatible endpoints (serverless-offline) send none.
+  const noTail = response.LogResult === undefined;
   const tail = logLines(response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "");
   const tailReading = tailFacts(tail);
   const ok = !response.FunctionError;
@@ -139,11 +141,14 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       if (!(error instanceof LogsUnavailable)) throw error;
       const lines = followed ? unshownTail(live.shown, tail, tailReading.cut) : tail;
       for (const [i, line] of lines.entries()) show(line, i === 0 && tailReading.cut && !followed);
-      if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
+      if (noTail) emit({ type: "warning", asset, message: noTailWarning(asset, target.description, `the whole log could not be read from CloudWatch Logs either (${error.message})`) });
+      else if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
     }
-    if (fromLogs && tailReading.cut) {
+    if (fromLogs && tailReading.cut && !noTail) {
       emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });
     }
+  } else if (noTail) {
+    emit({ type: "warning", asset, message: noTailWarning(asset, target.description, "nor a request id to find it by in CloudWatch Logs") });
   } else {
     for (const [i, line] of tail.entries()) show(line, i === 0 && tailReading.cut);
   }
@@ -252,6 +257,10 @@ function functionError(asset: string, kind: string, payload: unknown, text: stri
     message: typeof error.errorMessage === "string" ? error.errorMessage : text,
     trace: trace.filter((t): t is string => typeof t === "string").flatMap((t) => t.trimEnd().split("\n")),
   };
+}
+
+function noTailWarning(asset: string, endpoint: string, andWhy: string): string {
+  return `${asset}: ${endpoint} answered Invoke without the log it was asked for (LogType Tail), ${andWhy}: the pipes messages the function wrote, if any, are lost`;
 }
 
 function cutWarning(asset: string, opened: boolean, why: LogsUnavailable): string {

@@ -124,3 +124,32 @@ describe("when the logs cannot be read", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
+
+describe("an endpoint that answers Invoke without a log (as serverless-offline does)", () => {
+  let endpoint: Server | undefined;
+  afterAll(() => new Promise((r) => (endpoint ? endpoint.close(r) : r(undefined))));
+
+  it("warns that the function's messages cannot be read, instead of saying nothing or blaming a long log", async () => {
+    let requestId: string | undefined;
+    endpoint = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "Content-Type": "application/json", ...(requestId ? { "x-amzn-RequestId": requestId } : {}) }).end("null"));
+    });
+    await new Promise<void>((r) => endpoint!.listen(0, "127.0.0.1", r));
+    const env = { PIPES_EMULATOR_URL: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`, PIPES_LOGS_URL: "http://127.0.0.1:9" };
+
+    const anonymous = await events(["many", "--profile", "logs_elsewhere"], env);
+    expect(anonymous.code).toBe(0);
+    expect(ofType(anonymous.events, "warning").map((w) => w.message)).toEqual([
+      expect.stringMatching(/^many: http:\/\/127\.0\.0\.1:\d+ \(profile logs_elsewhere\) answered Invoke without the log it was asked for \(LogType Tail\), nor a request id .*are lost$/),
+    ]);
+
+    // With a request id the log is looked for in CloudWatch Logs; when that fails too, the warning says both.
+    requestId = "7d3c2b1a-0000-4000-8000-000000000001";
+    const named = await events(["many", "--profile", "logs_elsewhere"], env);
+    expect(named.code).toBe(0);
+    const [warning] = ofType(named.events, "warning");
+    expect(warning!.message).toMatch(/without the log it was asked for \(LogType Tail\), the whole log could not be read from CloudWatch Logs either \(.*ECONNREFUSED.*\): the pipes messages the function wrote, if any, are lost$/);
+    expect(warning!.message).not.toContain("longer than");
+  });
+});
