@@ -53,6 +53,12 @@ export function pipesEvent(event: Record<string, unknown>, context: PipesContext
   };
 }
 
+/**
+ * The logs channels of endpoints that answered Invoke without a tail and whose CloudWatch Logs did not have the
+ * log either: later invocations warn at once instead of each waiting out the logs' ingestion (a backfill would).
+ */
+const tailless = new WeakSet<object>();
+
 /** The run was stopped while this invocation was in flight: nobody waits for its answer any more. */
 export class Interrupted extends Error {
   constructor() {
@@ -126,7 +132,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
 
   // The rest of the log: from CloudWatch Logs when it was followed live or the tail lost its start, else the tail.
   let fromLogs = false;
-  if (requestId && (followed || live.shown.length > 0 || tailReading.cut)) {
+  if (requestId && (followed || live.shown.length > 0 || tailReading.cut) && !(noTail && tailless.has(target.logs))) {
     const loc = live.loc ?? (await logLocation(target, deployed));
     if (!followed && live.shown.length > 0) {
       emit({ type: "warning", asset, message: `${asset}: the lines shown while it ran were of another invocation of ${deployed} (someone else invoked it at the same time); its own log follows` });
@@ -141,14 +147,18 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       if (!(error instanceof LogsUnavailable)) throw error;
       const lines = followed ? unshownTail(live.shown, tail, tailReading.cut) : tail;
       for (const [i, line] of lines.entries()) show(line, i === 0 && tailReading.cut && !followed);
-      if (noTail) emit({ type: "warning", asset, message: noTailWarning(asset, target.description, `the whole log could not be read from CloudWatch Logs either (${error.message})`) });
+      if (noTail) {
+        tailless.add(target.logs);
+        emit({ type: "warning", asset, message: noTailWarning(asset, target.description, `the whole log could not be read from CloudWatch Logs either (${error.message})`) });
+      }
       else if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
     }
     if (fromLogs && tailReading.cut && !noTail) {
       emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });
     }
   } else if (noTail) {
-    emit({ type: "warning", asset, message: noTailWarning(asset, target.description, "nor a request id to find it by in CloudWatch Logs") });
+    const why = requestId ? "and its CloudWatch Logs had no earlier invocation's log either (not asked again)" : "nor a request id to find it by in CloudWatch Logs";
+    emit({ type: "warning", asset, message: noTailWarning(asset, target.description, why) });
   } else {
     for (const [i, line] of tail.entries()) show(line, i === 0 && tailReading.cut);
   }

@@ -152,4 +152,29 @@ describe("an endpoint that answers Invoke without a log (as serverless-offline d
     expect(warning!.message).toMatch(/without the log it was asked for \(LogType Tail\), the whole log could not be read from CloudWatch Logs either \(.*ECONNREFUSED.*\): the pipes messages the function wrote, if any, are lost$/);
     expect(warning!.message).not.toContain("longer than");
   });
+
+  it("waits for its CloudWatch Logs once per run, not once per invocation", async () => {
+    // This endpoint also answers the Logs API, with nothing: the log never shows up there.
+    const quiet = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "Content-Type": "application/json", "x-amzn-RequestId": `r-${Math.random()}` }).end("{}"));
+    });
+    await new Promise<void>((r) => quiet.listen(0, "127.0.0.1", r));
+    try {
+      const started = Date.now();
+      const r = await runPipes(["materialize", "-f", join(FIXTURES, "backfill/defs.ts"), "--profile", "bench", "wide", "--all-partitions", "--concurrency", "1", "--no-history", "--json"], {
+        env: { PIPES_BENCH_ENDPOINT: `http://127.0.0.1:${(quiet.address() as AddressInfo).port}`, PIPES_BENCH_PARTITIONS: "4" },
+      });
+      expect(r.code).toBe(0);
+      const warnings = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunEvent).filter((e) => e.type === "warning");
+      expect(warnings.map((w) => (w as { message: string }).message)).toEqual([
+        expect.stringMatching(/could not be read from CloudWatch Logs either \(CloudWatch Logs did not have the START line/),
+        ...Array(3).fill(expect.stringMatching(/had no earlier invocation's log either \(not asked again\)/)),
+      ]);
+      // One wait for the log (2 s on a loopback endpoint), where four invocations waited 8 s.
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await new Promise((r) => quiet.close(r));
+    }
+  });
 });
