@@ -32,13 +32,16 @@ export const median = (xs) => pct(xs, 50);
 
 /**
  * Throughput of several endpoints measured side by side: `rounds` rounds of `calls` each, the endpoints taking
- * turns in every round, so a slow spell of a shared machine falls on all of them alike. Each endpoint gets its
- * median rate, and `ratios(i, j)` the median of the per-round ratios of endpoint i to endpoint j.
+ * turns in every round (in reverse order every other round, so none always follows the same one), so a slow
+ * spell of a shared machine falls on all of them alike. Each endpoint gets its median rate, and `ratio(i, j)`
+ * the median of the per-round ratios of endpoint i to endpoint j.
  */
-export async function sideBySide(endpoints, calls, rounds = 5, concurrency = 8) {
+export async function sideBySide(endpoints, calls, rounds = 9, concurrency = 8) {
   const rates = endpoints.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, e] of endpoints.entries()) rates[i].push(await throughput(e.client, e.name, calls, concurrency));
+    const order = [...endpoints.entries()];
+    if (round % 2 === 1) order.reverse();
+    for (const [i, e] of order) rates[i].push(await throughput(e.client, e.name, calls, concurrency));
   }
   return {
     rate: (i) => median(rates[i]),

@@ -88,7 +88,8 @@ const endpoints = [
   { label: "serverless-offline", client: sdk(peer.url), name: peer.name },
 ];
 for (const e of endpoints) e.latency = await latency(e.client, e.name, CALLS);
-const rounds = await sideBySide(endpoints, CALLS / 2, 5);
+const ROUNDS = 9;
+const rounds = await sideBySide(endpoints, CALLS / 2, ROUNDS);
 for (const [i, e] of endpoints.entries()) {
   e.rate = rounds.rate(i);
   e.ofStub = rounds.ratio(i, 0);
@@ -99,7 +100,7 @@ stub.stop();
 peer.stop();
 
 const [, ours, theirs] = endpoints;
-console.log(`side by side, a warm no-op nodejs20.x function through @aws-sdk/client-lambda (${CALLS} sequential calls; medians of 5 rounds of ${CALLS / 2} at concurrency 8, the endpoints taking turns)`);
+console.log(`side by side, a warm no-op nodejs20.x function through @aws-sdk/client-lambda (${CALLS} sequential calls; medians of ${ROUNDS} rounds of ${CALLS / 2} at concurrency 8, the endpoints taking turns)`);
 for (const e of endpoints) {
   console.log(`  ${e.label.padEnd(20)} p50 ${e.latency.p50.toFixed(2)} ms  p99 ${e.latency.p99.toFixed(2)} ms  ${e.rate.toFixed(0).padStart(5)} invocations/s (${(e.ofStub * 100).toFixed(0)}% of the stub)`);
 }
