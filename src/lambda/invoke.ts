@@ -57,7 +57,7 @@ export function pipesEvent(event: Record<string, unknown>, context: PipesContext
  * The logs channels of endpoints that answered Invoke without a tail and whose CloudWatch Logs did not have the
  * log either: later invocations warn at once instead of each waiting out the logs' ingestion (a backfill would).
  */
-const tailless = new WeakSet<object>();
+const tailless = new WeakSet<LambdaTarget["logs"]>();
 
 /** The run was stopped while this invocation was in flight: nobody waits for its answer any more. */
 export class Interrupted extends Error {
@@ -150,8 +150,9 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       if (noTail) {
         tailless.add(target.logs);
         emit({ type: "warning", asset, message: noTailWarning(asset, target.description, `the whole log could not be read from CloudWatch Logs either (${error.message})`) });
+      } else if (tailReading.cut) {
+        emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
       }
-      else if (tailReading.cut) emit({ type: "warning", asset, message: cutWarning(asset, reader.opened, error) });
     }
     if (fromLogs && tailReading.cut && !noTail) {
       emit({ type: "note", asset, message: `${asset}: the log was longer than the ${TAIL_BYTES.toLocaleString("en-US")} bytes Invoke returns; every message was read from CloudWatch Logs (${loc.group})` });
