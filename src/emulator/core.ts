@@ -14,7 +14,7 @@ import { PythonResolver, type PythonEnvironment } from "./python.js";
 import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
-import type { InvokeRequest, Outcome } from "./worker.js";
+import type { InvokeRequest, Outcome } from "./invocation.js";
 import { mergeSettings, type ApiError } from "./settings.js";
 
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorCore } from "./core.js";
-import type { InvokeRequest } from "./worker.js";
+import type { InvokeRequest } from "./invocation.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";
 import { logTail } from "./log-format.js";
 import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";

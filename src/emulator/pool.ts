@@ -5,7 +5,8 @@
 import type { Registry, RegisteredFunction } from "./registry.js";
 import { Reaper } from "./reaper.js";
 import type { SandboxSupport } from "./sandbox.js";
-import { Worker, type InvokeRequest, type Outcome } from "./worker.js";
+import type { InvokeRequest, Outcome } from "./invocation.js";
+import { Worker } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
 import { isPythonRuntime } from "../lambda/facts.js";
 

@@ -9,8 +9,24 @@ import type { Socket } from "node:net";
 import { encodeFrame, FrameReader } from "./channel.js";
 import { readBody, sendJson } from "./http.js";
 import type { Pools } from "./pool.js";
-import type { EventSink, NextEvent, Worker } from "./worker.js";
+import type { Worker } from "./worker.js";
 import { MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+
+/** What a runtime receives with its next event (the Runtime API's `Lambda-Runtime-*` headers). */
+export interface NextEvent {
+  requestId: string;
+  deadlineMs: number;
+  functionArn: string;
+  traceId: string;
+  clientContext: string | null;
+}
+
+/** Where a worker waiting for its next event gets it: its channel, or an HTTP request to the Runtime API. */
+export interface EventSink {
+  send(event: NextEvent, payload: Buffer): void;
+  /** Ends the wait unanswered (the worker is gone). */
+  cancel(): void;
+}
 
 const ROUTE = /^\/w\/([^/]+)\/2018-06-01\/runtime\/(?:invocation\/(next|[^/]+\/(?:response|error))|init\/error)$/;
 const TOO_LARGE_ERROR = Buffer.from('{"errorType":"Runtime.Unknown","errorMessage":"error too large"}');

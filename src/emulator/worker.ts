@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
-import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.js";
 import { LineSplitter } from "./line-splitter.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
-import { endLine, reportLine, startLine } from "./log-format.js";
+import { startLine } from "./log-format.js";
+import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, type Outcome, outcomeOf } from "./invocation.js";
 import { MemoryWatch } from "./memory-watch.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
@@ -16,57 +16,10 @@ import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
 import { Freezer } from "./freezer.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
-import { serveChannel } from "./runtime-api.js";
+import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
-
-export interface InvokeRequest {
-  requestId: string;
-  payload: Buffer;
-  clientContext: string | null;
-  invocationType: InvocationType;
-}
-
-export interface Outcome {
-  status: InvocationStatus;
-  /** The response body: the function's result, or Lambda's error object. */
-  payload: Buffer;
-  errorType: string | null;
-  end: InvocationEnd;
-}
-
-interface Active {
-  request: InvokeRequest;
-  cold: boolean;
-  lines: string[];
-  started: number;
-  delivered: boolean;
-  timer: NodeJS.Timeout | undefined;
-  /** When the invocation times out (ms since the epoch), once its clock runs. */
-  deadline?: number;
-  /** Set by /response or /error while the output fences are awaited. */
-  result: { status: InvocationStatus; payload: Buffer; errorType: string | null } | undefined;
-  fencesSeen: number;
-  fenceTimer: NodeJS.Timeout | undefined;
-  resolve: (outcome: Outcome | "undelivered") => void;
-}
-
-/** What a runtime receives with its next event (the Runtime API's `Lambda-Runtime-*` headers). */
-export interface NextEvent {
-  requestId: string;
-  deadlineMs: number;
-  functionArn: string;
-  traceId: string;
-  clientContext: string | null;
-}
-
-/** Where a worker waiting for its next event gets it: its channel, or an HTTP request to the Runtime API. */
-export interface EventSink {
-  send(event: NextEvent, payload: Buffer): void;
-  /** Ends the wait unanswered (the worker is gone). */
-  cancel(): void;
-}
 
 export interface WorkerHooks {
   /** Every line the sandbox logs, as it happens, with its log stream (one per sandbox, as on Lambda). */
@@ -184,18 +137,7 @@ export class Worker {
   invoke(request: InvokeRequest): Promise<Outcome | "undelivered"> {
     return new Promise((resolve) => {
       const cold = this.invocations++ === 0;
-      this.active = {
-        request,
-        cold,
-        lines: [],
-        started: performance.now(),
-        delivered: false,
-        timer: undefined,
-        result: undefined,
-        fencesSeen: 0,
-        fenceTimer: undefined,
-        resolve,
-      };
+      this.active = newActive(request, cold, resolve);
       this.platformLine(this.active, startLine(request.requestId));
       // A Lambda sandbox is frozen between invocations: what it wrote meanwhile appears once it is thawed, after
       // the next START line, in that invocation's log (and its log stream) with that invocation's request id.
@@ -363,36 +305,17 @@ export class Worker {
     clearTimeout(active.fenceTimer);
     clearTimeout(active.timer);
     this.active = undefined;
-    const { requestId } = active.request;
-    const durationMs = performance.now() - active.started;
-    const maxMemoryMb = this.memory.takePeak(active.result.status === "success");
-    const initDurationMs = active.cold && this.initDurationMs !== null ? this.initDurationMs : null;
-    const closing = [
-      endLine(requestId),
-      reportLine({ requestId, durationMs, memoryMb: this.fn.memoryMb, maxMemoryMb, initDurationMs: initDurationMs ?? undefined, status: extraStatus }),
-    ];
-    for (const line of closing) this.platformLine(active, line);
+    const facts = {
+      functionName: this.fn.name,
+      memoryMb: this.fn.memoryMb,
+      durationMs: performance.now() - active.started,
+      maxMemoryMb: this.memory.takePeak(active.result.status === "success"),
+      initDurationMs: active.cold ? this.initDurationMs : null,
+      reportStatus: extraStatus,
+    };
+    for (const line of closingLines(active, facts)) this.platformLine(active, line);
     this.freezer.schedule(); // if it already waits for its next event
-    const log = `${active.lines.join("\n")}\n`;
-    const { status, payload, errorType } = active.result;
-    active.resolve({
-      status,
-      payload,
-      errorType,
-      end: {
-        functionName: this.fn.name,
-        requestId,
-        invocationType: active.request.invocationType,
-        cold: active.cold,
-        status,
-        errorType,
-        durationMs,
-        initDurationMs,
-        maxMemoryMb,
-        log,
-        logBytes: Buffer.byteLength(log),
-      },
-    });
+    active.resolve(outcomeOf(active, facts));
   }
 
   private timedOut(seconds: number): void {
@@ -451,14 +374,5 @@ export class Worker {
     this.waitingNext = undefined;
     this.channel?.destroy();
     this.hooks.onGone(this);
-  }
-}
-
-function errorTypeOf(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString("utf8")) as { errorType?: unknown };
-    return typeof parsed.errorType === "string" ? parsed.errorType : undefined;
-  } catch {
-    return undefined;
   }
 }
