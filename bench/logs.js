@@ -9,6 +9,7 @@ import { EMULATOR_PACING, LogsChannel } from "../dist/lambda/logs-channel.js";
 import { buildContext } from "../dist/protocol/context.js";
 import { openTarget } from "../dist/target/index.js";
 import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
+import { server } from "./server.js";
 
 silenceSdkNodeVersionWarning();
 const CALLS = Number(process.env.BENCH_LOGS_CALLS ?? 200);
@@ -18,8 +19,6 @@ const ms = (x) => `${x.toFixed(2)} ms`;
 
 const defs = await loadDefinitions({ file: "fixtures/logs/defs.ts", cwd: process.cwd(), env: {} });
 const target = await openTarget(defs);
-// The same target without live following: the baseline for what that machinery costs.
-const noLive = { ...target, logs: new LogsChannel({ endpoint: target.emulator.url, region: "us-east-1", credentials: target.emulator.credentials }, { ...EMULATOR_PACING, liveAfterMs: null }) };
 const context = buildContext({ runId: "bench", assetKeys: ["sized"] });
 const pipes = (t, event, emit = () => {}) => invokeWithPipes(t, { asset: "sized", functionName: "sized", event, context }, emit);
 const raw = (event) =>
@@ -57,7 +56,15 @@ for (let round = 0; round < 5; round++) {
   });
 }
 
-// 3. No-op throughput at concurrency 8, with and without the live machinery, in alternating rounds.
+// 3. No-op throughput at concurrency 8, with and without the live machinery, in alternating rounds. The emulator
+// runs in its own process here (`pipes emulator`), so this process does only what the client side does.
+const external = await server(["bin/pipes.js", "emulator", "-f", "fixtures/logs/defs.ts", "--port", "0"]);
+// The profile's endpoints come from the environment the definitions file is loaded in.
+process.env.PIPES_EMULATOR_URL = external.url;
+process.env.PIPES_LOGS_URL = external.url;
+const externalDefs = await loadDefinitions({ file: "fixtures/logs/defs.ts", profile: "logs_elsewhere", cwd: process.cwd(), env: {} });
+const live = await openTarget(externalDefs);
+const notLive = { ...live, logs: new LogsChannel({ endpoint: external.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } }, { ...EMULATOR_PACING, liveAfterMs: null }) };
 async function rate(t, calls) {
   let next = 0;
   const began = performance.now();
@@ -66,19 +73,21 @@ async function rate(t, calls) {
   }));
   return calls / ((performance.now() - began) / 1000);
 }
-await rate(target, 200);
-await rate(noLive, 200);
+await rate(live, 200);
+await rate(notLive, 200);
 const withLive = [];
 const without = [];
 // Alternating rounds, each side first in every other one, so both see the same noise of a busy 2-core machine;
 // the loss is the median of the rounds' ratios.
 const ROUNDS = 10;
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? [[target, withLive], [noLive, without]] : [[noLive, without], [target, withLive]];
+  const order = round % 2 === 0 ? [[live, withLive], [notLive, without]] : [[notLive, without], [live, withLive]];
   for (const [t, rates] of order) rates.push(await rate(t, THROUGHPUT_CALLS / ROUNDS));
 }
 const median = (xs) => pct(xs, 50);
-noLive.logs.destroy();
+notLive.logs.destroy();
+await live.close();
+external.stop();
 await target.close();
 
 console.log(`logs channel on the emulator (p50 of ${CALLS} sequential calls each)`);
