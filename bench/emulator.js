@@ -7,7 +7,7 @@ import { sdk, server } from "./server.js";
 
 const WARM_CALLS = Number(process.env.BENCH_WARM ?? 2000);
 const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const COLD_STARTS = Number(process.env.BENCH_COLD ?? 15);
 
 /** A fresh emulator process per cold start: the first call of a function starts its worker. */

@@ -9,6 +9,7 @@ import { EMULATOR_PACING, LogsChannel } from "../dist/lambda/logs-channel.js";
 import { buildContext } from "../dist/protocol/context.js";
 import { openTarget } from "../dist/target/index.js";
 import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
+import { pairedRatio } from "./measure.js";
 import { server } from "./server.js";
 
 silenceSdkNodeVersionWarning();
@@ -77,8 +78,8 @@ await rate(live, 200);
 await rate(notLive, 200);
 const withLive = [];
 const without = [];
-// Alternating rounds, each side first in every other one, so both see the same noise of a busy 2-core machine;
-// the loss is the median of the rounds' ratios.
+// Alternating rounds, each side first in every other one, so both see the same noise of a busy 2-core machine
+// (the loss comes from pairedRatio, bench/measure.js).
 const ROUNDS = 10;
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? [[live, withLive], [notLive, without]] : [[notLive, without], [live, withLive]];
@@ -94,5 +95,5 @@ console.log(`logs channel on the emulator (p50 of ${CALLS} sequential calls each
 console.log(`  2 KB of messages (tail whole)   SDK Invoke ${ms(rawSmall)}   pipes ${ms(pipesSmall)}   (+${ms(pipesSmall - rawSmall)} decoding)`);
 console.log(`  6 KB of messages (tail cut)     SDK Invoke ${ms(rawBig)}   pipes ${ms(pipesBig)}   (+${ms(pipesBig - rawBig)}: the Logs API read and decoding)`);
 console.log(`live: handler log line → its event, ${latencies.length} lines: p50 ${ms(pct(latencies, 50))}, max ${ms(Math.max(...latencies))} (target ≤ 150 ms)`);
-const loss = (1 - median(withLive.map((r, round) => r / without[round]))) * 100;
-console.log(`no-op throughput at concurrency 8: ${median(withLive).toFixed(0)}/s with live following, ${median(without).toFixed(0)}/s without (${loss.toFixed(1)}% lost, median of ${ROUNDS} paired rounds; target ≤ 5%)`);
+const loss = (1 - pairedRatio(withLive, without)) * 100;
+console.log(`no-op throughput at concurrency 8: ${median(withLive).toFixed(0)}/s with live following, ${median(without).toFixed(0)}/s without (${loss.toFixed(1)}% lost, over ${ROUNDS} rounds taking turns; target ≤ 5%)`);

@@ -31,12 +31,22 @@ export async function throughput(client, name, calls, concurrency = 8) {
 export const median = (xs) => pct(xs, 50);
 
 /**
- * Throughput of several endpoints measured side by side: `rounds` rounds of `calls` each, the endpoints taking
- * turns in every round (in reverse order every other round, so none always follows the same one), so a slow
- * spell of a shared machine falls on all of them alike. Each endpoint gets its median rate, and `ratio(i, j)`
- * the median of the per-round ratios of endpoint i to endpoint j.
+ * The ratio of two sides measured in rounds that take turns, the order reversed every other round: each pair of
+ * rounds (one in each order) gives the geometric mean of its two ratios, so what going first or second does
+ * cancels out, and the median over the pairs leaves out a pair a slow spell of the machine spoiled.
  */
-export async function sideBySide(endpoints, calls, rounds = 9, concurrency = 8) {
+export function pairedRatio(a, b) {
+  const pairs = [];
+  for (let round = 0; round + 1 < a.length; round += 2) pairs.push(Math.sqrt((a[round] / b[round]) * (a[round + 1] / b[round + 1])));
+  return median(pairs);
+}
+
+/**
+ * Throughput of several endpoints measured side by side: `rounds` rounds of `calls` each, the endpoints taking
+ * turns in every round (in reverse order every other round), so a slow spell of a shared machine falls on all of
+ * them alike. Each endpoint gets its median rate, and `ratio(i, j)` is pairedRatio of their rates.
+ */
+export async function sideBySide(endpoints, calls, rounds = 10, concurrency = 8) {
   const rates = endpoints.map(() => []);
   for (let round = 0; round < rounds; round++) {
     const order = [...endpoints.entries()];
@@ -45,6 +55,6 @@ export async function sideBySide(endpoints, calls, rounds = 9, concurrency = 8) 
   }
   return {
     rate: (i) => median(rates[i]),
-    ratio: (i, j) => median(rates[i].map((r, round) => r / rates[j][round])),
+    ratio: (i, j) => pairedRatio(rates[i], rates[j]),
   };
 }

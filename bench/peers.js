@@ -88,7 +88,7 @@ const endpoints = [
   { label: "serverless-offline", client: sdk(peer.url), name: peer.name },
 ];
 for (const e of endpoints) e.latency = await latency(e.client, e.name, CALLS);
-const ROUNDS = 9;
+const ROUNDS = 10;
 const rounds = await sideBySide(endpoints, CALLS / 2, ROUNDS);
 for (const [i, e] of endpoints.entries()) {
   e.rate = rounds.rate(i);
