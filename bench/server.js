@@ -21,7 +21,9 @@ export function server(args) {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", fd, "inherit"], env: { ...process.env, NO_COLOR: "1" } });
   closeSync(fd);
   // A benchmark that fails leaves no server behind (it would hold the caller's stderr open).
-  process.on("exit", () => child.kill("SIGKILL"));
+  const killOnExit = () => child.kill("SIGKILL");
+  process.on("exit", killOnExit);
+  child.on("exit", () => process.off("exit", killOnExit));
   const output = () => readFileSync(logFile, "utf8");
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
