@@ -5,6 +5,7 @@
 // partitions: a backfill streams its events, so memory should stay flat. Prints figures; asserts nothing.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { median } from "./measure.js";
 import { root, server } from "./server.js";
 
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1000);
@@ -43,7 +44,6 @@ const pipes = (count, extra = []) =>
     PIPES_BENCH_ENDPOINT: emulator.url,
     PIPES_BENCH_PARTITIONS: String(count),
   });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 await bare(200); // warm the emulator's workers
 const runs = { bare: [], loop: [], pipes: [], json: [] };

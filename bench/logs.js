@@ -9,13 +9,12 @@ import { EMULATOR_PACING, LogsChannel } from "../dist/lambda/logs-channel.js";
 import { buildContext } from "../dist/protocol/context.js";
 import { openTarget } from "../dist/target/index.js";
 import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
-import { pairedRatio } from "./measure.js";
+import { median, pairedRatio, pct } from "./measure.js";
 import { server } from "./server.js";
 
 silenceSdkNodeVersionWarning();
 const CALLS = Number(process.env.BENCH_LOGS_CALLS ?? 200);
 const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 6000);
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const ms = (x) => `${x.toFixed(2)} ms`;
 
 const defs = await loadDefinitions({ file: "fixtures/logs/defs.ts", cwd: process.cwd(), env: {} });
@@ -85,7 +84,6 @@ for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? [[live, withLive], [notLive, without]] : [[notLive, without], [live, withLive]];
   for (const [t, rates] of order) rates.push(await rate(t, THROUGHPUT_CALLS / ROUNDS));
 }
-const median = (xs) => pct(xs, 50);
 notLive.logs.destroy();
 await live.close();
 external.stop();

@@ -13,10 +13,9 @@ import { registerUi } from "./ui.js";
 import { registerDeployHandler } from "./deploy-handler.js";
 import { packageVersion } from "./version.js";
 
-
-/** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
 const { Command } = requireCjs("commander") as typeof Commander;
 
+/** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const program = new Command("pipes")
     .description("Run Lambda-backed Dagster Pipes pipelines in development and CI")

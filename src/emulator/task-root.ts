@@ -9,16 +9,14 @@
  * the real one, so its own dependencies resolve where it is installed.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-
-const require = createRequire(import.meta.url);
+import { requireCjs } from "../util/cjs.js";
 
 /** The @aws-sdk folder that pipes' own clients come from, or undefined if it cannot be found. */
 export function runtimeSdkScope(): string | undefined {
   try {
-    const entry = require.resolve("@aws-sdk/client-lambda");
+    const entry = requireCjs.resolve("@aws-sdk/client-lambda");
     const marker = `${sep}node_modules${sep}@aws-sdk${sep}`;
     return entry.slice(0, entry.lastIndexOf(marker) + marker.length - 1);
   } catch {
@@ -57,7 +55,7 @@ export class TaskRoots {
       const real = join(scope, name);
       let entry: string;
       try {
-        entry = require.resolve(real);
+        entry = requireCjs.resolve(real);
       } catch {
         continue; // not a package with an entry point
       }

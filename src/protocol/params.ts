@@ -49,8 +49,8 @@ function adler32(data: Buffer): number {
 
 /**
  * A window no bigger than the text (zlib's default is 32 KB, with 256 KB of state per call): a match can never
- * reach past the start of the text, so the result is as small, and a backfill's thousands of contexts (~300 bytes
- * each) are not each a quarter-megabyte allocation. Every zlib decoder reads the window size from the header.
+ * reach past the start of the text, so the result is as small, and a backfill of contexts with extras of a few KB
+ * is not a quarter-megabyte allocation per invocation. Every zlib decoder reads the window size from the header.
  */
 function windowFor(bytes: number): { windowBits: number; memLevel: number } {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 1))));
