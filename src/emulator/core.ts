@@ -10,7 +10,8 @@ import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
 import { debuggerPorts } from "./debugger.js";
-import { PythonResolver, type PythonEnvironment } from "./python.js";
+import { PythonResolver } from "./python.js";
+import { NodeResolver } from "./node.js";
 import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
@@ -31,10 +32,12 @@ export class EmulatorCore {
   readonly logs: LogStore;
   private readonly python: PythonResolver;
 
-  /** `hostEnv`: the user's environment, where the Python interpreter is looked up (never the sandbox's). */
-  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment, inspectPort?: number) {
+  /** `hostEnv`: the user's environment, where the Python and Node.js interpreters are looked up (never the sandbox's). */
+  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number) {
     this.logs = new LogStore(logRetentionBytes);
     this.python = new PythonResolver(hostEnv);
+    const warn = (message: string) => this.events.emit("warning", { message });
+    const note = (message: string) => this.events.emit("note", { message });
     this.pools = new Pools(
       this.registry,
       runtimeApi,
@@ -45,8 +48,9 @@ export class EmulatorCore {
       {
         taskRoots: new TaskRoots(this.codeDir),
         python: this.python,
-        warn: (message) => this.events.emit("warning", { message }),
-        note: (message) => this.events.emit("note", { message }),
+        node: new NodeResolver(hostEnv, { warn, note }),
+        warn,
+        note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
     );

@@ -42,8 +42,13 @@ export class Pools {
     onStart: (cold: boolean) => void,
   ): Promise<Outcome | "throttled"> {
     const runtime = this.registry.get(name)?.runtime;
-    const asking = runtime && isPythonRuntime(runtime) ? this.sandbox.python.asking(runtime) : undefined;
-    if (asking) await asking;
+    if (runtime && isPythonRuntime(runtime)) {
+      const asking = this.sandbox.python.asking(runtime);
+      if (asking) await asking;
+    } else if (runtime) {
+      // Its runtime's Node.js, fetched on first need; one that cannot be had fails the call with what to do.
+      await this.sandbox.node.prepare(runtime);
+    }
     let worker = await this.acquire(name, wait);
     if (!worker) return "throttled";
     onStart(worker.fresh);

@@ -1,34 +1,38 @@
 /** How a worker process is started: the runtime's bootstrap, and the clean environment of a Lambda sandbox. */
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
 import { isPythonRuntime } from "../lambda/facts.js";
 import type { DebuggerPorts } from "./debugger.js";
+import type { NodeResolver } from "./node.js";
 import type { PythonResolver } from "./python.js";
 import type { TaskRoots } from "./task-root.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
 /**
- * The command that runs a function's bootstrap; `fence` marks the end of each invocation's output, and a Node
- * worker gets the function's own folder last, for the hints of a failed import.
+ * The command that runs a function's bootstrap on `interpreter` (the runtime's Python or Node.js binary); `fence`
+ * marks the end of each invocation's output, and a Node worker gets the function's own folder last, for the hints
+ * of a failed import.
  */
-export function bootstrapCommand(fn: RegisteredFunction, fence: string, python: string): { command: string; args: string[] } {
+export function bootstrapCommand(fn: RegisteredFunction, fence: string, interpreter: string): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
-    return { command: python, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
+    return { command: interpreter, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
   }
   // --preserve-symlinks: imports resolve from the task root's links (see task-root.ts), not from the project.
   return {
-    command: process.execPath,
+    command: interpreter,
     args: [`--max-old-space-size=${fn.memoryMb}`, "--preserve-symlinks", `${RUNTIMES_DIR}node-bootstrap.mjs`, fence, fn.codeRoot],
   };
 }
 
-/** The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. */
-export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string, taskRoot: string): Record<string, string> {
+/**
+ * The sandbox's variables: the function's own and Lambda's, nothing from the embedding process. PATH starts with
+ * the folder of the runtime's Node.js (Lambda's /var/lang/bin), so a handler that runs `node` gets the same one.
+ */
+export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string, taskRoot: string, nodeBinDir: string): Record<string, string> {
   return {
     ...fn.environment,
-    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${nodeBinDir}:/usr/local/bin:/usr/bin:/bin`,
     LANG: "en_US.UTF-8",
     TZ: ":UTC",
     _HANDLER: fn.handler,
@@ -53,6 +57,8 @@ export interface SandboxSupport {
   taskRoots: TaskRoots;
   /** Which interpreter runs Python functions. */
   python: PythonResolver;
+  /** Which Node.js runs Node.js functions: their runtime's major. */
+  node: NodeResolver;
   /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
   warn(message: string): void;
   note(message: string): void;

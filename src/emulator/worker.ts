@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
+import { dirname } from "node:path";
 import { LineSplitter } from "./line-splitter.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
 import { startLine } from "./log-format.js";
@@ -102,10 +103,12 @@ export class Worker {
   start(): void {
     const python = isPythonRuntime(this.fn.runtime) ? this.hooks.sandbox.python.choose(this.fn.runtime) : undefined;
     if (python?.warning) this.hooks.sandbox.warn(python.warning);
-    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3");
+    // Python workers still get the host's Node.js first on PATH, as before.
+    const node = python ? { command: process.execPath } : this.hooks.sandbox.node.choose(this.fn.runtime);
+    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? node.command);
     const args = this.debuggerArgs(bootstrapArgs, python?.command);
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
-    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot);
+    const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot, dirname(node.command));
     this.spawnedAt = performance.now();
     // fd 3: the worker's private channel to the Runtime API (channel.ts).
     const child = spawn(command, args, { cwd: taskRoot, env, stdio: ["pipe", "pipe", "pipe", "pipe"] });

@@ -1,16 +1,18 @@
 /**
- * AWS Lambda's facts, written once: the runtimes, the limits of a function's settings, payload sizes and the
+ * AWS Lambda's facts, written once: the runtimes (their calendar is src/facts/runtimes.ts), the limits of a function's settings, payload sizes and the
  * log tail. The definitions, the emulator, deploy and the Lambda client all read them from here. A leaf module.
  */
 
-/** Lambda runtimes the local emulator can run (and deploy accepts). */
-export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
-export const PYTHON_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"] as const;
-export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
-export type Runtime = (typeof RUNTIMES)[number];
-export const DEFAULT_RUNTIME: Runtime = "nodejs20.x";
-/** For a `.py` handler file deployed without a runtime. */
-export const DEFAULT_PYTHON_RUNTIME: Runtime = "python3.12";
+export {
+  DEFAULT_PYTHON_RUNTIME,
+  DEFAULT_RUNTIME,
+  isPythonRuntime,
+  isRuntime,
+  NODE_RUNTIMES,
+  PYTHON_RUNTIMES,
+  RUNTIMES,
+  type Runtime,
+} from "../facts/runtimes.js";
 
 export const MEMORY_MIN_MB = 128;
 export const MEMORY_MAX_MB = 10240;
@@ -34,5 +36,3 @@ export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
 /** A function's code once unzipped (layers included on AWS): 250 MB, counted in bytes as AWS states it. */
 export const UNZIPPED_CODE_LIMIT = 262_144_000;
 
-export const isRuntime = (value: unknown): value is Runtime => (RUNTIMES as readonly unknown[]).includes(value);
-export const isPythonRuntime = (runtime: string) => runtime.startsWith("python");
