@@ -8,6 +8,8 @@ import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { packageVersion } from "./version.js";
 import { withSharedOptions } from "./shared-options.js";
+import { deprecationNotice } from "../facts/runtimes.js";
+import { calendarToday } from "../util/clock.js";
 
 interface DeployOptions {
   file?: string;
@@ -38,7 +40,7 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
   )
     .option("--function <name>", "the function of the defs file to deploy")
     .option("--asset <key>", "deploy the function of this asset")
-    .option("--runtime <runtime>", "Lambda runtime (e.g. nodejs20.x, python3.12); default: the function's")
+    .option("--runtime <runtime>", "Lambda runtime (e.g. nodejs24.x, python3.13); default: the function's")
     .option("--handler-file <file>", "the handler file to deploy, instead of the function's handler")
     .option("--create", "create the function (CreateFunction) instead of updating its code")
     .option("--role <arn>", "execution role for --create")
@@ -65,8 +67,12 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     import("../deploy/package.js"),
   ]);
   const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-  const plan = planDeploy(defs, options, ctx.cwd);
+  const today = calendarToday(ctx.env);
+  const plan = planDeploy(defs, options, ctx.cwd, today);
   const { name, fn, folder, runtime, lambdaHandler } = plan;
+  // Still allowed on AWS, but not for long: said before AWS says it.
+  const notice = deprecationNotice(runtime, today);
+  if (notice) ctx.stderr.write(c.yellow(`⚠ function ${name}: ${notice}\n`));
   const out = options.out ? resolve(ctx.cwd, options.out) : undefined;
   const pkg = await packageFunction(
     plan,

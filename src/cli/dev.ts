@@ -57,7 +57,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../dev/watch.js"),
       import("./history-recording.js"),
     ]);
-  const { changeEffect } = await import("../dev/changes.js");
+  const [{ changeEffect }, { runtimeNotices }, { calendarToday }] = await Promise.all([import("../dev/changes.js"), import("../defs/runtime-notices.js"), import("../util/clock.js")]);
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   const concurrency = parseConcurrency(options.concurrency);
   const inspectPort = options.inspect === undefined ? undefined : options.inspect === true ? 9229 : Number(options.inspect);
@@ -134,7 +134,8 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   };
 
   const list = () => {
-    write(`\n${renderList(defs, output, ctx.cwd)}${c.dim(commands.HELP_LINE)}\n`);
+    const warnings = runtimeNotices(defs, defs.assets, calendarToday(ctx.env));
+    write(`\n${renderList(defs, output, ctx.cwd, undefined, warnings)}${c.dim(commands.HELP_LINE)}\n`);
   };
 
   const filesChanged = async (files: string[]) => {

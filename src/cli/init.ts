@@ -29,8 +29,8 @@ export default defineDefinitions({
     },
   },
   functions: {
-    load_users: { handler: "./handlers/users.handler", runtime: "nodejs20.x" },
-    report: { handler: "./handlers/report.handler", runtime: "python3.12" },
+    load_users: { handler: "./handlers/users.handler", runtime: "nodejs24.x" },
+    report: { handler: "./handlers/report.handler", runtime: "python3.13" },
   },
   profiles: {
     local: { description: "the local emulator", lambda: { emulator: true } },

@@ -22,14 +22,17 @@ export function registerList(program: Command, ctx: CliContext): void {
     .option("--exclude <selection>", "leave out what this selection matches (repeatable)", collect, [])
     .action(async (selection: string[], options: ListOptions) => {
       const output = outputFor(ctx, options);
-      const [{ loadDefinitions }, { renderList }, { selectAssets }] = await Promise.all([
+      const [{ loadDefinitions }, { renderList }, { selectAssets }, { runtimeNotices }, { calendarToday }] = await Promise.all([
         import("../defs/load.js"),
         import("../report/list.js"),
         import("../run/select.js"),
+        import("../defs/runtime-notices.js"),
+        import("../util/clock.js"),
       ]);
       const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
       const filtered = selection.length > 0 || options.exclude.length > 0;
       const selected = filtered ? selectAssets(defs.assets, selection.length ? selection : ["key:*"], { upstream: false, exclude: options.exclude, file: defs.file }) : undefined;
-      output.stdout.write(renderList(defs, output, ctx.cwd, selected));
+      const warnings = runtimeNotices(defs, selected ?? defs.assets, calendarToday(ctx.env));
+      output.stdout.write(renderList(defs, output, ctx.cwd, selected, warnings));
     });
 }

@@ -94,6 +94,8 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const ci = ciReports(reportsTo, ctx, output, defs.file);
   const reporter = await createRunReporter(output, { cwd: ctx.cwd, wrapBlock: ci.wrapBlock });
   const history = recordRuns(defs.file, options.history, ctx, output);
+  const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
+  const warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
   const target = await openTarget(defs, { hostEnv: ctx.env });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
@@ -120,6 +122,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       done: run.done,
       concurrency,
       failOnChecks,
+      warnings,
       emit: (event) => {
         history.onEvent(event);
         reporter.onEvent(event);

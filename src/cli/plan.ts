@@ -11,6 +11,8 @@ import { planSteps, type PlanOptions } from "../run/plan.js";
 import { stepLabel } from "../run/events.js";
 import { stepContext } from "../run/step-context.js";
 import { displayPath } from "../util/paths.js";
+import { calendarToday } from "../util/clock.js";
+import { runtimeNotices } from "../defs/runtime-notices.js";
 import type { CliContext } from "./context.js";
 
 export interface PlanRequest {
@@ -53,6 +55,7 @@ export async function showPlan(request: PlanRequest, ctx: CliContext, output: Ou
       };
     }),
     access: null,
+    warnings: runtimeNotices(defs, assets, calendarToday(ctx.env)),
   };
   if (request.checkAccess) {
     const names = [...new Set(plan.steps.flatMap((s) => (s.functionName ? [s.functionName] : [])))];

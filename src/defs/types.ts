@@ -15,7 +15,7 @@ export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../lambd
 export interface FunctionDefinition {
   /** `<path relative to the defs file>.<export>`, e.g. `./handlers/orders.handler`. */
   handler: string;
-  /** Defaults to `nodejs20.x`. */
+  /** Defaults to `nodejs24.x`, the newest Node.js runtime (src/facts/runtimes.ts). */
   runtime?: Runtime;
   /** MB, as a number (`512`) or a string (`"512MB"`, `"2GB"`); Lambda allows 128–10240. Default 128. */
   memory?: number | string;

@@ -9,6 +9,7 @@ import type { LambdaFunction, ResolvedDefinitions } from "../defs/normalized.js"
 import { handlerFileCandidates, splitHandler } from "../defs/handler-path.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, isRuntime, RUNTIMES } from "../lambda/facts.js";
+import { blockedBecause, successorOf } from "../facts/runtimes.js";
 import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";
 import { bundleHandler } from "./bundle.js";
@@ -20,6 +21,8 @@ export interface DeployChoice {
   asset?: string;
   runtime?: string;
   handlerFile?: string;
+  /** CreateFunction rather than an update: AWS blocks creating on a runtime before it blocks updating. */
+  create?: boolean;
 }
 
 export interface DeployTarget {
@@ -32,8 +35,11 @@ export interface DeployTarget {
   lambdaHandler: string;
 }
 
-/** The function to deploy and where its code is; every mistake is a UserError naming what is wrong. */
-export function planDeploy(defs: ResolvedDefinitions, options: DeployChoice, cwd: string): DeployTarget {
+/**
+ * The function to deploy and where its code is; every mistake is a UserError naming what is wrong, and so is a
+ * runtime AWS would refuse on `today` (YYYY-MM-DD): nothing is built or uploaded for it.
+ */
+export function planDeploy(defs: ResolvedDefinitions, options: DeployChoice, cwd: string, today: string): DeployTarget {
   const name = chooseFunction(defs, options);
   const fn = defs.functions.get(name);
   let handlerFile: string;
@@ -52,6 +58,11 @@ export function planDeploy(defs: ResolvedDefinitions, options: DeployChoice, cwd
   }
   const extension = extname(handlerFile);
   const runtime = options.runtime ?? fn?.runtime ?? (extension === ".py" ? DEFAULT_PYTHON_RUNTIME : DEFAULT_RUNTIME);
+  const blocked = blockedBecause(runtime, options.create ? "create" : "update", today);
+  if (blocked) {
+    const to = successorOf(runtime, today);
+    throw new UserError(`Function "${name}": ${blocked}. Set runtime: "${to}" on the function in ${displayPath(defs.file, cwd)}, or pass --runtime ${to}.`);
+  }
   if (!isRuntime(runtime)) throw new UserError(`Unknown runtime "${runtime}"${didYouMean(runtime, RUNTIMES)}. Lambda runtimes: ${RUNTIMES.join(", ")}.`);
   const python = runtime.startsWith("python");
   if (python !== (extension === ".py")) {

@@ -19,7 +19,7 @@ const HEADER = / — vendored by pipes \S+ \(`pipes vendor`\)\./;
 export function vendorRuntimeOf(runtime: string): VendorRuntime {
   if (runtime === "node" || runtime.startsWith("nodejs")) return "node";
   if (runtime === "python" || runtime.startsWith("python")) return "python";
-  throw new UserError(`Unknown runtime "${runtime}": use node or python (or a Lambda runtime such as nodejs20.x, python3.12).`);
+  throw new UserError(`Unknown runtime "${runtime}": use node or python (or a Lambda runtime such as nodejs24.x, python3.13).`);
 }
 
 export function vendorFileName(runtime: VendorRuntime): string {

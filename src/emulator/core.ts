@@ -17,6 +17,7 @@ import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
 import { mergeSettings, type ApiError } from "./settings.js";
+import { calendarToday } from "../util/clock.js";
 
 
 export class EmulatorCore {
@@ -33,7 +34,12 @@ export class EmulatorCore {
   private readonly python: PythonResolver;
 
   /** `hostEnv`: the user's environment, where the Python and Node.js interpreters are looked up (never the sandbox's). */
-  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number) {
+  constructor(
+    runtimeApi: () => string,
+    logRetentionBytes?: number,
+    private readonly hostEnv: NodeJS.ProcessEnv = process.env,
+    inspectPort?: number,
+  ) {
     this.logs = new LogStore(logRetentionBytes);
     this.python = new PythonResolver(hostEnv);
     const warn = (message: string) => this.events.emit("warning", { message });
@@ -84,7 +90,7 @@ export class EmulatorCore {
   /** CreateFunction / UpdateFunctionCode: unpacks the zip and (re)registers, or says what is wrong. */
   deploy(name: string, zip: Buffer, settings: Record<string, unknown>): RegisteredFunction | ApiError {
     const existing = this.registry.get(name);
-    const merged = mergeSettings(existing, name, settings);
+    const merged = mergeSettings(existing, name, settings, calendarToday(this.hostEnv));
     if ("errorType" in merged) return merged;
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
     // Names are checked at the API; this keeps the code folder inside the emulator's whatever a caller passes.
@@ -102,7 +108,7 @@ export class EmulatorCore {
   /** UpdateFunctionConfiguration: Environment.Variables replaces the whole set, as on AWS. */
   configure(name: string, settings: Record<string, unknown>): RegisteredFunction | ApiError {
     const existing = this.registry.get(name)!;
-    const merged = mergeSettings(existing, name, settings);
+    const merged = mergeSettings(existing, name, settings, calendarToday(this.hostEnv));
     if ("errorType" in merged) return merged;
     const fn = this.registry.put(merged, { codeSha256: existing.codeSha256, codeSize: existing.codeSize });
     this.pools.retire(name);

@@ -1,12 +1,12 @@
 /**
- * Which Python runs a Python function: the one the user would get in their shell, as close to the runtime's
- * version as they have. `PIPES_PYTHON` (a path, or a name looked up on PATH) decides outright; otherwise
- * `python3.12` for runtime python3.12 if it runs, else `python3`, both looked up on the user's PATH (a venv or
- * pyenv there wins), never on the sandbox's. Found once per runtime; a version other than the runtime's is said
- * once, naming both.
+ * Which Python runs a Python function: the runtime's own version wherever the machine has it. `PIPES_PYTHON` (a
+ * path, or a name looked up on PATH) decides outright; otherwise `python3.12` for runtime python3.12 on the
+ * user's PATH (a venv or pyenv there wins), then a pyenv or uv install of 3.12, then `python3` on PATH — never
+ * the sandbox's PATH. Found once per runtime; a version other than the runtime's is a note, once, naming both.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
 
 export interface PythonChoice {
@@ -14,13 +14,21 @@ export interface PythonChoice {
   command: string;
   /** `3.11`, as the interpreter reports it; null when it could not be asked. */
   version: string | null;
-  /** What to tell the user when the version is not the runtime's, once. */
+  /** What to warn of, once: no interpreter at all, or PIPES_PYTHON that does not run. */
   warning: string | null;
+  /** What to tell the user, once, when the version is not the runtime's (the function still runs). */
+  note: string | null;
 }
 
 export interface PythonEnvironment {
   PATH?: string;
   PIPES_PYTHON?: string;
+  HOME?: string;
+  /** pyenv's versions are under $PYENV_ROOT/versions (default ~/.pyenv). */
+  PYENV_ROOT?: string;
+  /** uv's managed Pythons: $UV_PYTHON_INSTALL_DIR, else $XDG_DATA_HOME/uv/python (default ~/.local/share). */
+  UV_PYTHON_INSTALL_DIR?: string;
+  XDG_DATA_HOME?: string;
 }
 
 export class PythonResolver {
@@ -64,7 +72,7 @@ export class PythonResolver {
   /** The interpreter for a runtime such as `python3.12`; the warning is given only the first time. */
   choose(runtime: string): PythonChoice {
     const known = this.chosen.get(runtime);
-    if (known) return { ...known, warning: null };
+    if (known) return { ...known, warning: null, note: null };
     const choice = this.find(runtime);
     this.chosen.set(runtime, choice);
     return choice;
@@ -72,12 +80,43 @@ export class PythonResolver {
 
   /**
    * The interpreters to try for a runtime, in order: what PIPES_PYTHON names (a path, or a name on PATH); else
-   * `python3.X` and `python3` as found on the user's PATH.
+   * `python3.X` on the user's PATH, pyenv's and uv's installs of 3.X (newest patch first), and `python3` on PATH.
    */
   private candidates(runtime: string): string[] {
     const explicit = this.env.PIPES_PYTHON?.trim();
     if (explicit) return [isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit)];
-    return [`python${versionOf(runtime)}`, "python3"].flatMap((name) => this.onPath(name) ?? []);
+    const wanted = versionOf(runtime);
+    const onPath = (name: string) => this.onPath(name) ?? [];
+    return [onPath(`python${wanted}`), this.installed(wanted), onPath("python3")].flat();
+  }
+
+  /** `python3.X` of pyenv's and uv's own installs, which need not be on PATH. */
+  private installed(wanted: string): string[] {
+    const home = this.env.HOME?.trim() || homedir();
+    const pyenv = join(this.env.PYENV_ROOT?.trim() || join(home, ".pyenv"), "versions");
+    const uv = this.env.UV_PYTHON_INSTALL_DIR?.trim() || join(this.env.XDG_DATA_HOME?.trim() || join(home, ".local", "share"), "uv", "python");
+    const found: string[] = [];
+    // pyenv: versions/3.12.1; uv: cpython-3.12.1-linux-x86_64-gnu. Never a free-threaded (`t`) or debug build.
+    for (const [dir, pattern] of [
+      [pyenv, new RegExp(`^${wanted.replace(".", "\\.")}\\.(\\d+)$`)],
+      [uv, new RegExp(`^cpython-${wanted.replace(".", "\\.")}\\.(\\d+)-[^+]*$`)],
+    ] as const) {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      const versions = names.flatMap((name) => {
+        const patch = pattern.exec(name)?.[1];
+        return patch === undefined ? [] : [{ name, patch: Number(patch) }];
+      });
+      for (const { name } of versions.sort((a, b) => b.patch - a.patch)) {
+        const candidate = join(dir, name, "bin", `python${wanted}`);
+        if (isExecutable(candidate)) found.push(candidate);
+      }
+    }
+    return found;
   }
 
   private find(runtime: string): PythonChoice {
@@ -88,25 +127,21 @@ export class PythonResolver {
       const found = this.probe(candidates[0]!);
       const command = found?.executable ?? explicit;
       const version = found?.version ?? null;
-      const warning =
-        version === null
-          ? `PIPES_PYTHON=${explicit} did not run (is it a Python interpreter?): ${runtime} functions will fail to start`
-          : version !== wanted
-            ? `${runtime} functions run on Python ${version} (PIPES_PYTHON=${explicit}), not ${wanted} as on Lambda`
-            : null;
-      return { command, version, warning };
+      const warning = version === null ? `PIPES_PYTHON=${explicit} did not run (is it a Python interpreter?): ${runtime} functions will fail to start` : null;
+      const note = version !== null && version !== wanted ? `${runtime} functions run on Python ${version} (PIPES_PYTHON=${explicit}), not ${wanted} as on Lambda` : null;
+      return { command, version, warning, note };
     }
     for (const candidate of candidates) {
       const found = this.probe(candidate);
       if (!found) continue; // e.g. a pyenv shim for a version that is not active
       const { version, executable: command } = found;
-      const warning =
+      const note =
         version === wanted
           ? null
-          : `${runtime} functions run on Python ${version} (${command}), not ${wanted} as on Lambda: put python${wanted} on your PATH, or set PIPES_PYTHON to an interpreter`;
-      return { command, version, warning };
+          : `${runtime} functions run on Python ${version} (${command}), not ${wanted} as on Lambda: install Python ${wanted} (on your PATH, with pyenv or uv), or set PIPES_PYTHON to an interpreter`;
+      return { command, version, warning: null, note };
     }
-    return { command: "python3", version: null, warning: `no python3 on your PATH: ${runtime} functions will fail to start (set PIPES_PYTHON to an interpreter)` };
+    return { command: "python3", version: null, warning: `no python3 on your PATH: ${runtime} functions will fail to start (set PIPES_PYTHON to an interpreter)`, note: null };
   }
 
   private probe(command: string): Probe | null {
@@ -118,14 +153,18 @@ export class PythonResolver {
     for (const dir of (this.env.PATH ?? "").split(delimiter)) {
       if (!dir) continue;
       const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
+      if (isExecutable(candidate)) return candidate;
     }
     return undefined;
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   TIMEOUT_MAX_SECONDS,
   TIMEOUT_MIN_SECONDS,
 } from "../lambda/facts.js";
+import { blockedBecause, blockedRuntimeMessage, OTHER_API_RUNTIMES, RETIRED_RUNTIMES } from "../facts/runtimes.js";
 
 /** What the API answers a bad request with: AWS's error type (status 400) and message. */
 export interface ApiError {
@@ -57,8 +58,29 @@ function invalidEnvironment(variables: unknown): ApiError | null {
     : null;
 }
 
-/** The API's settings (Runtime, Handler, MemorySize, ...) over an existing function's, or what is wrong. */
-export function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>): FunctionSpec | ApiError {
+/**
+ * A runtime as Lambda's API takes it on `today`: one it no longer supports for creating or updating functions is
+ * InvalidParameterValueException in AWS's words, as is one of another language; a name it does not know is a
+ * ValidationException. A runtime past block-create may still be kept by an existing function until block-update.
+ */
+function invalidRuntime(runtime: string, previous: string | undefined, today: string): ApiError | null {
+  if (isRuntime(runtime)) {
+    const blocked = blockedBecause(runtime, previous === runtime ? "update" : "create", today);
+    return blocked ? { errorType: "InvalidParameterValueException", message: blockedRuntimeMessage(runtime, today) } : null;
+  }
+  if ((RETIRED_RUNTIMES as readonly string[]).includes(runtime)) return { errorType: "InvalidParameterValueException", message: blockedRuntimeMessage(runtime, today) };
+  if ((OTHER_API_RUNTIMES as readonly string[]).includes(runtime)) {
+    return { errorType: "InvalidParameterValueException", message: `pipes emulator runs Node.js and Python functions only (${RUNTIMES.join(", ")}), not ${runtime}` };
+  }
+  const known = [...RUNTIMES, ...RETIRED_RUNTIMES, ...OTHER_API_RUNTIMES];
+  return validation(runtime, "runtime", `Member must satisfy enum value set: [${known.join(", ")}]`);
+}
+
+/**
+ * The API's settings (Runtime, Handler, MemorySize, ...) over an existing function's, or what is wrong. `today`
+ * (YYYY-MM-DD) decides which runtimes AWS still takes (src/facts/runtimes.ts).
+ */
+export function mergeSettings(existing: RegisteredFunction | undefined, name: string, s: Record<string, unknown>, today: string): FunctionSpec | ApiError {
   const spec: FunctionSpec = existing
     ? { ...existing }
     : { name, handler: "", runtime: "", codeRoot: "", memoryMb: DEFAULT_MEMORY_MB, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, environment: {}, concurrency: 10 };
@@ -74,8 +96,8 @@ export function mergeSettings(existing: RegisteredFunction | undefined, name: st
     if (problem) return problem;
     spec.environment = { ...(variables ?? {}) };
   }
-  if (!isRuntime(spec.runtime)) return validation(spec.runtime, "runtime", `Member must satisfy enum value set: [${RUNTIMES.join(", ")}]`);
   return (
+    invalidRuntime(spec.runtime, existing?.runtime, today) ??
     inRange(spec.memoryMb, "memorySize", MEMORY_MIN_MB, MEMORY_MAX_MB) ??
     inRange(spec.timeoutSeconds, "timeout", TIMEOUT_MIN_SECONDS, TIMEOUT_MAX_SECONDS) ??
     (spec.description !== undefined && spec.description.length > 256

@@ -103,6 +103,7 @@ export class Worker {
   start(): void {
     const python = isPythonRuntime(this.fn.runtime) ? this.hooks.sandbox.python.choose(this.fn.runtime) : undefined;
     if (python?.warning) this.hooks.sandbox.warn(python.warning);
+    if (python?.note) this.hooks.sandbox.note(python.note);
     // Python workers still get the host's Node.js first on PATH, as before.
     const node = python ? { command: process.execPath } : this.hooks.sandbox.node.choose(this.fn.runtime);
     const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? node.command);

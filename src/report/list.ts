@@ -56,7 +56,8 @@ export function describeTarget(defs: ResolvedDefinitions): string {
   return lambda.awsProfile ? `${where}, AWS profile ${lambda.awsProfile}` : where;
 }
 
-export function renderList(defs: ResolvedDefinitions, output: Output, cwd: string, selected?: Asset[]): string {
+/** `warnings`: what to say under the list (and in `--json`'s `warnings`), e.g. functions on deprecated runtimes. */
+export function renderList(defs: ResolvedDefinitions, output: Output, cwd: string, selected?: Asset[], warnings: string[] = []): string {
   const assets = listAssets(defs, selected);
   if (output.mode === "json") {
     const { lambda } = defs.profile;
@@ -66,6 +67,7 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
       profileSource: defs.profileSource,
       target: lambda.kind === "emulator" ? { kind: "emulator" } : { kind: "aws", region: lambda.region, endpoint: lambda.endpoint },
       assets,
+      warnings,
     }, null, 2)}\n`;
   }
   const c = output.color;
@@ -96,6 +98,7 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
   const of = selected && selected.length !== defs.assets.length ? ` (of ${defs.assets.length})` : "";
   const count = (assets.length === 1 ? "1 asset" : `${assets.length} assets`) + of;
   lines.push("", c.dim(`${count}, in dependency order`));
+  for (const warning of warnings) lines.push(c.yellow(`⚠ ${warning}`));
   return `${lines.join("\n")}\n`;
 }
 

@@ -22,6 +22,8 @@ export interface Plan {
   extras: Record<string, unknown>;
   steps: PlannedStep[];
   access: Access[] | null;
+  /** Said before the steps: e.g. functions on deprecated runtimes. */
+  warnings: string[];
 }
 
 /** Steps shown with their event and context in the text view; the rest get a line each, up to LINES. */
@@ -39,6 +41,7 @@ export function renderPlan(plan: Plan, output: Output, shownFile: string): strin
   const out = [
     `${c.bold("pipes materialize --plan")} ${c.dim("·")} ${shownFile} ${c.dim("·")} profile ${c.cyan(plan.profile)} ${c.dim(`(${plan.target})`)}`,
     `${n} invocation${n === 1 ? "" : "s"} of ${plan.assets.length} asset${plan.assets.length === 1 ? "" : "s"}; nothing is invoked`,
+    ...plan.warnings.map((w) => c.yellow(`⚠ ${w}`)),
     "",
   ];
   const indent = (text: string, by: string) => text.split("\n").map((l) => `${by}${l}`).join("\n");

@@ -43,6 +43,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** For partitions that end "now"; a parameter so tests can fix it. */
   now?: Date;
+  /** Warnings to give as the run starts, once each (e.g. a function on a deprecated runtime: defs/runtime-notices.ts). */
+  warnings?: string[];
 }
 
 export interface RunResult {
@@ -79,6 +81,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     stepsPerAsset: countBy(steps, (s) => s.asset.key),
     extras,
   });
+  for (const message of options.warnings ?? []) emit({ type: "warning", asset: null, message });
   const stopMessages = target.setupMessages?.((message, kind) => emit({ type: kind, asset: null, message }));
   const inFlight = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   // Each invocation waiting out a throttle listens to the signal: more than Node's default of 10 at

@@ -27,9 +27,9 @@ beforeAll(async () => {
       export default defineDefinitions({
         assets: {},
         functions: {
-          withdep: { handler: "./withdep/app.handler", runtime: "nodejs20.x" },
-          missingdep: { handler: "./missingdep/app.handler", runtime: "nodejs20.x" },
-          secrets: { handler: "./secrets/app.handler", runtime: "nodejs20.x" },
+          withdep: { handler: "./withdep/app.handler", runtime: "nodejs24.x" },
+          missingdep: { handler: "./missingdep/app.handler", runtime: "nodejs24.x" },
+          secrets: { handler: "./secrets/app.handler", runtime: "nodejs24.x" },
           first: { handler: "./shared/first.handler", runtime: "python3.12", include: ["first.py", "common/"] },
           second: { handler: "./shared/second.handler", runtime: "python3.12", include: ["second.py", "common/"], exclude: ["common/*.txt"] },
           needs: { handler: "./needs/main.handler", runtime: "python3.12" },
@@ -74,7 +74,7 @@ describe("pipes deploy-handler uploads what runs", () => {
     const bundled = await deploy(["--function", "withdep", "--create", "--role", ROLE, "--json"]);
     expect(bundled.code, bundled.stderr).toBe(0);
     const record = JSON.parse(bundled.stdout);
-    expect(record).toMatchObject({ function: "withdep", bundled: true, uploaded: true, created: true, handler: "app.handler", runtime: "nodejs20.x" });
+    expect(record).toMatchObject({ function: "withdep", bundled: true, uploaded: true, created: true, handler: "app.handler", runtime: "nodejs24.x" });
     expect(record.zip.entries).toEqual(["app.js", "package.json"]);
     expect(record.zip.bundleInputs).toEqual(["app.js", "node_modules/shouty-lib/index.js"]);
     expect(record.zip.codeSha256).toBe(record.codeSha256);

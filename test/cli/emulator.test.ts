@@ -67,7 +67,7 @@ describe("pipes emulator", () => {
   it("serves the defs file's functions, prints a line per invocation, and stops cleanly on SIGINT", async () => {
     const { pids, lambda } = await startWithWorkers();
     await running!.waitFor(/summarize {2}ok .* cold, init \d+ ms/);
-    expect(running!.output()).toMatch(/4 functions from .*defs\.ts: orders_ingest \(nodejs20\.x\), orders_clean \(nodejs20\.x\), summarize \(python3\.12\), report \(python3\.12\)/);
+    expect(running!.output()).toMatch(/4 functions from .*defs\.ts: orders_ingest \(nodejs24\.x\), orders_clean \(nodejs24\.x\), summarize \(python3\.12\), report \(python3\.12\)/);
     expect(running!.output()).toMatch(/orders_ingest {2}ok {2}\d+\.\d ms {2}cold/);
     await invoke(lambda, "orders_ingest", {});
     await running!.waitFor(/orders_ingest {2}ok {2}\d+\.\d ms {2}warm/);

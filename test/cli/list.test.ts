@@ -39,8 +39,8 @@ describe("pipes list", () => {
     const file = join(FIXTURES, "partitions/defs.ts");
     const text = await runPipes(["list", "-f", file, "group:ingest", "tag:layer=raw"]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/events +→ record +nodejs20\.x · daily × 10 \(2024-01-01\.\.2024-01-10\) · group ingest · tags layer=raw/);
-    expect(text.stdout).toMatch(/regions +→ record +nodejs20\.x · static × 3 \(eu\.\.apac\)/);
+    expect(text.stdout).toMatch(/events +→ record +nodejs24\.x · daily × 10 \(2024-01-01\.\.2024-01-10\) · group ingest · tags layer=raw/);
+    expect(text.stdout).toMatch(/regions +→ record +nodejs24\.x · static × 3 \(eu\.\.apac\)/);
     const doc = JSON.parse((await runPipes(["list", "-f", file, "--json"])).stdout);
     const shards = doc.assets.find((a: { key: string }) => a.key === "shards");
     expect(shards.partitions).toEqual({ kind: "static", count: 8, first: "s1", last: "s8" });

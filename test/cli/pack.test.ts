@@ -32,7 +32,7 @@ describe("lambda-pipes in a user's project", () => {
         "",
         "export default defineDefinitions({",
         '  assets: { hello: { function: "hello", event: { name: "world" } } },',
-        '  functions: { hello: { handler: "./handlers/hello.handler", runtime: "nodejs20.x", memory: "256MB" } },',
+        '  functions: { hello: { handler: "./handlers/hello.handler", runtime: "nodejs24.x", memory: "256MB" } },',
         "});",
         "",
       ].join("\n"),

@@ -8,6 +8,8 @@ import { runPipes, tempProject } from "../helpers/run-pipes.js";
 const SYSTEM_PYTHON = "/usr/bin/python3";
 const systemVersion = execFileSync(SYSTEM_PYTHON, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" }).trim();
 const otherRuntime = systemVersion === "3.12" ? "python3.13" : "python3.12";
+/** pyenv's and uv's install folders, pointed at nothing: only PATH is searched. */
+const NO_INSTALLS = (dir: string) => ({ PYENV_ROOT: join(dir, "no-pyenv"), UV_PYTHON_INSTALL_DIR: join(dir, "no-uv") });
 
 const project = () =>
   tempProject({
@@ -21,18 +23,44 @@ const project = () =>
   });
 
 describe("the Python that runs a function", () => {
-  it("is python3 from the user's PATH when the runtime's version is missing, with one warning naming both versions", async () => {
+  it("is python3 from the user's PATH when the runtime's version is missing, with one note naming both versions", async () => {
     const dir = project();
     const bin = join(dir, "bin");
     mkdirSync(bin);
-    symlinkSync(SYSTEM_PYTHON, join(bin, "python3")); // no python3.12 on this PATH
-    const r = await runPipes(["materialize", "first", "second"], { cwd: dir, env: { PATH: `${bin}:/bin` } });
+    symlinkSync(SYSTEM_PYTHON, join(bin, "python3")); // no python3.12 on this PATH, nor in pyenv's or uv's installs
+    const r = await runPipes(["materialize", "first", "second"], { cwd: dir, env: { PATH: `${bin}:/bin`, ...NO_INSTALLS(dir), GITHUB_ACTIONS: "true" } });
     const out = r.stdout + r.stderr;
     expect(r.code, out).toBe(0);
     expect(out.match(/functions run on Python/g)).toHaveLength(1);
+    // A note, not a warning: the function runs, and CI gets no warning annotation for it.
+    expect(out).toMatch(/ℹ .*functions run on Python/);
+    expect(out).not.toMatch(/::warning.*functions run on Python/);
     expect(out).toContain(`${otherRuntime} functions run on Python ${systemVersion}`);
     expect(out).toContain(`not ${otherRuntime.slice(6)} as on Lambda`);
     expect(out).toMatch(/executable: \S*python3/);
+  });
+
+  it("is the runtime's version from pyenv's or uv's installs when PATH has only another python3", async () => {
+    for (const layout of ["pyenv", "uv"] as const) {
+      const dir = tempProject({
+        "defs.ts": `export default { assets: { a: { function: "which" } }, functions: { which: { handler: "./py/which.handler", runtime: "python${systemVersion}" } } };`,
+        "py/which.py": `import sys\n\ndef handler(event, context):\n    print("executable:", sys.executable)\n    return {}\n`,
+      });
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      writeFileSync(join(bin, "python3"), "#!/bin/sh\nexit 1\n"); // a python3 that is not the runtime's
+      chmodSync(join(bin, "python3"), 0o755);
+      const root = join(dir, layout);
+      const installed = layout === "pyenv" ? join(root, "versions", `${systemVersion}.99`) : join(root, `cpython-${systemVersion}.99-linux-x86_64-gnu`);
+      mkdirSync(join(installed, "bin"), { recursive: true });
+      symlinkSync(SYSTEM_PYTHON, join(installed, "bin", `python${systemVersion}`));
+      const env = { PATH: bin, ...NO_INSTALLS(dir), ...(layout === "pyenv" ? { PYENV_ROOT: root } : { UV_PYTHON_INSTALL_DIR: root }) };
+      const r = await runPipes(["materialize", "a"], { cwd: dir, env });
+      const out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(0);
+      expect(out).toContain(`executable: ${join(installed, "bin", `python${systemVersion}`)}`);
+      expect(out).not.toContain("functions run on Python");
+    }
   });
 
   it("is the interpreter PIPES_PYTHON names (here a venv's)", async () => {
@@ -56,7 +84,7 @@ describe("the Python that runs a function", () => {
       `#!/bin/sh\ncase "$*" in *version_info*) echo probe >> ${join(dir, "probes.log")}; sleep 0.4;; esac\nexec ${SYSTEM_PYTHON} "$@"\n`,
     );
     chmodSync(join(bin, "python3"), 0o755);
-    const r = await runPipes(["materialize", "first"], { cwd: dir, env: { PATH: `${bin}:/bin` } });
+    const r = await runPipes(["materialize", "first"], { cwd: dir, env: { PATH: `${bin}:/bin`, ...NO_INSTALLS(dir) } });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(dir, "probes.log"), "utf8").trim().split("\n")).toEqual(["probe"]);
   });

@@ -14,7 +14,7 @@ describe("validateDefinitions", () => {
     });
     expect(problems).toEqual([]);
     expect(definitions.assets.map((a) => a.key)).toEqual(["a", "b", "c", "z"]);
-    expect(definitions.functions.get("f")).toMatchObject({ memoryMb: 2048, timeoutSeconds: 900, runtime: "nodejs20.x" });
+    expect(definitions.functions.get("f")).toMatchObject({ memoryMb: 2048, timeoutSeconds: 900, runtime: "nodejs24.x" });
     expect([...definitions.profiles.keys()]).toEqual(["local"]);
   });
 
@@ -103,7 +103,7 @@ describe("validateDefinitions", () => {
 describe("checkProfile", () => {
   const { definitions } = validateDefinitions({
     assets: { a: { function: "f" }, b: { function: "deployed_only" } },
-    functions: { f: { runtime: "nodejs20.x" } },
+    functions: { f: { runtime: "nodejs24.x" } },
     profiles: { local: { lambda: { emulator: true } }, prod: { lambda: { region: "us-east-1" } } },
   });
 

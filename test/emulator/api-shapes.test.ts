@@ -6,7 +6,7 @@ import { fn, invoke, withEmulator } from "../helpers/emulator.js";
 
 const zip = zipSync({ "app.mjs": strToU8("export const handler = async () => 1;\n") });
 const create = (FunctionName: string, extra: Record<string, unknown> = {}) =>
-  new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile: zip }, ...extra });
+  new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs24.x", Handler: "app.handler", Code: { ZipFile: zip }, ...extra });
 const fail = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => e);
 
 describe("ListFunctions", () => {

@@ -71,7 +71,7 @@ describe("management calls", () => {
         new CreateFunctionCommand({
           FunctionName: "deployed",
           Role: "arn:aws:iam::123456789012:role/test",
-          Runtime: "nodejs20.x",
+          Runtime: "nodejs24.x",
           Handler: "index.handler",
           Code: { ZipFile: v1 },
           MemorySize: 256,
@@ -99,7 +99,7 @@ describe("management calls", () => {
       expect((await invoke(lambda, "deployed")).payload).toEqual({ version: 2 });
 
       const again = await lambda.send(new CreateFunctionCommand({
-        FunctionName: "deployed", Role: "r", Runtime: "nodejs20.x", Handler: "index.handler", Code: { ZipFile: v1 },
+        FunctionName: "deployed", Role: "r", Runtime: "nodejs24.x", Handler: "index.handler", Code: { ZipFile: v1 },
       })).catch((e) => e);
       expect(again).toBeInstanceOf(ResourceConflictException);
       expect(again.message).toBe("Function already exist: deployed");
@@ -108,7 +108,7 @@ describe("management calls", () => {
   it("GetFunction, ListFunctions, UpdateFunctionConfiguration (environment replaced) and DeleteFunction", () =>
     withEmulator([fn("esm", "node/esm.handler", { environment: { FUNCTION_ONLY: "before", OTHER: "x" } })], async (_e, lambda) => {
       const got = await lambda.send(new GetFunctionCommand({ FunctionName: "esm" }));
-      expect(got.Configuration).toMatchObject({ FunctionName: "esm", Runtime: "nodejs20.x", Handler: "node/esm.handler", State: "Active" });
+      expect(got.Configuration).toMatchObject({ FunctionName: "esm", Runtime: "nodejs24.x", Handler: "node/esm.handler", State: "Active" });
       const list = await lambda.send(new ListFunctionsCommand({}));
       expect(list.Functions?.map((f) => f.FunctionName)).toEqual(["esm"]);
       expect((await invoke(lambda, "esm")).payload.env.FUNCTION_ONLY).toBe("before");

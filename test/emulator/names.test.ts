@@ -9,7 +9,7 @@ import { invoke, withEmulator } from "../helpers/emulator.js";
 
 const zip = zipSync({ "app.mjs": strToU8("export const handler = async () => 1;\n") });
 const create = (FunctionName: string) =>
-  new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile: zip } });
+  new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs24.x", Handler: "app.handler", Code: { ZipFile: zip } });
 
 describe("function names", () => {
   it("refuses names that break Lambda's pattern with 400 ValidationException, and writes nothing outside its folder", () =>
@@ -39,7 +39,7 @@ describe("bad uploads and settings", () => {
       const fail = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => e);
       // A file and a folder of the same name.
       const clash = zipSync({ "app.mjs": strToU8("export const handler = async () => 1;\n"), lib: strToU8("file"), "lib/x.js": strToU8("folder") });
-      const c1 = await fail(lambda.send(new CreateFunctionCommand({ FunctionName: "clash", Role: "r", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile: clash } })));
+      const c1 = await fail(lambda.send(new CreateFunctionCommand({ FunctionName: "clash", Role: "r", Runtime: "nodejs24.x", Handler: "app.handler", Code: { ZipFile: clash } })));
       expect(c1).toMatchObject({ $metadata: { httpStatusCode: 400 } });
       expect(c1!.message).toMatch(/cannot be unpacked \(a file and a folder have the same name\)/);
       expect(c1!.message).not.toMatch(/\/tmp\/|pipes-emulator-/);

@@ -78,7 +78,7 @@ describe("who may call", () => {
       const body = JSON.stringify({
         FunctionName: "evil",
         Role: "r",
-        Runtime: "nodejs20.x",
+        Runtime: "nodejs24.x",
         Handler: "app.handler",
         Code: { ZipFile: Buffer.from(zipSync({ "app.mjs": strToU8("export const handler = async () => 'pwned';") })).toString("base64") },
       });

@@ -55,7 +55,7 @@ describe("SigV4 verification", () => {
   it("lets the real SDK in with the right credentials: create, invoke with a qualifier, list with a query, logs", async () => {
     const lambda = lambdaWith(credentials);
     const zip = zipSync({ "app.mjs": strToU8("export const handler = async (e) => ({ got: e });\n") });
-    await lambda.send(new CreateFunctionCommand({ FunctionName: "deployed", Role: "r", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile: zip } }));
+    await lambda.send(new CreateFunctionCommand({ FunctionName: "deployed", Role: "r", Runtime: "nodejs24.x", Handler: "app.handler", Code: { ZipFile: zip } }));
     expect((await invoke(lambda, "deployed", { a: "ü ✓" })).payload).toEqual({ got: { a: "ü ✓" } });
     expect((await invoke(lambda, "esm:$LATEST")).status).toBe(200);
     const listed = await lambda.send(new ListFunctionsCommand({ MaxItems: 10, FunctionVersion: "ALL" }));

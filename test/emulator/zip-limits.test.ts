@@ -53,7 +53,7 @@ describe("uploaded zips", () => {
     const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
     const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
     const create = (FunctionName: string, ZipFile: Uint8Array) =>
-      lambda.send(new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs20.x", Handler: "app.handler", Code: { ZipFile } }));
+      lambda.send(new CreateFunctionCommand({ FunctionName, Role: "arn:aws:iam::123456789012:role/x", Runtime: "nodejs24.x", Handler: "app.handler", Code: { ZipFile } }));
 
     const refused = await create("bomb", bomb).then(() => null, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => e);
     expect(refused).toMatchObject({ name: "InvalidParameterValueException", $metadata: { httpStatusCode: 400 } });

@@ -14,7 +14,7 @@ export function fn(name: string, handler: string, extra: Partial<FunctionSpec> =
   return {
     name,
     handler,
-    runtime: handler.startsWith("python/") ? "python3.12" : "nodejs20.x",
+    runtime: handler.startsWith("python/") ? "python3.12" : "nodejs24.x",
     codeRoot: HANDLERS,
     memoryMb: 256,
     timeoutSeconds: 10,

@@ -1,0 +1,24 @@
+/**
+ * The definitions' functions whose runtime AWS has deprecated (or blocked) on a given day: one sentence each,
+ * naming the function, the assets that call it, its dates and the runtime to move to. Pure.
+ */
+import { deprecationNotice } from "../facts/runtimes.js";
+import type { Asset, ResolvedDefinitions } from "./normalized.js";
+
+export function runtimeNotices(defs: Pick<ResolvedDefinitions, "functions">, assets: readonly Asset[], today: string): string[] {
+  const callers = new Map<string, string[]>();
+  for (const asset of assets) {
+    if (!asset.function || asset.run || !defs.functions.has(asset.function)) continue;
+    const list = callers.get(asset.function) ?? [];
+    list.push(asset.key);
+    callers.set(asset.function, list);
+  }
+  const notices: string[] = [];
+  for (const [name, keys] of callers) {
+    const notice = deprecationNotice(defs.functions.get(name)!.runtime, today);
+    if (!notice) continue;
+    const shown = keys.length > 3 ? `${keys.slice(0, 3).join(", ")} and ${keys.length - 3} more` : keys.join(", ");
+    notices.push(`function ${name} (${keys.length === 1 ? "asset" : "assets"} ${shown}): ${notice}`);
+  }
+  return notices;
+}
