@@ -11,6 +11,7 @@ import { registerVendor } from "./vendor.js";
 import { registerInit } from "./init.js";
 import { registerUi } from "./ui.js";
 import { registerDeployHandler } from "./deploy-handler.js";
+import { registerRuntimes } from "./runtimes.js";
 import { packageVersion } from "./version.js";
 
 const { Command } = requireCjs("commander") as typeof Commander;
@@ -36,6 +37,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   registerInit(program, ctx);
   registerUi(program, ctx);
   registerEmulator(program, ctx);
+  registerRuntimes(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);
     command.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });

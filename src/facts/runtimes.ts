@@ -10,6 +10,10 @@
  * AWS has moved these dates several times: when they move again, change this table and the date above.
  */
 
+/** The day the table below was last read from AWS's pages. */
+export const RUNTIME_CALENDAR_READ = "2026-12-04";
+export const RUNTIME_CALENDAR_SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
+
 export type Language = "nodejs" | "python";
 
 export interface RuntimeFacts {
