@@ -9,10 +9,11 @@ import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
 import { onStopSignals } from "./process-signals.js";
-import { withSharedOptions } from "./shared-options.js";
+import { runtimeEnv, withSharedOptions } from "./shared-options.js";
 import { parsePort } from "./ui.js";
 
 interface DevOptions {
+  allowHostRuntime?: boolean;
   file?: string;
   profile?: string;
   watchRun?: boolean;
@@ -28,6 +29,7 @@ export function registerDev(program: Command, ctx: CliContext): void {
     program.command("dev").description("the development loop: a warm emulator, the asset graph, runs on demand, reloads on save"),
     "file",
     "profile",
+    "allowHostRuntime",
   )
     .option("--watch-run", "re-run the last selection after a file changes")
     .option("--concurrency <n>", "independent assets run at once", "4")
@@ -70,7 +72,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   /** `--ui`: the page's live stream; every run's events go to it as to the reporters. */
   const hub = options.ui ? new (await import("../ui/live.js")).LiveHub() : undefined;
   // One warm emulator for the whole session; each (re)loaded definitions file gets a target on it.
-  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, ctx.env, inspectPort) : null;
+  const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, runtimeEnv(ctx.env, options), inspectPort) : null;
   let target: Target = await openTarget(defs, emulator ? { emulator } : {});
   const shownFile = displayPath(defs.file, ctx.cwd);
   let last: string[] | null = null;

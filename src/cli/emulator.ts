@@ -6,9 +6,10 @@ import { displayPath } from "../util/paths.js";
 import { TurnBatch } from "../util/turn-batch.js";
 import { outputFor, type CliContext } from "./context.js";
 import { onStopSignal } from "./process-signals.js";
-import { withSharedOptions } from "./shared-options.js";
+import { runtimeEnv, withSharedOptions } from "./shared-options.js";
 
 interface EmulatorOptions {
+  allowHostRuntime?: boolean;
   file?: string;
   profile?: string;
   port: string;
@@ -21,6 +22,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     program.command("emulator").description("run the local Lambda-compatible endpoint on its own, for any client (AWS CLI, SDKs, boto3)"),
     ["file", "definitions file whose functions to register (default: defs.ts or pipes.defs.ts here, if any)"],
     ["profile", "profile to validate the definitions with"],
+    "allowHostRuntime",
   )
     .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "9001")
     .option("--log-retention-mb <mb>", "CloudWatch Logs kept per function, oldest events dropped first", "16")
@@ -49,7 +51,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
       const signing = options.credentials === undefined ? null : await profileCredentials(options.credentials, ctx.env);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
-        emulator = await startEmulator({ port, functions, hostEnv: ctx.env, logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
+        emulator = await startEmulator({ port, functions, hostEnv: runtimeEnv(ctx.env, options), logRetentionBytes: Math.round(retentionMb * 1024 * 1024), ...(signing ? { credentials: signing.credentials } : {}) });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new UserError(`Port ${port} on 127.0.0.1 is in use. Pick another with --port, or --port 0 for a free one.`);

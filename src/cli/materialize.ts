@@ -6,9 +6,10 @@ import { outputFor, type CliContext } from "./context.js";
 import { collect, parseConcurrency, parseFailOnChecks } from "./parse-options.js";
 import { ciReports, reportTargets } from "./ci-reports.js";
 import { onStopSignals } from "./process-signals.js";
-import { withSharedOptions } from "./shared-options.js";
+import { runtimeEnv, withSharedOptions } from "./shared-options.js";
 
 interface MaterializeOptions {
+  allowHostRuntime?: boolean;
   file?: string;
   profile?: string;
   upstream?: boolean;
@@ -36,6 +37,7 @@ export function registerMaterialize(program: Command, ctx: CliContext): void {
     "file",
     "profile",
     ["json", "one JSON event per line on stdout"],
+    "allowHostRuntime",
   )
     .argument("[selection...]", "assets: name, +name (and what it depends on), name+ (and its dependents), 2+name (two levels), key:raw_* (a glob)")
     .option("--upstream", "also materialize what the assets depend on, first (as +name)")
@@ -96,7 +98,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const history = recordRuns(defs.file, options.history, ctx, output);
   const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
   const warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
-  const target = await openTarget(defs, { hostEnv: ctx.env });
+  const target = await openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options) });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
   const interrupt = new AbortController();

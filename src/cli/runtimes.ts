@@ -52,6 +52,10 @@ export function registerRuntimes(program: Command, ctx: CliContext): void {
         }
       }
       const python = new PythonResolver(ctx.env);
+      // Every interpreter asked at once: a pyenv shim can take a second to answer.
+      const pythons = RUNTIME_CALENDAR.filter((r) => r.language === "python").map((r) => r.id);
+      python.warm(pythons);
+      await Promise.all(pythons.map((id) => python.asking(id)));
       const rows = RUNTIME_CALENDAR.map((r) => {
         let runsOn: { command: string | null; version: string | null; note: string | null };
         if (r.language === "nodejs") {

@@ -8,6 +8,10 @@ const SHARED = {
   file: { flags: "-f, --file <file>", help: "definitions file (default: defs.ts or pipes.defs.ts here)" },
   profile: { flags: "--profile <name>", help: "profile (default: PIPES_PROFILE, the file's defaultProfile, then local)" },
   json: { flags: "--json", help: "print JSON instead of text" },
+  allowHostRuntime: {
+    flags: "--allow-host-runtime",
+    help: "run a Node.js function on this machine's Node when its runtime's Node.js cannot be had (offline, not cached), with a warning",
+  },
 } as const;
 
 export type SharedOption = keyof typeof SHARED;
@@ -19,4 +23,9 @@ export function withSharedOptions(command: Command, ...options: Array<SharedOpti
     command.option(SHARED[name].flags, help);
   }
   return command;
+}
+
+/** The environment the emulator looks interpreters up in: the user's, with `--allow-host-runtime` said in it. */
+export function runtimeEnv(env: NodeJS.ProcessEnv, options: { allowHostRuntime?: boolean }): NodeJS.ProcessEnv {
+  return options.allowHostRuntime ? { ...env, PIPES_ALLOW_HOST_RUNTIME: "1" } : env;
 }

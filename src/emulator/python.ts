@@ -86,15 +86,29 @@ export class PythonResolver {
     const explicit = this.env.PIPES_PYTHON?.trim();
     if (explicit) return [isAbsolute(explicit) ? explicit : (this.onPath(explicit) ?? explicit)];
     const wanted = versionOf(runtime);
-    const onPath = (name: string) => this.onPath(name) ?? [];
-    return [onPath(`python${wanted}`), this.installed(wanted), onPath("python3")].flat();
+    const onPath = (name: string): string[] => {
+      const found = this.onPath(name);
+      return found ? [found] : [];
+    };
+    const installed = this.installed(wanted);
+    // A pyenv shim answers slowly (seconds on a busy machine) and only runs the version it has active: with the
+    // runtime's version installed, the install itself is asked instead.
+    const exact = onPath(`python${wanted}`).filter((path) => installed.length === 0 || !path.startsWith(`${this.pyenvRoot()}/shims/`));
+    return [exact, installed, onPath("python3")].flat();
+  }
+
+  private home(): string {
+    return this.env.HOME?.trim() || homedir();
+  }
+
+  private pyenvRoot(): string {
+    return this.env.PYENV_ROOT?.trim() || join(this.home(), ".pyenv");
   }
 
   /** `python3.X` of pyenv's and uv's own installs, which need not be on PATH. */
   private installed(wanted: string): string[] {
-    const home = this.env.HOME?.trim() || homedir();
-    const pyenv = join(this.env.PYENV_ROOT?.trim() || join(home, ".pyenv"), "versions");
-    const uv = this.env.UV_PYTHON_INSTALL_DIR?.trim() || join(this.env.XDG_DATA_HOME?.trim() || join(home, ".local", "share"), "uv", "python");
+    const pyenv = join(this.pyenvRoot(), "versions");
+    const uv = this.env.UV_PYTHON_INSTALL_DIR?.trim() || join(this.env.XDG_DATA_HOME?.trim() || join(this.home(), ".local", "share"), "uv", "python");
     const found: string[] = [];
     // pyenv: versions/3.12.1; uv: cpython-3.12.1-linux-x86_64-gnu. Never a free-threaded (`t`) or debug build.
     for (const [dir, pattern] of [
