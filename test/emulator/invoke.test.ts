@@ -16,7 +16,9 @@ beforeAll(async () => {
     functions: [
       fn("esm", "node/esm.handler", { environment: { FUNCTION_ONLY: "esm-value" }, memoryMb: 512 }),
       fn("other", "node/esm.handler"),
-      fn("callback", "node/callback.handler"),
+      // Callback handlers run on Node.js 22 and before; Lambda's Node.js 24 runtime refuses them.
+      fn("callback", "node/callback.handler", { runtime: "nodejs22.x" }),
+      fn("callback24", "node/callback.handler", { runtime: "nodejs24.x" }),
       fn("module-pkg", "node/module-pkg/app.handlers.main"),
       fn("plain-cjs", "node/plain-cjs.handler"),
       fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
@@ -125,6 +127,11 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
   it("runs CommonJS (.cjs, plain .js) and callback handlers, and nested exports of a type-module package", async () => {
     const cb = await invoke(lambda, "callback", { n: 21 });
     expect(cb.payload).toEqual({ style: "callback", requestId: cb.requestId, n: 42 });
+    // On nodejs24.x a callback handler (three parameters) fails at init, as on Lambda.
+    const refused = await invoke(lambda, "callback24", { n: 21 });
+    expect(refused.functionError).toBe("Unhandled");
+    expect(refused.payload.errorType).toBe("Runtime.CallbackHandlerDeprecated");
+    expect(refused.payload.errorMessage).toMatch(/^ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node\.js 24\./);
     const nested = await invoke(lambda, "module-pkg", { value: "v" });
     expect(nested.payload).toEqual({ nested: true, echo: "v" });
     // A .js file with no package.json in the function's folder is CommonJS, as in a Lambda zip, even though

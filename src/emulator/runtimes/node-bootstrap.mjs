@@ -320,6 +320,15 @@ async function loadHandler() {
   if (typeof fn !== "function") {
     throw new LambdaError("Runtime.HandlerNotFound", `${modulePath}.${exportPath} is undefined or not exported`);
   }
+  // Lambda's Node.js 24 and later runtimes tell a handler's style by its arity: three parameters or more is a
+  // callback handler, which they no longer run (async or not). Their runtime interface client's words.
+  const major = Number(/^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? "")?.[1] ?? 0);
+  if (major >= 24 && fn.length >= 3) {
+    throw new LambdaError(
+      "Runtime.CallbackHandlerDeprecated",
+      "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.",
+    );
+  }
   return fn;
 }
 
