@@ -198,7 +198,7 @@ export function pipFailure(build: Pick<RequirementsBuild, "file" | "shownAs" | "
     return (
       `${shown}: no wheel of ${name} for Lambda's ${build.runtime} on ${build.architecture} (${platform}), and Lambda cannot build it from source. ` +
       `Pin a version of ${name} that publishes a ${platform} (or pure-Python) wheel; or build its wheel yourself on Linux (pip wheel ${name}) and add that folder to pip's find-links (PIP_FIND_LINKS); ` +
-      `or vendor it into the function's folder and deploy with --no-deps-build. pip said:\n${pipSaid.join("\n")}`
+      `or vendor it into the function's folder and take it out of requirements.txt (or deploy with --no-deps-build). pip said:\n${pipSaid.join("\n")}`
     );
   }
   return `pip could not install ${shown} for Lambda's ${build.runtime} on ${build.architecture} (${platform}):\n${pipSaid.join("\n")}`;

@@ -10,7 +10,8 @@ import type { EmulatorEvents } from "./events.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
 import { debuggerPorts } from "./debugger.js";
-import { PythonResolver, type PythonEnvironment } from "./python.js";
+import { PythonResolver } from "./python.js";
+import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
@@ -30,11 +31,18 @@ export class EmulatorCore {
 
   readonly logs: LogStore;
   private readonly python: PythonResolver;
+  private readonly dependencies: FunctionDependencies;
 
-  /** `hostEnv`: the user's environment, where the Python interpreter is looked up (never the sandbox's). */
-  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv?: PythonEnvironment, inspectPort?: number) {
+  /**
+   * `hostEnv`: the user's environment, where the Python interpreter is looked up and pip runs with (never the
+   * sandbox's).
+   */
+  constructor(runtimeApi: () => string, logRetentionBytes?: number, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number) {
     this.logs = new LogStore(logRetentionBytes);
     this.python = new PythonResolver(hostEnv);
+    const warn = (message: string) => this.events.emit("warning", { message });
+    const note = (message: string) => this.events.emit("note", { message });
+    this.dependencies = new FunctionDependencies(hostEnv, this.python, { warn, note });
     this.pools = new Pools(
       this.registry,
       runtimeApi,
@@ -45,8 +53,9 @@ export class EmulatorCore {
       {
         taskRoots: new TaskRoots(this.codeDir),
         python: this.python,
-        warn: (message) => this.events.emit("warning", { message }),
-        note: (message) => this.events.emit("note", { message }),
+        dependencies: this.dependencies,
+        warn,
+        note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
     );
@@ -90,7 +99,9 @@ export class EmulatorCore {
       rmSync(root, { recursive: true, force: true });
       return { errorType: "InvalidParameterValueException", message: problem };
     }
-    const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
+    // The zip holds its packages (deploy-handler built them in): nothing is built for it, as on Lambda.
+    const { requirements: _built, ...spec } = merged;
+    const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
     this.pools.retire(name);
     return fn;
   }
@@ -111,6 +122,7 @@ export class EmulatorCore {
   }
 
   async close(): Promise<void> {
+    this.dependencies.close();
     await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }

@@ -11,7 +11,6 @@ import { handleLambdaApi, MANAGEMENT_LIMIT } from "./lambda-api.js";
 import { verifySignature, type EmulatorCredentials } from "./sigv4.js";
 import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
-import type { PythonEnvironment } from "./python.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
 import { handleRuntimeApi } from "./runtime-api.js";
 
@@ -33,8 +32,11 @@ export interface EmulatorOptions {
    * one without the secret can invoke or deploy. Without them any signature is accepted.
    */
   credentials?: EmulatorCredentials;
-  /** The user's environment (PATH, PIPES_PYTHON), where Python interpreters are looked up (default process.env). */
-  hostEnv?: PythonEnvironment;
+  /**
+   * The user's environment (PATH, PIPES_PYTHON), where Python interpreters are looked up, and pip's (PIP_*, HOME,
+   * XDG_CACHE_HOME) when it builds a function's requirements.txt (default process.env).
+   */
+  hostEnv?: NodeJS.ProcessEnv;
   /** Start each worker with a debugger, on ports from this one (0: free ports); see `pipes dev --inspect`. */
   inspectPort?: number;
 }

@@ -5,17 +5,20 @@ import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
 import { isPythonRuntime } from "../lambda/facts.js";
 import type { DebuggerPorts } from "./debugger.js";
 import type { PythonResolver } from "./python.js";
+import type { DependencyLayout, FunctionDependencies } from "./dependencies.js";
 import type { TaskRoots } from "./task-root.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
 
 /**
  * The command that runs a function's bootstrap; `fence` marks the end of each invocation's output, and a Node
- * worker gets the function's own folder last, for the hints of a failed import.
+ * worker gets the function's own folder last, for the hints of a failed import. A Python worker gets its built
+ * requirements (dependencies.ts), or why they could not be built, to fail its init with.
  */
-export function bootstrapCommand(fn: RegisteredFunction, fence: string, python: string): { command: string; args: string[] } {
+export function bootstrapCommand(fn: RegisteredFunction, fence: string, python: string, dependencies: DependencyLayout | null = null): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
-    return { command: python, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
+    const layout = !dependencies ? [] : "dir" in dependencies ? ["--dependencies", dependencies.dir] : ["--init-error", dependencies.error];
+    return { command: python, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence, ...layout] };
   }
   // --preserve-symlinks: imports resolve from the task root's links (see task-root.ts), not from the project.
   return {
@@ -53,6 +56,8 @@ export interface SandboxSupport {
   taskRoots: TaskRoots;
   /** Which interpreter runs Python functions. */
   python: PythonResolver;
+  /** The built requirements.txt of definitions-file Python functions. */
+  dependencies: FunctionDependencies;
   /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
   warn(message: string): void;
   note(message: string): void;

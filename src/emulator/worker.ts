@@ -14,6 +14,7 @@ import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
+import type { DependencyLayout } from "./dependencies.js";
 import { Freezer } from "./freezer.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
@@ -70,6 +71,8 @@ export class Worker {
   constructor(
     readonly fn: RegisteredFunction,
     private readonly runtimeApi: string,
+    /** Its function's built requirements.txt (dependencies.ts); null when it has none. */
+    readonly dependencies: DependencyLayout | null,
     private readonly hooks: WorkerHooks,
   ) {
     this.generation = fn.generation;
@@ -102,7 +105,7 @@ export class Worker {
   start(): void {
     const python = isPythonRuntime(this.fn.runtime) ? this.hooks.sandbox.python.choose(this.fn.runtime) : undefined;
     if (python?.warning) this.hooks.sandbox.warn(python.warning);
-    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3");
+    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? "python3", this.dependencies);
     const args = this.debuggerArgs(bootstrapArgs, python?.command);
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot);
