@@ -121,11 +121,12 @@ export async function packageFunction(plan: DeployTarget, options: PackageOption
 /** requirements.txt built with the pip of the interpreter the emulator runs this runtime on. */
 async function buildForLambda(plan: DeployTarget, file: string, options: PackageOptions, cwd: string): Promise<BuiltDependencies> {
   const env = options.env ?? process.env;
-  const python = new PythonResolver(env).choose(plan.runtime);
-  if (python.version === null) {
-    throw new RequirementsError(`${displayPath(file, cwd)} needs pip to be built, and ${python.warning ?? "no Python interpreter was found"}.`);
-  }
-  const build = { file, shownAs: displayPath(file, cwd), runtime: plan.runtime, architecture: plan.fn?.architecture ?? ("x86_64" as const), python: python.command, env };
+  const python = () => {
+    const choice = new PythonResolver(env).choose(plan.runtime);
+    if (choice.version !== null) return choice.command;
+    throw new RequirementsError(`${displayPath(file, cwd)} needs pip to be built, and ${choice.warning ?? "no Python interpreter was found"}.`);
+  };
+  const build = { file, shownAs: displayPath(file, cwd), runtime: plan.runtime, architecture: plan.fn?.architecture ?? ("x86_64" as const), python, env };
   return buildDependencies(build, options.onDependencies);
 }
 

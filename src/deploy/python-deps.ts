@@ -34,8 +34,11 @@ export interface RequirementsBuild {
   /** Lambda runtime, e.g. `python3.12`. */
   runtime: string;
   architecture: Architecture;
-  /** The interpreter whose pip runs (the one the emulator runs the runtime on). */
-  python: string;
+  /**
+   * The interpreter whose pip runs (the one the emulator runs the runtime on), asked only when pip must run; it
+   * throws a UserError when there is none.
+   */
+  python: () => string;
   /** The user's environment: pip's own settings (PIP_*, its config files under HOME) and the cache's place. */
   env: NodeJS.ProcessEnv;
   /** Ends a pip that is running (the emulator stops). */
@@ -107,7 +110,7 @@ export async function buildDependencies(build: RequirementsBuild, onBuild?: (sta
   ];
   onBuild?.({ file: build.file, runtime: build.runtime, platform, dir });
   try {
-    await runPip(build, args);
+    await runPip(build, build.python(), args);
     mkdirSync(partial, { recursive: true }); // requirements with no package: pip makes no folder
     try {
       renameSync(partial, dir);
@@ -145,10 +148,10 @@ function installedPackages(dir: string): string[] {
 }
 
 /** Runs pip in the requirements' folder (so its relative paths resolve), with the user's environment as it is. */
-function runPip(build: RequirementsBuild, args: string[]): Promise<void> {
+function runPip(build: RequirementsBuild, python: string, args: string[]): Promise<void> {
   const shown = build.shownAs ?? build.file;
   return new Promise((resolve, reject) => {
-    const child = spawn(build.python, args, {
+    const child = spawn(python, args, {
       cwd: dirname(build.file),
       env: build.env,
       // No prompt can be answered (a keyring or proxy password): pip fails instead of waiting.
@@ -169,19 +172,19 @@ function runPip(build: RequirementsBuild, args: string[]): Promise<void> {
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (error.name === "AbortError") reject(new RequirementsError(`pip install -r ${shown} was stopped.`));
-      else reject(new RequirementsError(`Could not run ${build.python} to install ${shown}: ${error.message}. Set PIPES_PYTHON to a Python interpreter that has pip.`));
+      else reject(new RequirementsError(`Could not run ${python} to install ${shown}: ${error.message}. Set PIPES_PYTHON to a Python interpreter that has pip.`));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
       if (code === 0) return resolve();
       if (timedOut) return reject(new RequirementsError(`pip install -r ${shown} did not finish in ${PIP_TIMEOUT_MS / 60_000} minutes: is pip's index reachable?`));
-      reject(new RequirementsError(pipFailure(build, output)));
+      reject(new RequirementsError(pipFailure({ ...build, python }, output)));
     });
   });
 }
 
 /** What to tell the user when pip failed: the package without a wheel by name and what to do, else pip's own errors. */
-export function pipFailure(build: Pick<RequirementsBuild, "file" | "shownAs" | "runtime" | "architecture" | "python">, output: string): string {
+export function pipFailure(build: Pick<RequirementsBuild, "file" | "shownAs" | "runtime" | "architecture"> & { python: string }, output: string): string {
   const shown = build.shownAs ?? build.file;
   const platform = PIP_PLATFORMS[build.architecture];
   if (/No module named pip\b/.test(output)) {

@@ -39,7 +39,7 @@ export class FunctionDependencies {
     const dir = dependenciesDir(request, text);
     let build = this.builds.get(dir);
     if (!build) {
-      build = this.build(fn, { ...request, python: this.interpreter(fn.runtime) });
+      build = this.build(fn, { ...request, python: () => this.interpreter(fn.runtime) });
       this.builds.set(dir, build);
       void build.then((layout) => "error" in layout && this.builds.delete(dir));
     }
