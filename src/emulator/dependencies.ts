@@ -58,7 +58,8 @@ export class FunctionDependencies {
       );
       return { dir: built.dir };
     } catch (error) {
-      return { error: (error as Error).message };
+      // It travels to the worker as an argument: bounded well below Linux's 128 KB for one.
+      return { error: (error as Error).message.slice(0, 16_384) };
     }
   }
 
