@@ -25,6 +25,7 @@ interface DeployOptions {
   yes?: boolean;
   includeNodeModules?: boolean;
   bundle: boolean;
+  depsBuild: boolean;
   sourcemap?: boolean;
   json?: boolean;
 }
@@ -48,6 +49,7 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
     .option("--out <zip>", "where to write the zip")
     .option("--no-bundle", "Node.js: zip the folder as it is (its node_modules too when package.json lists dependencies) instead of bundling")
     .option("--sourcemap", "Node.js: put the bundle's source map in the zip (run with NODE_OPTIONS=--enable-source-maps)")
+    .option("--no-deps-build", "Python: do not build requirements.txt with pip; the folder must hold its packages already")
     .option("--include-node-modules", "with --no-bundle: zip the folder's node_modules even without dependencies in package.json")
     .option("-y, --yes", "do not ask before replacing the code of a function on AWS")
     .action(async (options: DeployOptions) => {
@@ -76,11 +78,23 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
   const out = options.out ? resolve(ctx.cwd, options.out) : undefined;
   const pkg = await packageFunction(
     plan,
-    { bundle: options.bundle, sourcemap: options.sourcemap, includeNodeModules: options.includeNodeModules, skipPaths: out ? [out] : [], pipesVersion: packageVersion() },
+    {
+      bundle: options.bundle,
+      sourcemap: options.sourcemap,
+      includeNodeModules: options.includeNodeModules,
+      skipPaths: out ? [out] : [],
+      pipesVersion: packageVersion(),
+      depsBuild: options.depsBuild,
+      env: ctx.env,
+      onDependencies: (b) =>
+        ctx.stderr.write(c.dim(`Building ${displayPath(b.file, ctx.cwd)} for Lambda with pip (${b.runtime}, ${b.platform}), once, into ${b.dir}\n`)),
+    },
     ctx.cwd,
   );
-  const how = pkg.bundled ? `bundled with esbuild from ${pkg.bundleInputs.length} files of` : `${pkg.entries.length} files from`;
-  const summary = `${formatBytes(pkg.size)} zipped, ${how} ${displayPath(folder, ctx.cwd)}/ (handler ${lambdaHandler})`;
+  const deps = pkg.dependencies;
+  const how = pkg.bundled ? `bundled with esbuild from ${pkg.bundleInputs.length} files of` : `${pkg.entries.length - (deps?.files ?? 0)} files from`;
+  const withDeps = deps ? ` and ${deps.packages.length} ${deps.packages.length === 1 ? "package" : "packages"} of ${deps.requirements} (${deps.platform}${deps.cached ? ", from the cache" : ", built with pip"})` : "";
+  const summary = `${formatBytes(pkg.size)} zipped, ${how} ${displayPath(folder, ctx.cwd)}/${withDeps} (handler ${lambdaHandler})`;
   const report = (deployed: Record<string, unknown>) => {
     if (!options.json) return;
     const record = {
@@ -91,6 +105,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       bundled: pkg.bundled,
       zip: { size: pkg.size, unzippedSize: pkg.unzippedSize, codeSha256: pkg.codeSha256, entries: pkg.entries, ...(pkg.bundled ? { bundleInputs: pkg.bundleInputs } : {}) },
       leftOut: { secrets: pkg.secrets, linksOutside: pkg.skippedLinks },
+      ...(deps ? { dependencies: { requirements: deps.requirements, platform: deps.platform, packages: deps.packages, cached: deps.cached, dir: deps.dir } } : {}),
       ...deployed,
     };
     ctx.stdout.write(`${JSON.stringify(record, null, 2)}\n`);

@@ -21,6 +21,8 @@ export interface PackageInput {
   rules?: FileRules;
   /** Files made for the zip instead (a bundle): then the folder's files are not read. */
   generated?: Record<string, Uint8Array>;
+  /** Python: the built requirements (python-deps.ts), at the zip's root; a file of the folder's own wins. */
+  dependencies?: Record<string, Uint8Array> | undefined;
 }
 
 export interface Package {
@@ -41,7 +43,7 @@ const FIXED_TIME = new Date(1980, 0, 1, 0, 0, 0);
 const FILE_MODE = 0o100644 << 16;
 
 export function buildPackage(input: PackageInput): Package {
-  const files: Record<string, Uint8Array> = {};
+  const files: Record<string, Uint8Array> = { ...input.dependencies };
   let selection = { files: [] as string[], secrets: [] as string[], outsideLinks: [] as string[] };
   if (input.generated) {
     Object.assign(files, input.generated);

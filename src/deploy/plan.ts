@@ -14,6 +14,8 @@ import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";
 import { bundleHandler } from "./bundle.js";
 import { buildPackage, checkSize, type Package } from "./package.js";
+import { buildDependencies, type BuildStart, type BuiltDependencies, dependencyFiles, RequirementsError, requirementsOf } from "./python-deps.js";
+import { PythonResolver } from "../emulator/python.js";
 import { isOurCopy, vendoredText, vendorFileName, vendorRuntimeOf } from "./vendor.js";
 
 export interface DeployChoice {
@@ -80,12 +82,20 @@ export interface PackageOptions {
   /** Absolute paths never to zip (the zip being written). */
   skipPaths?: string[];
   pipesVersion: string;
+  /** Python: build requirements.txt with pip into the zip (the default), or refuse when it is not vendored. */
+  depsBuild?: boolean;
+  /** The user's environment, for pip and its cache. */
+  env?: NodeJS.ProcessEnv;
+  /** Told before pip runs (it takes a while). */
+  onDependencies?: (started: BuildStart) => void;
 }
 
 export interface DeployPackage extends Package {
   bundled: boolean;
   /** The sources a bundle holds, relative to the folder. */
   bundleInputs: string[];
+  /** Python: the requirements.txt built into the zip. */
+  dependencies: (BuiltDependencies & { requirements: string; files: number }) | null;
 }
 
 export async function packageFunction(plan: DeployTarget, options: PackageOptions, cwd: string): Promise<DeployPackage> {
@@ -100,14 +110,35 @@ export async function packageFunction(plan: DeployTarget, options: PackageOption
   let pkg: DeployPackage;
   if (libraryRuntime === "node" && options.bundle) {
     const bundle = await bundleHandler({ handlerFile: plan.handlerFile, runtime: plan.runtime, vendored, sourcemap: options.sourcemap ?? false, pipesVersion: options.pipesVersion });
-    pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs };
+    pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs, dependencies: null };
   } else {
     const includeNodeModules = options.includeNodeModules || (libraryRuntime === "node" && hasDependencies(plan.folder, cwd));
-    if (libraryRuntime === "python") checkRequirements(plan.folder, cwd);
-    pkg = { ...buildPackage({ folder: plan.folder, vendored, rules: { ...rules, includeNodeModules } }), bundled: false, bundleInputs: [] };
+    const requirements = libraryRuntime === "python" ? requirementsOf(plan.folder) : null;
+    let dependencies: DeployPackage["dependencies"] = null;
+    let built: Record<string, Uint8Array> | undefined;
+    if (requirements && options.depsBuild !== false) {
+      const deps = await buildForLambda(plan, requirements, options, cwd);
+      built = dependencyFiles(deps.dir);
+      dependencies = { ...deps, requirements: displayPath(requirements, cwd), files: Object.keys(built).length };
+    } else if (requirements) {
+      checkRequirements(plan.folder, cwd);
+    }
+    pkg = { ...buildPackage({ folder: plan.folder, vendored, rules: { ...rules, includeNodeModules }, dependencies: built }), bundled: false, bundleInputs: [], dependencies };
   }
   checkSize(pkg, plan.name);
   return pkg;
+}
+
+/** requirements.txt built with the pip of the interpreter the emulator runs this runtime on. */
+async function buildForLambda(plan: DeployTarget, file: string, options: PackageOptions, cwd: string): Promise<BuiltDependencies> {
+  const env = options.env ?? process.env;
+  const python = () => {
+    const choice = new PythonResolver(env).choose(plan.runtime);
+    if (choice.version !== null) return choice.command;
+    throw new RequirementsError(`${displayPath(file, cwd)} needs pip to be built, and ${choice.warning ?? "no Python interpreter was found"}.`);
+  };
+  const build = { file, shownAs: displayPath(file, cwd), runtime: plan.runtime, architecture: plan.fn?.architecture ?? ("x86_64" as const), python, env };
+  return buildDependencies(build, options.onDependencies);
 }
 
 /**
@@ -157,7 +188,7 @@ function checkRequirements(folder: string, cwd: string): void {
     const rel = displayPath(folder, cwd);
     throw new UserError(
       `${displayPath(file, cwd)} lists ${missing.join(", ")}, not in ${rel}/: Lambda installs nothing, so the zip could not import ${missing.length === 1 ? "it" : "them"}. ` +
-        `Vendor them into the folder first: pip install -r ${displayPath(file, cwd)} -t ${rel}`,
+        `Vendor them into the folder first: pip install -r ${displayPath(file, cwd)} -t ${rel} (or deploy without --no-deps-build: pipes builds them for Lambda)`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { createCodeDir } from "./code-dir.js";
 import { debuggerPorts } from "./debugger.js";
 import { PythonResolver } from "./python.js";
 import { NodeResolver } from "./node.js";
+import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
@@ -32,8 +33,12 @@ export class EmulatorCore {
 
   readonly logs: LogStore;
   private readonly python: PythonResolver;
+  private readonly dependencies: FunctionDependencies;
 
-  /** `hostEnv`: the user's environment, where the Python and Node.js interpreters are looked up (never the sandbox's). */
+  /**
+   * `hostEnv`: the user's environment, where the Python and Node.js interpreters are looked up and pip runs with
+   * (never the sandbox's).
+   */
   constructor(
     runtimeApi: () => string,
     logRetentionBytes?: number,
@@ -44,6 +49,7 @@ export class EmulatorCore {
     this.python = new PythonResolver(hostEnv);
     const warn = (message: string) => this.events.emit("warning", { message });
     const note = (message: string) => this.events.emit("note", { message });
+    this.dependencies = new FunctionDependencies(hostEnv, this.python, { warn, note });
     this.pools = new Pools(
       this.registry,
       runtimeApi,
@@ -55,6 +61,7 @@ export class EmulatorCore {
         taskRoots: new TaskRoots(this.codeDir),
         python: this.python,
         node: new NodeResolver(hostEnv, { warn, note }),
+        dependencies: this.dependencies,
         warn,
         note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
@@ -100,7 +107,9 @@ export class EmulatorCore {
       rmSync(root, { recursive: true, force: true });
       return { errorType: "InvalidParameterValueException", message: problem };
     }
-    const fn = this.registry.put({ ...merged, codeRoot: root }, describeCode(zip, ""));
+    // The zip holds its packages (deploy-handler built them in): nothing is built for it, as on Lambda.
+    const { requirements: _built, ...spec } = merged;
+    const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
     this.pools.retire(name);
     return fn;
   }
@@ -121,6 +130,7 @@ export class EmulatorCore {
   }
 
   async close(): Promise<void> {
+    this.dependencies.close();
     await this.pools.closeAll();
     rmSync(this.codeDir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from "node:path";
 import { splitHandler } from "../defs/handler-path.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
 import type { FunctionSpec } from "./registry.js";
+import { isPythonRuntime } from "../lambda/facts.js";
 
 /**
  * The `functions` of a definitions file as the emulator registers them. A function's code runs from the folder
@@ -21,6 +22,7 @@ export function functionSpecs(definitions: Pick<ValidDefinitions, "functions">, 
       concurrency: fn.concurrency,
       ...(fn.concurrencyReserved ? { reservedConcurrency: true } : {}),
       ...(fn.description ? { description: fn.description } : {}),
+      ...(isPythonRuntime(fn.runtime) ? { requirements: { architecture: fn.architecture } } : {}),
     }));
 }
 

@@ -32,7 +32,10 @@ export interface EmulatorOptions {
    * one without the secret can invoke or deploy. Without them any signature is accepted.
    */
   credentials?: EmulatorCredentials;
-  /** The user's environment (PATH, PIPES_PYTHON, PIPES_NODE, the cache), where interpreters are looked up (default process.env). */
+  /**
+   * The user's environment (PATH, PIPES_PYTHON, PIPES_NODE, the cache), where interpreters are looked up, and pip's
+   * (PIP_*, HOME, XDG_CACHE_HOME) when it builds a function's requirements.txt (default process.env).
+   */
   hostEnv?: NodeJS.ProcessEnv;
   /** Start each worker with a debugger, on ports from this one (0: free ports); see `pipes dev --inspect`. */
   inspectPort?: number;

@@ -7,12 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { nodeMajorOf } from "../facts/runtimes.js";
-import { cachedNode, type CacheEnvironment, fetchNode, nodeCacheDir, nodePackageName } from "../runtimes/node-cache.js";
-
-export interface NodeEnvironment extends CacheEnvironment {
-  PIPES_NODE?: string;
-  PIPES_ALLOW_HOST_RUNTIME?: string;
-}
+import { cachedNode, fetchNode, nodeCacheDir, nodePackageName } from "../runtimes/node-cache.js";
 
 export interface NodeChoice {
   command: string;
@@ -102,4 +97,4 @@ export class NodeResolver {
 }
 
 const majorOf = (version: string) => Number(/^v(\d+)\./.exec(version)?.[1] ?? Number.NaN);
-const allowsHost = (env: NodeEnvironment) => Boolean(env.PIPES_ALLOW_HOST_RUNTIME && env.PIPES_ALLOW_HOST_RUNTIME !== "0");
+const allowsHost = (env: NodeJS.ProcessEnv) => Boolean(env.PIPES_ALLOW_HOST_RUNTIME && env.PIPES_ALLOW_HOST_RUNTIME !== "0");

@@ -9,6 +9,9 @@ import type { InvokeRequest, Outcome } from "./invocation.js";
 import { Worker } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
 import { isPythonRuntime } from "../lambda/facts.js";
+import type { DependencyLayout } from "./dependencies.js";
+
+const sameLayout = (a: DependencyLayout | null, b: DependencyLayout | null) => JSON.stringify(a) === JSON.stringify(b);
 
 interface FunctionPool {
   all: Set<Worker>;
@@ -41,15 +44,17 @@ export class Pools {
     wait: boolean,
     onStart: (cold: boolean) => void,
   ): Promise<Outcome | "throttled"> {
-    const runtime = this.registry.get(name)?.runtime;
-    if (runtime && isPythonRuntime(runtime)) {
-      const asking = this.sandbox.python.asking(runtime);
+    const fn = this.registry.get(name);
+    if (fn && isPythonRuntime(fn.runtime)) {
+      const asking = this.sandbox.python.asking(fn.runtime);
       if (asking) await asking;
-    } else if (runtime) {
+    } else if (fn) {
       // Its runtime's Node.js, fetched on first need; one that cannot be had fails the call with what to do.
-      await this.sandbox.node.prepare(runtime);
+      await this.sandbox.node.prepare(fn.runtime);
     }
-    let worker = await this.acquire(name, wait);
+    // Built (or found in the cache) before a worker starts: its first invocation's init clock is not pip's.
+    const dependencies = fn ? await this.sandbox.dependencies.prepare(fn) : null;
+    let worker = await this.acquire(name, wait, dependencies);
     if (!worker) return "throttled";
     onStart(worker.fresh);
     for (;;) {
@@ -62,16 +67,16 @@ export class Pools {
       if (outcome !== "undelivered") return outcome;
       // The sandbox died before it took the event (a crash left over from its previous invocation): the
       // invocation is not its to fail, so a fresh sandbox takes it.
-      worker = (await this.acquire(name, true))!;
+      worker = (await this.acquire(name, true, dependencies))!;
     }
   }
 
-  private async acquire(name: string, wait: boolean): Promise<Worker | undefined> {
-    let worker = this.take(name);
+  private async acquire(name: string, wait: boolean, dependencies: DependencyLayout | null): Promise<Worker | undefined> {
+    let worker = this.take(name, dependencies);
     while (!worker) {
       if (!wait) return undefined;
       await new Promise<void>((resolve) => this.pool(name).waiters.push(resolve));
-      worker = this.take(name);
+      worker = this.take(name, dependencies);
     }
     return worker;
   }
@@ -102,22 +107,23 @@ export class Pools {
     return getOrCreate(this.pools, name, () => ({ all: new Set(), idle: [], waiters: [] }));
   }
 
-  private take(name: string): Worker | undefined {
+  private take(name: string, dependencies: DependencyLayout | null): Worker | undefined {
     if (this.closed) throw new Error("the emulator is shutting down");
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`function ${name} is not registered`);
     const pool = this.pool(name);
     while (pool.idle.length > 0) {
       const worker = pool.idle.pop()!;
-      if (worker.alive && worker.generation === fn.generation) return worker;
+      // A changed requirements.txt was built into another folder: a worker on the old one goes.
+      if (worker.alive && worker.generation === fn.generation && sameLayout(worker.dependencies, dependencies)) return worker;
       worker.kill();
     }
-    return pool.all.size < fn.concurrency ? this.spawn(fn, pool) : undefined;
+    return pool.all.size < fn.concurrency ? this.spawn(fn, pool, dependencies) : undefined;
   }
 
-  private spawn(fn: RegisteredFunction, pool: FunctionPool): Worker {
+  private spawn(fn: RegisteredFunction, pool: FunctionPool, dependencies: DependencyLayout | null): Worker {
     let pid: number | undefined;
-    const worker = new Worker(fn, this.runtimeApi(), {
+    const worker = new Worker(fn, this.runtimeApi(), dependencies, {
       onLog: (line, requestId, logStream) => this.onLog(fn.name, line, requestId, logStream),
       sandbox: this.sandbox,
       onGone: (gone) => {

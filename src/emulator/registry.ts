@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import type { Architecture } from "../lambda/pricing.js";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -25,6 +26,11 @@ export interface FunctionSpec {
   reservedConcurrency?: boolean;
   description?: string;
   role?: string;
+  /**
+   * Python, from a definitions file: the folder's requirements.txt is built for this architecture before the first
+   * invocation and put on sys.path after the folder (dependencies.ts). A deployed zip carries its own: unset.
+   */
+  requirements?: { architecture: Architecture };
 }
 
 export interface RegisteredFunction extends FunctionSpec {

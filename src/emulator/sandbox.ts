@@ -5,6 +5,7 @@ import { isPythonRuntime } from "../lambda/facts.js";
 import type { DebuggerPorts } from "./debugger.js";
 import type { NodeResolver } from "./node.js";
 import type { PythonResolver } from "./python.js";
+import type { DependencyLayout, FunctionDependencies } from "./dependencies.js";
 import type { TaskRoots } from "./task-root.js";
 
 const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", import.meta.url));
@@ -12,11 +13,13 @@ const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", impor
 /**
  * The command that runs a function's bootstrap on `interpreter` (the runtime's Python or Node.js binary); `fence`
  * marks the end of each invocation's output, and a Node worker gets the function's own folder last, for the hints
- * of a failed import.
+ * of a failed import. A Python worker gets its built requirements (dependencies.ts), or why they could not be
+ * built, to fail its init with.
  */
-export function bootstrapCommand(fn: RegisteredFunction, fence: string, interpreter: string): { command: string; args: string[] } {
+export function bootstrapCommand(fn: RegisteredFunction, fence: string, interpreter: string, dependencies: DependencyLayout | null = null): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
-    return { command: interpreter, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence] };
+    const layout = !dependencies ? [] : "dir" in dependencies ? ["--dependencies", dependencies.dir] : ["--init-error", dependencies.error];
+    return { command: interpreter, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence, ...layout] };
   }
   // --preserve-symlinks: imports resolve from the task root's links (see task-root.ts), not from the project.
   return {
@@ -59,6 +62,8 @@ export interface SandboxSupport {
   python: PythonResolver;
   /** Which Node.js runs Node.js functions: their runtime's major. */
   node: NodeResolver;
+  /** The built requirements.txt of definitions-file Python functions. */
+  dependencies: FunctionDependencies;
   /** Something the user should know (e.g. a Python version other than the runtime's), said once. */
   warn(message: string): void;
   note(message: string): void;

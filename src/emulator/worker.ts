@@ -15,6 +15,7 @@ import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
 import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
+import type { DependencyLayout } from "./dependencies.js";
 import { Freezer } from "./freezer.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
@@ -71,6 +72,8 @@ export class Worker {
   constructor(
     readonly fn: RegisteredFunction,
     private readonly runtimeApi: string,
+    /** Its function's built requirements.txt (dependencies.ts); null when it has none. */
+    readonly dependencies: DependencyLayout | null,
     private readonly hooks: WorkerHooks,
   ) {
     this.generation = fn.generation;
@@ -106,7 +109,7 @@ export class Worker {
     if (python?.note) this.hooks.sandbox.note(python.note);
     // Python workers still get the host's Node.js first on PATH, as before.
     const node = python ? { command: process.execPath } : this.hooks.sandbox.node.choose(this.fn.runtime);
-    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? node.command);
+    const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? node.command, this.dependencies);
     const args = this.debuggerArgs(bootstrapArgs, python?.command);
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot, dirname(node.command));

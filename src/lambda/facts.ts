@@ -36,3 +36,9 @@ export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
 /** A function's code once unzipped (layers included on AWS): 250 MB, counted in bytes as AWS states it. */
 export const UNZIPPED_CODE_LIMIT = 262_144_000;
 
+/**
+ * The pip platform tag of the wheels a Python function can import on each architecture, as `sam build` and AWS's
+ * "Working with .zip file archives for Python Lambda functions" page use: Lambda's Amazon Linux has glibc 2.17 or
+ * newer, so manylinux2014 wheels load there.
+ */
+export const PIP_PLATFORMS = { x86_64: "manylinux2014_x86_64", arm64: "manylinux2014_aarch64" } as const;

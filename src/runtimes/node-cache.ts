@@ -11,14 +11,8 @@
  */
 import { execFile } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-
-export interface CacheEnvironment {
-  XDG_CACHE_HOME?: string;
-  HOME?: string;
-  PATH?: string;
-}
+import { userCacheDir } from "../util/user-cache.js";
 
 export interface CachedNode {
   /** `v24.22.3` */
@@ -36,15 +30,14 @@ export function nodePackageName(platform: NodeJS.Platform = process.platform, ar
   return null;
 }
 
-export function nodeCacheDir(env: CacheEnvironment): string {
-  const base = env.XDG_CACHE_HOME?.trim() || join(env.HOME?.trim() || homedir(), ".cache");
-  return join(base, "pipes", "node");
+export function nodeCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(userCacheDir(env), "node");
 }
 
 const suffix = () => `-${process.platform}-${process.arch}`;
 
 /** The newest cached Node.js of this major, or null. Reads folder names only: what is there was checked when fetched. */
-export function cachedNode(major: number, env: CacheEnvironment): CachedNode | null {
+export function cachedNode(major: number, env: NodeJS.ProcessEnv): CachedNode | null {
   const dir = nodeCacheDir(env);
   let names: string[];
   try {
@@ -84,7 +77,7 @@ export class NodeFetchError extends Error {}
  * Fetches the newest Node.js of `major` into the cache with the user's npm and returns it. Rejects with a
  * NodeFetchError (offline, no npm, a registry without the package, a binary that does not run as that version).
  */
-export async function fetchNode(major: number, env: CacheEnvironment & NodeJS.ProcessEnv): Promise<CachedNode> {
+export async function fetchNode(major: number, env: NodeJS.ProcessEnv): Promise<CachedNode> {
   const pkg = nodePackageName();
   if (!pkg) throw new NodeFetchError(`the npm registry has no Node.js package for ${process.platform}-${process.arch}`);
   const dir = nodeCacheDir(env);

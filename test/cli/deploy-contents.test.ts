@@ -101,8 +101,9 @@ describe("pipes deploy-handler uploads what runs", () => {
     expect(folder.stderr).toMatch(/missingdep\/package\.json lists not-installed, not installed in missingdep\/node_modules: run npm install in missingdep/);
   });
 
-  it("a Python folder whose requirements.txt packages are not in it is refused, with the pip command", async () => {
-    const r = await deploy(["--function", "needs", "--dry-run", "--out", "n.zip"]);
+  it("--no-deps-build: a Python folder whose requirements.txt packages are not in it is refused, with the pip command", async () => {
+    // (Without --no-deps-build, deploy-handler builds them with pip: test/cli/python-deps.test.ts.)
+    const r = await deploy(["--function", "needs", "--dry-run", "--out", "n.zip", "--no-deps-build"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("needs/requirements.txt lists PyYAML, not in needs/: Lambda installs nothing");
     expect(r.stderr).toContain("pip install -r needs/requirements.txt -t needs");

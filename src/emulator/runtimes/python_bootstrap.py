@@ -240,10 +240,16 @@ def main():
     # Python put this script's folder (pipes' runtimes) first: a function imports from its own folder, then
     # from the interpreter's site-packages, as on Lambda, never from here.
     here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != here]
+    # A definitions-file function's built requirements.txt (src/emulator/dependencies.ts) comes right after its
+    # folder, as they share the zip's root on Lambda; or why they could not be built, which fails the init.
+    layout = dict(zip(sys.argv[2::2], sys.argv[3::2]))
+    dependencies = [layout["--dependencies"]] if "--dependencies" in layout else []
+    sys.path[:] = [root] + dependencies + [p for p in sys.path if p and os.path.abspath(p) != here]
     _install_logging()
     try:
         try:
+            if "--init-error" in layout:
+                raise _LambdaError("Runtime.ImportModuleError", layout["--init-error"])
             handler = _load_handler()
         except Exception as error:
             _send(_error_report("init-error", error))

@@ -1,0 +1,72 @@
+/**
+ * The built requirements.txt of a definitions-file Python function, as `pipes deploy-handler` puts them in its
+ * zip (src/deploy/python-deps.ts, the same cache folder): built before the function's first invocation, by the
+ * pip of the interpreter that runs it, and put on its sys.path after its folder. A deployed zip carries its own,
+ * so functions created through the API get none.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildDependencies, dependenciesDir, REQUIREMENTS_FILE } from "../deploy/python-deps.js";
+import { isPythonRuntime } from "../lambda/facts.js";
+import type { PythonResolver } from "./python.js";
+import type { RegisteredFunction } from "./registry.js";
+
+/** Where a worker finds its function's packages, or why it cannot start. */
+export type DependencyLayout = { dir: string } | { error: string };
+
+export class FunctionDependencies {
+  /** Builds by cache folder, running or done; a failed one is forgotten, so the next invocation tries again. */
+  private readonly builds = new Map<string, Promise<DependencyLayout>>();
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly python: PythonResolver,
+    private readonly tell: { warn(message: string): void; note(message: string): void },
+  ) {}
+
+  /** The function's layout, built first if need be; null when it has nothing to build. Never throws. */
+  async prepare(fn: RegisteredFunction): Promise<DependencyLayout | null> {
+    if (!fn.requirements || !isPythonRuntime(fn.runtime)) return null;
+    const file = join(fn.codeRoot, REQUIREMENTS_FILE);
+    let text: Buffer;
+    try {
+      text = readFileSync(file);
+    } catch {
+      return null; // no requirements.txt (now): nothing to build
+    }
+    const request = { file, runtime: fn.runtime, architecture: fn.requirements.architecture, env: this.env };
+    const dir = dependenciesDir(request, text);
+    let build = this.builds.get(dir);
+    if (!build) {
+      build = this.build(fn, { ...request, python: () => this.interpreter(fn.runtime) });
+      this.builds.set(dir, build);
+      void build.then((layout) => "error" in layout && this.builds.delete(dir));
+    }
+    return build;
+  }
+
+  /** Ends the pip runs still going (the emulator stops). */
+  close(): void {
+    this.stop.abort();
+  }
+
+  private async build(fn: RegisteredFunction, request: Parameters<typeof buildDependencies>[0]): Promise<DependencyLayout> {
+    try {
+      const built = await buildDependencies({ ...request, signal: this.stop.signal }, (b) =>
+        this.tell.note(`${fn.name}: building ${b.file} with pip for Lambda's ${b.runtime} (${b.platform}), once, into ${b.dir}`),
+      );
+      return { dir: built.dir };
+    } catch (error) {
+      // It travels to the worker as an argument: bounded well below Linux's 128 KB for one.
+      return { error: (error as Error).message.slice(0, 16_384) };
+    }
+  }
+
+  /** The interpreter the function's workers run on; its warning (another Python version) said here, once. */
+  private interpreter(runtime: string): string {
+    const choice = this.python.choose(runtime);
+    if (choice.warning) this.tell.warn(choice.warning);
+    return choice.command;
+  }
+}
