@@ -13,8 +13,11 @@ describe("pipes init", () => {
     expect(init.stdout).toMatch(/wrote defs\.ts\n.*wrote handlers\/users\.mjs\n.*wrote handlers\/pipes-lambda\.cjs/);
     expect(init.stdout).toMatch(/Next: npx pipes materialize --all/);
 
+    // Today's newest runtimes, not a deprecated one (nodejs20.x was the scaffold's until AWS deprecated it).
+    expect(readFileSync(join(dir, "defs.ts"), "utf8")).toMatch(/runtime: "nodejs24\.x"[\s\S]*runtime: "python3\.13"/);
     const run = await runPipes(["materialize", "--all"], { cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain("deprecated");
     expect(run.stdout).toMatch(/✔ 2 materialized · checks 1 passed/);
     expect(run.stdout).toMatch(/INFO +writing the report for run/); // the Python function, with the vendored library
 
