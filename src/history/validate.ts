@@ -23,7 +23,7 @@ const FIELDS: Record<RunEvent["type"], Record<string, Kind>> = {
     partitionRequest: "?o|",
     singleRun: "?b",
     retryOf: "?s|",
-    onlySteps: "?S",
+    onlySteps: "?S|",
     steps: "n",
     stepsPerAsset: "o",
     extras: "o",
