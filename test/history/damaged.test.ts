@@ -34,10 +34,10 @@ beforeAll(async () => {
   goodLines = readFileSync(join(runs, file!), "utf8").trimEnd().split("\n");
   goodId = JSON.parse(goodLines[0]!).runId;
   ui = startPipes(["ui", "--port", "0"], { cwd: dir, env: ENV });
-  const [, url, token] = await ui.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/, 30_000);
+  const [, url, token] = await ui.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+\/)(?:\?token=(\S+))?/, 30_000);
   api = (path) =>
     new Promise((resolve, reject) => {
-      const req = request(`${url}${path}`, { headers: { "X-Pipes-Token": token! }, timeout: 20_000 }, (res) => {
+      const req = request(`${url}${path}`, { headers: { "X-Pipes-Token": token ?? "" }, timeout: 20_000 }, (res) => {
         let text = "";
         res.on("data", (d) => (text += d));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
