@@ -5,6 +5,7 @@
  */
 import { closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 /** A line longer than this is no event pipes wrote (an event is at most a few MB: the 6 MB Invoke limit). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -42,34 +43,35 @@ export function readLines(path: string, onLine: (text: string | null, bytes: num
   try {
     if (!fstatSync(fd).isFile()) throw new Error("not a regular file");
     const buffer = Buffer.alloc(CHUNK);
-    let parts: Buffer[] = [];
-    let partBytes = 0;
+    // Decoded a chunk at a time (a character split between chunks waits for the next); a line's bytes are counted
+    // from the chunk's bytes, so they need no second encoding.
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    let restBytes = 0;
     let tooLong = false;
-    const end = (whole: boolean) => {
-      onLine(tooLong ? null : Buffer.concat(parts, partBytes).toString("utf8"), partBytes + (whole ? 1 : 0), whole);
-      parts = [];
-      partBytes = 0;
-      tooLong = false;
-    };
-    const add = (piece: Buffer) => {
-      partBytes += piece.length;
-      if (partBytes > MAX_LINE_BYTES) {
-        tooLong = true;
-        parts = [];
-      } else if (!tooLong) parts.push(Buffer.from(piece));
-    };
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
+      const text = decoder.write(buffer.subarray(0, n));
       let from = 0;
-      for (let nl = buffer.indexOf(10, from); nl !== -1 && nl < n; nl = buffer.indexOf(10, from)) {
-        add(buffer.subarray(from, nl));
-        end(true);
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", from)) {
+        const piece = text.slice(from, nl);
+        const bytes = restBytes + Buffer.byteLength(piece) + 1;
+        onLine(tooLong || bytes > MAX_LINE_BYTES ? null : rest + piece, bytes, true);
+        rest = "";
+        restBytes = 0;
+        tooLong = false;
         from = nl + 1;
       }
-      if (from < n) add(buffer.subarray(from, n));
+      const tail = text.slice(from);
+      restBytes += Buffer.byteLength(tail);
+      if (restBytes > MAX_LINE_BYTES) {
+        tooLong = true;
+        rest = "";
+      } else rest += tail;
     }
-    if (partBytes > 0) end(false);
+    rest += decoder.end();
+    if (restBytes > 0 || rest !== "") onLine(tooLong ? null : rest, restBytes, false);
   } finally {
     closeSync(fd);
   }

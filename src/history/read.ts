@@ -11,7 +11,7 @@ import { describeRequest } from "../partitions/request.js";
 import { listRunFiles, readLines } from "./files.js";
 import { CHATTY_TYPES, HISTORY_MAX_RUN_BYTES } from "./location.js";
 import { tally } from "./tally.js";
-import { asRunEvent } from "./validate.js";
+import { asRunEvent, KNOWN_TYPES } from "./validate.js";
 import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
 
 export interface RunSummary {
@@ -83,6 +83,16 @@ export function readRunFile(path: string, options: ReadOptions = {}): RunFile | 
     readLines(path, (text, size, whole) => {
       bytes += size;
       if (notRun !== null || (text !== null && text.trim() === "")) return;
+      // A whole line of a type this reader leaves out, or past the cap, is not parsed (most of a big run's lines are
+      // logs): it only has to look like one of pipes' lines, which a cut line, garbage or `null` does not.
+      const shape = started && whole && !ended && text !== null ? stepTypeOf(text) : null;
+      if (shape !== null) {
+        if (bytes > maxRunBytes && CHATTY_TYPES.has(shape)) {
+          dropped++;
+          return;
+        }
+        if (options.types && !options.types.has(shape)) return;
+      }
       let event: RunEvent | null = null;
       let parsed = true;
       if (text !== null) {
@@ -109,7 +119,7 @@ export function readRunFile(path: string, options: ReadOptions = {}): RunFile | 
       }
       if (event.type === "run-end") ended = true;
       else if (bytes > maxRunBytes && CHATTY_TYPES.has(event.type)) {
-        dropped++;
+        dropped++; // one that did not look like one by its shape (another key order)
         return;
       } else if (options.types && !options.types.has(event.type)) return;
       events.push(event);
@@ -123,6 +133,15 @@ export function readRunFile(path: string, options: ReadOptions = {}): RunFile | 
     dropped ? `larger than ${formatMb(maxRunBytes)}: left out ${dropped} log line${dropped === 1 ? "" : "s"} past it` : "",
   ].filter(Boolean);
   return { events, cut, warning: problems.length ? `${path}: ${problems.join("; ")}` : null };
+}
+
+const TYPE_PREFIX = '{"type":"';
+
+/** The type of a line that looks like one of pipes' step events by its start and end (not a run boundary), or null. */
+function stepTypeOf(text: string): RunEvent["type"] | null {
+  if (!text.startsWith(TYPE_PREFIX) || !text.endsWith("}")) return null;
+  const type = text.slice(TYPE_PREFIX.length, text.indexOf('"', TYPE_PREFIX.length)) as RunEvent["type"];
+  return KNOWN_TYPES.has(type) && type !== "run-start" && type !== "run-end" ? type : null;
 }
 
 const formatMb = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;

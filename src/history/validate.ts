@@ -56,6 +56,8 @@ const FIELDS: Record<RunEvent["type"], Record<string, Kind>> = {
   "asset-end": { ...STEP, status: "s", durationMs: "n", reason: "s|", endedAt: "s", checks: "?C" },
 };
 
+export const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.keys(FIELDS));
+
 const STATUSES = new Set(["materialized", "failed", "skipped", "interrupted"]);
 const PARTITION_KINDS = new Set(["key", "range", "all", "last"]);
 
