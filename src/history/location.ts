@@ -14,6 +14,9 @@ export const HISTORY_MAX_RUN_BYTES = HISTORY_MAX_BYTES / 4;
 /** What a run's file leaves out past its cap (and a reader past it, in a file recorded before the cap). */
 export const CHATTY_TYPES: ReadonlySet<string> = new Set(["log", "output", "custom-message"]);
 
+/** A cap as the messages say it: `50 MB`, `256 KB`. */
+export const formatSize = (bytes: number): string => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);
+
 export interface HistoryLimits {
   maxRuns: number;
   maxBytes: number;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { describeRequest } from "../partitions/request.js";
 import { listRunFiles, readLines } from "./files.js";
-import { CHATTY_TYPES, HISTORY_MAX_RUN_BYTES } from "./location.js";
+import { CHATTY_TYPES, formatSize, HISTORY_MAX_RUN_BYTES } from "./location.js";
 import { tally } from "./tally.js";
 import { asRunEvent, KNOWN_TYPES } from "./validate.js";
 import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
@@ -130,7 +130,7 @@ export function readRunFile(path: string, options: ReadOptions = {}): RunFile | 
   if (notRun !== null || !started) return { notRun: notRun ?? NOT_A_RUN };
   const problems = [
     damaged ? `skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} (not pipes events)` : "",
-    dropped ? `larger than ${formatMb(maxRunBytes)}: left out ${dropped} log line${dropped === 1 ? "" : "s"} past it` : "",
+    dropped ? `larger than ${formatSize(maxRunBytes)}: left out ${dropped} log line${dropped === 1 ? "" : "s"} past it` : "",
   ].filter(Boolean);
   return { events, cut, warning: problems.length ? `${path}: ${problems.join("; ")}` : null };
 }
@@ -144,7 +144,6 @@ function stepTypeOf(text: string): RunEvent["type"] | null {
   return KNOWN_TYPES.has(type) && type !== "run-start" && type !== "run-end" ? type : null;
 }
 
-const formatMb = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 /** Each readable run file of `dir` (newest first when `newestFirst`), with one warning per file at fault. */
 function* runFiles(dir: string, options: ReadOptions, warnings: string[], newestFirst: boolean, names = listRunFiles(dir)): Generator<RunFile & { file: string }> {

@@ -13,7 +13,7 @@ import type { RunEvent } from "../run/events.js";
 import { TurnBatch } from "../util/turn-batch.js";
 import { listRunFiles } from "./files.js";
 import { markInProgress, runsInProgress, unmarkInProgress } from "./in-progress.js";
-import { CHATTY_TYPES, HISTORY_MAX_BYTES, HISTORY_MAX_RUN_BYTES, HISTORY_MAX_RUNS, type HistoryLimits, runFileName } from "./location.js";
+import { CHATTY_TYPES, formatSize, HISTORY_MAX_BYTES, HISTORY_MAX_RUN_BYTES, HISTORY_MAX_RUNS, type HistoryLimits, runFileName } from "./location.js";
 
 const DEFAULT_LIMITS: HistoryLimits = { maxRuns: HISTORY_MAX_RUNS, maxBytes: HISTORY_MAX_BYTES, maxRunBytes: HISTORY_MAX_RUN_BYTES };
 
@@ -86,7 +86,7 @@ export class HistoryRecorder {
 }
 
 const capNote = (maxRunBytes: number) =>
-  `this run's history reached ${+(maxRunBytes / 1024 / 1024).toFixed(2)} MB: its later log lines, output and custom messages are not recorded (its steps, materializations and checks still are)`;
+  `this run's history reached ${formatSize(maxRunBytes)}: its later log lines, output and custom messages are not recorded (its steps, materializations and checks still are)`;
 
 /** A folder of pipes' own made before history was 0700 is made so; one that is not ours is left alone. */
 function ownerOnly(folder: string): void {

@@ -86,7 +86,7 @@ describe("history caps", () => {
     const logs = await runPipes(["logs", "last"], { cwd: dir, env });
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stderr).toBe("");
-    expect(logs.stdout).toMatch(/this run's history reached 0\.1 MB: its later log lines, output and custom messages are not recorded/);
+    expect(logs.stdout).toMatch(/this run's history reached 102 KB: its later log lines, output and custom messages are not recorded/);
     expect(logs.stdout).toMatch(/✔ 1 materialized/);
   }, 60_000);
 

@@ -145,7 +145,7 @@ describe("one damaged history file never breaks the history commands", () => {
     const name = copyOfGood(id, (lines) => [lines[0]!, ...Array.from({ length: 18_000 }, (_, i) => log(i)), ...lines.slice(1, -1)]);
     const logs = await pipes(["logs", "last"]);
     expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stderr).toMatch(new RegExp(`${name}: larger than 0.25 MB: left out \\d+ log lines past it`));
+    expect(logs.stderr).toMatch(new RegExp(`${name}: larger than 256 KB: left out \\d+ log lines past it`));
     expect(logs.stdout).toContain("line 0 ");
     expect(logs.stdout).not.toContain("line 17999 ");
     expect(logs.stdout).toMatch(/✔ regions\[eu\]/);
