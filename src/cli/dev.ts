@@ -199,17 +199,19 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)));
   await watcher.ready;
   write(`${c.dim(`watching ${displayPath(dirname(defs.file), ctx.cwd)} for changes`)}\n`);
+  const location = await import("../history/location.js");
   const ui = hub
     ? await (await import("../ui/server.js")).startUi({
         port: uiPort,
-        historyDir: (await import("../history/location.js")).historyDir(defs.file),
+        historyDir: location.historyDir(defs.file),
+        maxRunBytes: location.historyLimits(ctx.env).maxRunBytes,
         defs: async () => defs,
         live: hub,
         // A run from the page waits its turn like one typed at the prompt.
         materialize: (assets) => new Promise<void>((resolve) => enqueue(() => run(assets).finally(resolve))),
       })
     : undefined;
-  if (ui) write(`UI on ${ui.url}?token=${ui.token} ${c.dim("(the token lets the page run assets)")}\n`);
+  if (ui) write(`UI on ${ui.url}?token=${ui.token} ${c.dim("(the token lets the page read the history and run assets)")}\n`);
 
   rl = createInterface({
     input: process.stdin,

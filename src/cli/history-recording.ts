@@ -3,7 +3,7 @@
  * or `PIPES_HISTORY=0`, says once that `.pipes/` can be git-ignored, and turns a failure to write (a full disk,
  * a read-only folder) into one warning: a run never fails for its history.
  */
-import { historyDir, historyEnabled } from "../history/location.js";
+import { historyDir, historyEnabled, historyLimits } from "../history/location.js";
 import { HistoryRecorder } from "../history/recorder.js";
 import type { RunEvent } from "../run/events.js";
 import { displayPath } from "../util/paths.js";
@@ -25,7 +25,13 @@ export function recordRuns(defsFile: string, flag: boolean | undefined, ctx: Cli
     failed = true;
     ctx.stderr.write(`${c.yellow("⚠")} run history not recorded in ${displayPath(dir, ctx.cwd)}: ${error.message}\n`);
   };
-  const recorder = new HistoryRecorder(dir, fail);
+  let recorder: HistoryRecorder;
+  try {
+    recorder = new HistoryRecorder(dir, fail, historyLimits(ctx.env));
+  } catch (error) {
+    fail(error as Error);
+    return { onEvent() {}, close() {} };
+  }
   return {
     onEvent(event) {
       if (failed) return;

@@ -17,9 +17,9 @@ export function registerHistory(program: Command, ctx: CliContext): void {
   withSharedOptions(program.command("runs").description("the recent runs recorded in .pipes/runs (newest first)"), "file", ["json", "print one JSON document"]).action(
     async (options: HistoryOptions) => {
       const output = outputFor(ctx, options);
-      const { dir } = await historyOf(options, ctx);
+      const { dir, maxRunBytes } = await historyOf(options, ctx);
       const [{ listRuns }, { renderRuns }] = await Promise.all([import("../history/read.js"), import("../report/history.js")]);
-      const runs = listRuns(dir);
+      const runs = listRuns(dir, { maxRunBytes });
       warn(ctx, runs.warnings);
       output.stdout.write(options.json ? `${JSON.stringify({ dir, runs: runs.value }, null, 2)}\n` : renderRuns(runs.value, output, displayPath(dir, ctx.cwd)));
     },
@@ -31,9 +31,9 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .option("--partition <key>", "only this partition's output")
     .action(async (which: string, asset: string | undefined, options: HistoryOptions) => {
       const output = outputFor(ctx, options);
-      const { dir } = await historyOf(options, ctx);
+      const { dir, maxRunBytes } = await historyOf(options, ctx);
       const [{ readRun }, { createRunReporter }, { filterEvents }] = await Promise.all([import("../history/read.js"), import("../report/run.js"), import("../history/filter.js")]);
-      const read = readRun(dir, which);
+      const read = readRun(dir, which, { maxRunBytes });
       warn(ctx, read.warnings);
       const { events, cut } = read.value;
       const start = events[0]!;
@@ -56,8 +56,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .option("--profile <name>", "profile whose definitions to read (partitions do not depend on it)")
     .action(async (selection: string[], options: HistoryOptions) => {
       const output = outputFor(ctx, options);
-      const { dir, defs } = await historyOf(options, ctx);
-      const [{ readAllRuns }, { foldStatus, statusRows }, { partitionKeys }, { selectAssets }, { renderStatus }] = await Promise.all([
+      const { dir, defs, maxRunBytes } = await historyOf(options, ctx);
+      const [{ readAllRuns, STATUS_TYPES }, { foldStatus, statusRows }, { partitionKeys }, { selectAssets }, { renderStatus }] = await Promise.all([
         import("../history/read.js"),
         import("../history/status.js"),
         import("../partitions/keys.js"),
@@ -65,7 +65,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         import("../report/history.js"),
       ]);
       const assets = selection.length ? selectAssets(defs.assets, selection, { upstream: false, file: defs.file }) : defs.assets;
-      const runs = readAllRuns(dir);
+      const runs = readAllRuns(dir, { types: STATUS_TYPES, maxRunBytes });
       warn(ctx, runs.warnings);
       const now = new Date();
       const order = new Map(assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : []]));
@@ -74,10 +74,10 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     });
 }
 
-async function historyOf(options: HistoryOptions, ctx: CliContext): Promise<{ dir: string; defs: ResolvedDefinitions }> {
-  const [{ loadDefinitions }, { historyDir }] = await Promise.all([import("../defs/load.js"), import("../history/location.js")]);
+async function historyOf(options: HistoryOptions, ctx: CliContext): Promise<{ dir: string; defs: ResolvedDefinitions; maxRunBytes: number }> {
+  const [{ loadDefinitions }, { historyDir, historyLimits }] = await Promise.all([import("../defs/load.js"), import("../history/location.js")]);
   const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
-  return { dir: historyDir(defs.file), defs };
+  return { dir: historyDir(defs.file), defs, maxRunBytes: historyLimits(ctx.env).maxRunBytes };
 }
 
 function warn(ctx: CliContext, warnings: string[]): void {

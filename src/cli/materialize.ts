@@ -161,8 +161,8 @@ interface RunRequest {
 async function retryRequest(options: MaterializeOptions, keys: string[], defsFile: string, ctx: CliContext): Promise<(RunRequest & { profile: string }) | null> {
   const conflicting = [keys.length > 0 && "asset names", options.all && "--all", options.upstream && "--upstream", options.partition !== undefined && "--partition", options.partitionRange !== undefined && "--partition-range", options.allPartitions && "--all-partitions", options.singleRun && "--single-run", options.extra.length > 0 && "--extra"].filter(Boolean);
   if (conflicting.length) throw new UserError(`--retry runs again what the run ran, with its own partitions and extras: leave out ${conflicting.join(", ")}`);
-  const [{ historyDir }, { readRun }, { retryPlan }] = await Promise.all([import("../history/location.js"), import("../history/read.js"), import("../history/retry.js")]);
-  const read = readRun(historyDir(defsFile), options.retry!);
+  const [{ historyDir, historyLimits }, { readRun, RETRY_TYPES }, { retryPlan }] = await Promise.all([import("../history/location.js"), import("../history/read.js"), import("../history/retry.js")]);
+  const read = readRun(historyDir(defsFile), options.retry!, { types: RETRY_TYPES, maxRunBytes: historyLimits(ctx.env).maxRunBytes });
   for (const warning of read.warnings) ctx.stderr.write(`⚠ ${warning}\n`);
   const plan = retryPlan(read.value.events);
   if (options.profile !== undefined && options.profile !== plan.profile) {

@@ -30,21 +30,24 @@ export function parsePort(text: string, flag: string): number {
 
 async function runUi(options: UiOptions, ctx: CliContext): Promise<number> {
   const port = parsePort(options.port, "--port");
-  const [{ loadDefinitions }, { historyDir }, { startUi }] = await Promise.all([import("../defs/load.js"), import("../history/location.js"), import("../ui/server.js")]);
+  const [{ loadDefinitions }, { historyDir, historyLimits }, { startUi }] = await Promise.all([import("../defs/load.js"), import("../history/location.js"), import("../ui/server.js")]);
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   const defs = await load();
   let last = defs;
   const ui = await startUi({
     port,
     historyDir: historyDir(defs.file),
+    maxRunBytes: historyLimits(ctx.env).maxRunBytes,
     // Read again on each request: an edited defs file shows on reload; one that no longer loads keeps the last good one.
     defs: async () => (last = await load().catch(() => last)),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new UserError(error.code === "EADDRINUSE" ? `--port ${port} is in use: pick another, or 0 for a free one.` : `Cannot start the UI server: ${error.message}`);
   });
   const c = outputFor(ctx, {}).color;
-  ctx.stdout.write(`Ready on ${ui.url}\n${c.dim("Ctrl-C stops it. pipes dev --ui serves the same page, live, with a Materialize button.")}\n`);
-  if (options.open) openBrowser(ui.url);
+  // The page reads the history with the token (another user of the machine can reach the port, not the token).
+  const url = `${ui.url}?token=${ui.token}`;
+  ctx.stdout.write(`Ready on ${url}\n${c.dim("Ctrl-C stops it. Open the page from this URL: its token lets it read the history. pipes dev --ui serves the same page, live, with a Materialize button.")}\n`);
+  if (options.open) openBrowser(url);
   await new Promise<void>((resolve) => onStopSignal(resolve));
   await ui.close();
   return 0;

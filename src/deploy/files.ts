@@ -1,7 +1,10 @@
 /**
- * Which files of a function's folder go into its zip. Never by accident a secret: `.env*`, private keys,
- * credentials folders and files (`.aws/`, `.ssh/`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`) and
- * `.git` stay out by default and are named, so the user sees what was kept back. A `.pipesignore` file in the
+ * Which files of a function's folder go into its zip. Never by accident a secret: `.env*` and `.envrc`, private
+ * keys, credentials folders and files (`.aws/`, `.ssh/`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`,
+ * `credentials.json`, cloud service-account keys, Terraform state and variables) and `.git` stay out by default
+ * and are named, so the user sees what was kept back; a link is judged by its name and by what it points to (a
+ * `readme.txt` that links to `.env` is `.env`). The folder's `.gitignore` is not read: what a function ships is
+ * often built output that git ignores. A `.pipesignore` file in the
  * folder (gitignore syntax, via the `ignore` package: the matcher ESLint and Prettier use) and the function's
  * `include` / `exclude` patterns in the defs file decide the rest: `include` keeps only what it matches (so
  * functions that share a folder can each ship their own files) and overrides the defaults and `.pipesignore`
@@ -15,6 +18,15 @@ import ignore, { type Ignore } from "ignore";
 const SECRETS = [
   ".env",
   ".env.*",
+  ".envrc",
+  "credentials.json",
+  "client_secret*.json",
+  "serviceAccount*.json",
+  "service-account*.json",
+  "*.tfstate",
+  "*.tfstate.*",
+  "*.tfvars",
+  "*.tfvars.json",
   "*.pem",
   "*.key",
   "*.p12",
@@ -73,20 +85,29 @@ export function selectFiles(folder: string, rules: FileRules = {}): FileSelectio
       if (skip.has(path)) continue;
       const rel = relative(folder, path).split(sep).join("/");
       let stat: ReturnType<typeof statSync>;
+      /** A link's target, relative to the folder, as `ignore` is asked about it; null for a file or folder. */
+      let target: string | null = null;
       try {
-        if (lstatSync(path).isSymbolicLink() && !realpathSync(path).startsWith(root + sep)) {
-          selection.outsideLinks.push(rel);
-          continue;
+        if (lstatSync(path).isSymbolicLink()) {
+          const real = realpathSync(path);
+          if (!real.startsWith(root + sep)) {
+            selection.outsideLinks.push(rel);
+            continue;
+          }
+          target = relative(root, real).split(sep).join("/");
         }
         stat = statSync(path);
       } catch {
         continue; // a dangling link, or gone meanwhile
       }
       const asked = stat.isDirectory() ? `${rel}/` : rel;
+      const targetAsked = target === null ? null : stat.isDirectory() ? `${target}/` : target;
       if (noise.ignores(asked) || exclude.ignores(asked)) continue;
       const wanted = include?.ignores(asked) ?? false;
-      if (secrets.ignores(asked) && !wanted) {
-        selection.secrets.push(asked);
+      // A link to a secret ships only when `include` names the secret itself.
+      const secretTarget = targetAsked !== null && secrets.ignores(targetAsked) && !(include?.ignores(targetAsked) ?? false);
+      if ((secrets.ignores(asked) && !wanted) || secretTarget) {
+        selection.secrets.push(secretTarget ? `${asked} → ${targetAsked}` : asked);
         continue;
       }
       if (own.ignores(asked) && !wanted) continue;

@@ -1,13 +1,17 @@
 /**
- * Reads run history back: the list of runs, one run's events, and what has materialized. A file that is not
- * a run (garbage, no run-start first) is skipped with a warning; a run cut short (killed, or its last line
- * half-written) is read up to its last whole line.
+ * Reads run history back: the list of runs, one run's events, and what has materialized. Every reader reads a
+ * file the same way (readRunFile), so `runs`, `logs`, `status`, `--retry` and the page agree on which runs there
+ * are: a file that is not a run (garbage, no run-start first, not a regular file) is skipped with a warning; a
+ * damaged line inside a run is skipped with one warning naming the file; a run cut short (killed, or its last
+ * line half-written) is read up to its last whole line. Files are streamed, never read whole.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { describeRequest } from "../partitions/request.js";
+import { listRunFiles, readLines } from "./files.js";
+import { CHATTY_TYPES, formatSize, HISTORY_MAX_RUN_BYTES } from "./location.js";
 import { tally } from "./tally.js";
+import { asRunEvent, KNOWN_TYPES } from "./validate.js";
 import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
 
 export interface RunSummary {
@@ -34,24 +38,126 @@ export interface Read<T> {
   warnings: string[];
 }
 
-const runFiles = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".ndjson")).sort() : []);
+/** What a reader keeps of each run (the others are read, checked and dropped), and its size cap. */
+export interface ReadOptions {
+  /** Event types to keep (run-start and run-end always are); all when absent. */
+  types?: ReadonlySet<RunEvent["type"]>;
+  /** Past this many bytes of a run file, its log, output and custom-message lines are left out (as when it was recorded). */
+  maxRunBytes?: number;
+}
 
-/** Every whole, parseable line; a bad line before the last one makes the file unreadable (null). */
-export function parseRunFile(text: string): { events: RunEvent[]; cut: boolean } | null {
-  const lines = text.split("\n");
+/** What `pipes runs` needs of each run: what its summary adds up when it has no run-end. */
+export const SUMMARY_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end", "invocation-end", "throttled"]);
+/** What `--retry` needs. */
+export const RETRY_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end"]);
+/** What `pipes status` and the page's status and asset history need. */
+export const STATUS_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end", "materialization", "check"]);
+
+const NOT_A_RUN = "not a run history file (garbage or truncated at its start)";
+
+export interface RunFile {
+  events: RunEvent[];
+  /** Its last line was half-written (the run was killed mid-write). */
+  cut: boolean;
+  /** What was wrong with the file and left out, in one sentence naming it; null when nothing. */
+  warning: string | null;
+}
+
+/**
+ * One run file, as every reader sees it: its first event must be a run-start (else it is no run: null, with the
+ * reason); a later line that is not a valid event (garbage, `null`, a run-end without its fields, a second
+ * run-start, anything after the run-end) is skipped and counted in the warning; a half-written last line is the
+ * mark of a killed run, not damage.
+ */
+export function readRunFile(path: string, options: ReadOptions = {}): RunFile | { notRun: string } {
+  const maxRunBytes = options.maxRunBytes ?? HISTORY_MAX_RUN_BYTES;
   const events: RunEvent[] = [];
+  let started = false;
+  let notRun: string | null = null;
+  let ended = false;
   let cut = false;
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === "") continue;
-    try {
-      events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      if (i === lines.length - 1) cut = true; // the last line, half-written when the run was killed
-      else return null;
-    }
+  let damaged = 0;
+  let dropped = 0;
+  let bytes = 0;
+  try {
+    readLines(path, (text, size, whole) => {
+      bytes += size;
+      if (notRun !== null || (text !== null && text.trim() === "")) return;
+      // A whole line of a type this reader leaves out, or past the cap, is not parsed (most of a big run's lines are
+      // logs): it only has to look like one of pipes' lines, which a cut line, garbage or `null` does not.
+      const shape = started && whole && !ended && text !== null ? stepTypeOf(text) : null;
+      if (shape !== null) {
+        if (bytes > maxRunBytes && CHATTY_TYPES.has(shape)) {
+          dropped++;
+          return;
+        }
+        if (options.types && !options.types.has(shape)) return;
+      }
+      let event: RunEvent | null = null;
+      let parsed = true;
+      if (text !== null) {
+        try {
+          event = asRunEvent(JSON.parse(text));
+        } catch {
+          parsed = false;
+        }
+      }
+      if (!started) {
+        if (event?.type === "run-start") {
+          started = true;
+          events.push(event);
+        } else notRun = NOT_A_RUN;
+        return;
+      }
+      if (!parsed && !whole) {
+        cut = true;
+        return;
+      }
+      if (!event || event.type === "run-start" || ended) {
+        damaged++;
+        return;
+      }
+      if (event.type === "run-end") ended = true;
+      else if (bytes > maxRunBytes && CHATTY_TYPES.has(event.type)) {
+        dropped++; // one that did not look like one by its shape (another key order)
+        return;
+      } else if (options.types && !options.types.has(event.type)) return;
+      events.push(event);
+    });
+  } catch (error) {
+    return { notRun: (error as NodeJS.ErrnoException).code === "ELOOP" ? "not a regular file (a symbolic link)" : (error as Error).message };
   }
-  if (events[0]?.type !== "run-start") return null;
-  return { events, cut };
+  if (notRun !== null || !started) return { notRun: notRun ?? NOT_A_RUN };
+  const problems = [
+    damaged ? `skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} (not pipes events)` : "",
+    dropped ? `larger than ${formatSize(maxRunBytes)}: left out ${dropped} log line${dropped === 1 ? "" : "s"} past it` : "",
+  ].filter(Boolean);
+  return { events, cut, warning: problems.length ? `${path}: ${problems.join("; ")}` : null };
+}
+
+const TYPE_PREFIX = '{"type":"';
+
+/** The type of a line that looks like one of pipes' step events by its start and end (not a run boundary), or null. */
+function stepTypeOf(text: string): RunEvent["type"] | null {
+  if (!text.startsWith(TYPE_PREFIX) || !text.endsWith("}")) return null;
+  const type = text.slice(TYPE_PREFIX.length, text.indexOf('"', TYPE_PREFIX.length)) as RunEvent["type"];
+  return KNOWN_TYPES.has(type) && type !== "run-start" && type !== "run-end" ? type : null;
+}
+
+
+/** Each readable run file of `dir` (newest first when `newestFirst`), with one warning per file at fault. */
+function* runFiles(dir: string, options: ReadOptions, warnings: string[], newestFirst: boolean, names = listRunFiles(dir)): Generator<RunFile & { file: string }> {
+  warnings.push(...names.warnings);
+  for (const name of newestFirst ? [...names.names].reverse() : names.names) {
+    const path = join(dir, name);
+    const read = readRunFile(path, options);
+    if ("notRun" in read) {
+      warnings.push(`skipped ${path}: ${read.notRun}`);
+      continue;
+    }
+    if (read.warning) warnings.push(read.warning);
+    yield { ...read, file: path };
+  }
 }
 
 export function summarize(events: RunEvent[], file: string): RunSummary {
@@ -80,65 +186,31 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
   };
 }
 
-/** The newest runs first. The run-end is usually the last line, so a finished run is read from its ends only. */
-export function listRuns(dir: string): Read<RunSummary[]> {
+/** The newest runs first, each read whole (so a damaged line is skipped and told of as `logs` and `status` do). */
+export function listRuns(dir: string, options: Omit<ReadOptions, "types"> = {}): Read<RunSummary[]> {
   const warnings: string[] = [];
   const runs: RunSummary[] = [];
-  for (const name of runFiles(dir).reverse()) {
-    const path = join(dir, name);
-    const quick = readEnds(path);
-    const parsed = quick ?? parseRunFile(readFileSync(path, "utf8"));
-    if (!parsed) warnings.push(`skipped ${path}: not a run history file (garbage or truncated at its start)`);
-    else runs.push(summarize(parsed.events, path));
-  }
+  for (const run of runFiles(dir, { ...options, types: SUMMARY_TYPES }, warnings, true)) runs.push(summarize(run.events, run.file));
   return { value: runs, warnings };
 }
 
-/** The first and last lines of a finished run, without reading what is between; null when it did not finish. */
-function readEnds(path: string): { events: RunEvent[] } | null {
-  const size = statSync(path).size;
-  const fd = openSync(path, "r");
-  try {
-    const chunk = (at: number, length: number) => {
-      const buffer = Buffer.alloc(length);
-      return buffer.subarray(0, readSync(fd, buffer, 0, length, at)).toString("utf8");
-    };
-    const head = chunk(0, Math.min(size, 64 * 1024)).split("\n")[0]!;
-    const tail = chunk(Math.max(0, size - 64 * 1024), Math.min(size, 64 * 1024)).trimEnd().split("\n").at(-1)!;
-    const first = JSON.parse(head) as RunEvent;
-    const last = JSON.parse(tail) as RunEvent;
-    return first.type === "run-start" && last.type === "run-end" ? { events: [first, last] } : null;
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** One run's events: `last`, a run id, or the start of one (as the 8 characters pipes prints). */
-export function readRun(dir: string, which: string): Read<{ events: RunEvent[]; file: string; cut: boolean }> {
+export function readRun(dir: string, which: string, options: ReadOptions = {}): Read<{ events: RunEvent[]; file: string; cut: boolean }> {
   const warnings: string[] = [];
-  const names = runFiles(dir).reverse();
-  const candidates = which === "last" ? names : names.filter((n) => n.replace(/^[^-]+-/, "").startsWith(which));
-  for (const name of candidates) {
-    const path = join(dir, name);
-    const parsed = parseRunFile(readFileSync(path, "utf8"));
-    if (parsed) return { value: { ...parsed, file: path }, warnings };
-    warnings.push(`skipped ${path}: not a run history file (garbage or truncated at its start)`);
+  const listed = listRunFiles(dir);
+  // Only the files it may be are read: the newest readable one (`last`), or those whose id starts so.
+  const candidates = which === "last" ? listed.names : listed.names.filter((n) => n.replace(/^[^-]+-/, "").startsWith(which));
+  for (const run of runFiles(dir, options, warnings, true, { names: candidates, warnings: listed.warnings })) {
+    return { value: { events: run.events, file: run.file, cut: run.cut }, warnings };
   }
-  const known = names.length ? `; pipes runs lists the ${names.length} recorded` : ` (none is recorded in ${dir})`;
+  const known = listed.names.length ? `; pipes runs lists the ${listed.names.length} recorded` : ` (none is recorded in ${dir})`;
   throw new UserError(which === "last" ? `No run to read${known}.` : `No run "${which}"${known}.`);
 }
 
 /** Every readable run, oldest first, with its events: what `pipes status` folds. */
-export function readAllRuns(dir: string): Read<Array<{ events: RunEvent[]; file: string }>> {
+export function readAllRuns(dir: string, options: ReadOptions = {}): Read<Array<{ events: RunEvent[]; file: string }>> {
   const warnings: string[] = [];
   const runs: Array<{ events: RunEvent[]; file: string }> = [];
-  for (const name of runFiles(dir)) {
-    const path = join(dir, name);
-    const parsed = parseRunFile(readFileSync(path, "utf8"));
-    if (parsed) runs.push({ events: parsed.events, file: path });
-    else warnings.push(`skipped ${path}: not a run history file (garbage or truncated at its start)`);
-  }
+  for (const run of runFiles(dir, options, warnings, false)) runs.push({ events: run.events, file: run.file });
   return { value: runs, warnings };
 }

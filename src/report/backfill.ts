@@ -36,6 +36,8 @@ export interface LiveRegion {
 export class BackfillView {
   private readonly progress = new Map<string, Progress>();
   private readonly pending = new Map<string, RunEvent[]>();
+  /** Invocations in flight per step: a step that ends without their ends (Ctrl-C) takes them out of `running`. */
+  private readonly inFlight = new Map<string, number>();
   private readonly failures: string[] = [];
   private failureCount = 0;
   private plainFailureLines = 0;
@@ -69,8 +71,11 @@ export class BackfillView {
     }
     const p = this.progress.get(event.asset);
     const key = stepLabel(event.asset, event.partition);
-    if (event.type === "invocation-start" && p) p.running++;
-    if (event.type === "invocation-end" && p) p.running--;
+    if (event.type === "invocation-start" || event.type === "invocation-end") {
+      const change = event.type === "invocation-start" ? 1 : -1;
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + change);
+      if (p) p.running += change;
+    }
     if (event.type === "throttled" && p) p.throttles++;
     if (event.type !== "asset-end") {
       const list = this.pending.get(key);
@@ -80,6 +85,8 @@ export class BackfillView {
     }
     const events = [...(this.pending.get(key) ?? []), event];
     this.pending.delete(key);
+    if (p) p.running -= this.inFlight.get(key) ?? 0;
+    this.inFlight.delete(key);
     if (p) {
       p[event.status]++;
       p.lastEndedAt = Date.parse(event.endedAt);

@@ -3,7 +3,7 @@
  * or broken gives empty lists and warnings, never an error. Pure but for reading the history files.
  */
 import type { ResolvedDefinitions } from "../defs/normalized.js";
-import { listRuns, readAllRuns, readRun, type RunSummary } from "../history/read.js";
+import { listRuns, type ReadOptions, readAllRuns, readRun, type RunSummary, STATUS_TYPES } from "../history/read.js";
 import { foldStatus, type StatusRow, statusRows } from "../history/status.js";
 import { partitionKeys } from "../partitions/keys.js";
 import { type ListedAsset, listAssets } from "../report/list.js";
@@ -22,8 +22,11 @@ export interface DefsView {
 /** What `/api/defs` answers: the view, and what the server can do (`pipes dev --ui` streams and runs). */
 export type DefsResponse = DefsView & { live: boolean; canMaterialize: boolean };
 
-export function defsView(defs: ResolvedDefinitions, historyDir: string): DefsView {
-  const runs = safely(() => readAllRuns(historyDir), []);
+/** `maxRunBytes`: the history's cap on a run's file (location.ts), as the CLI reads it. */
+export type HistoryRead = Omit<ReadOptions, "types">;
+
+export function defsView(defs: ResolvedDefinitions, historyDir: string, read: HistoryRead = {}): DefsView {
+  const runs = safely(() => readAllRuns(historyDir, { ...read, types: STATUS_TYPES }), []);
   const now = new Date();
   const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : null]));
   const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), foldStatus(runs.value));
@@ -35,15 +38,15 @@ export function defsView(defs: ResolvedDefinitions, historyDir: string): DefsVie
   };
 }
 
-export function runsView(historyDir: string): { runs: RunSummary[]; warnings: string[] } {
-  const read = safely(() => listRuns(historyDir), []);
+export function runsView(historyDir: string, options: HistoryRead = {}): { runs: RunSummary[]; warnings: string[] } {
+  const read = safely(() => listRuns(historyDir, options), []);
   return { runs: read.value, warnings: read.warnings };
 }
 
 /** A run's events, or null when there is no such run. */
-export function runView(historyDir: string, id: string): { events: RunEvent[]; cut: boolean; warnings: string[] } | null {
+export function runView(historyDir: string, id: string, options: HistoryRead = {}): { events: RunEvent[]; cut: boolean; warnings: string[] } | null {
   try {
-    const read = readRun(historyDir, id);
+    const read = readRun(historyDir, id, options);
     return { events: read.value.events, cut: read.value.cut, warnings: read.warnings };
   } catch {
     return null;
@@ -57,8 +60,8 @@ export interface AssetHistory {
 }
 
 /** An asset's materializations and check results over the recorded runs, oldest first. */
-export function assetHistory(historyDir: string, asset: string): AssetHistory {
-  const runs = safely(() => readAllRuns(historyDir), []);
+export function assetHistory(historyDir: string, asset: string, read: HistoryRead = {}): AssetHistory {
+  const runs = safely(() => readAllRuns(historyDir, { ...read, types: STATUS_TYPES }), []);
   const history: AssetHistory = { materializations: [], checks: [], warnings: runs.warnings };
   for (const { events } of runs.value) {
     const start = events[0];

@@ -1,8 +1,8 @@
 /**
  * Who may talk to the UI server. It binds to loopback only, and a request must address it by its loopback name
  * and port (a DNS-rebinding page cannot: its Host is its own name); a request a browser marks with an Origin must
- * come from the page itself (no cross-site reads or actions); an action that runs something must carry the
- * token made at start (printed with the URL). Pure.
+ * come from the page itself (no cross-site reads or actions); every API request (a read of the history, the
+ * live stream, an action that runs something) must carry the token made at start (printed with the URL). Pure.
  */
 import type { IncomingHttpHeaders } from "node:http";
 

@@ -1,7 +1,9 @@
 /**
  * `pipes ui` and `pipes dev --ui`: a local web page of the pipeline (its graph, runs, timelines, metadata) and
  * the JSON API it reads (README: "The UI's API"). Bound to 127.0.0.1 only; every request passes guard.ts; the
- * page is the project's own bundle (dist/ui/page), served with a strict Content Security Policy.
+ * page is the project's own bundle (dist/ui/page), served with a strict Content Security Policy. The page itself
+ * holds nothing; everything under /api/ (run history, logs included, and the live stream) needs the token printed
+ * with the URL: another user of the machine can reach the port, not the token.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -21,6 +23,8 @@ const BODY_LIMIT = 64 * 1024;
 export interface UiOptions {
   port: number;
   historyDir: string;
+  /** The cap on a run file's size that readers apply (location.ts's historyLimits). */
+  maxRunBytes?: number;
   /** The definitions now (dev reloads them on save). */
   defs: () => Promise<ResolvedDefinitions>;
   /** `pipes dev --ui`: the live stream, and what the Materialize button runs; absent for `pipes ui`. */
@@ -30,7 +34,7 @@ export interface UiOptions {
 
 export interface UiServer {
   url: string;
-  /** Made at start: actions that run something must carry it (X-Pipes-Token). */
+  /** Made at start: every API request must carry it (X-Pipes-Token; `?token=` for the live stream). */
   token: string;
   close(): Promise<void>;
 }
@@ -44,6 +48,7 @@ const HEADERS = {
 
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const token = randomBytes(24).toString("base64url");
+  const read = { maxRunBytes: options.maxRunBytes };
   let port = 0;
   const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
   const server = createServer((req, res) => {
@@ -60,6 +65,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (refusal) return send(res, 403, { error: refusal });
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
     const path = url.pathname;
+    if (path.startsWith("/api/") && !carriesToken(req, url)) return send(res, 403, { error: "the API needs the token printed with the URL: open the page from that URL" });
     if (req.method === "POST" && path === "/api/materialize") return materialize(req, res);
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "only GET, and POST /api/materialize" });
     if (path === "/") return sendFile(res, page("index.html"), "text/html; charset=utf-8");
@@ -67,17 +73,17 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (path === "/app.css") return sendFile(res, page("app.css"), "text/css; charset=utf-8");
     if (path === "/api/defs") {
       const defs = await options.defs();
-      const body: DefsResponse = { ...defsView(defs, options.historyDir), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
+      const body: DefsResponse = { ...defsView(defs, options.historyDir, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
       return send(res, 200, body);
     }
-    if (path === "/api/runs") return send(res, 200, runsView(options.historyDir));
+    if (path === "/api/runs") return send(res, 200, runsView(options.historyDir, read));
     const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);
     if (run) {
-      const view = runView(options.historyDir, run[1]!);
+      const view = runView(options.historyDir, run[1]!, read);
       return view ? send(res, 200, view) : send(res, 404, { error: `no run ${run[1]}` });
     }
     const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
-    if (asset) return send(res, 200, assetHistory(options.historyDir, decodeURIComponent(asset[1]!)));
+    if (asset) return send(res, 200, assetHistory(options.historyDir, decodeURIComponent(asset[1]!), read));
     if (path === "/api/live") {
       if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
       return options.live.listen(res);
@@ -85,10 +91,15 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     return send(res, 404, { error: `nothing at ${path.slice(0, 200)}` });
   }
 
+  /** The header; for the live stream also `?token=` (a browser's EventSource cannot set a header). */
+  function carriesToken(req: IncomingMessage, url: URL): boolean {
+    const header = req.headers["x-pipes-token"];
+    if (tokenMatches(Array.isArray(header) ? header[0] : header, token)) return true;
+    return url.pathname === "/api/live" && tokenMatches(url.searchParams.get("token") ?? undefined, token);
+  }
+
   async function materialize(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!options.materialize) return send(res, 404, { error: "pipes ui only shows: run pipes dev --ui to materialize from the page" });
-    const header = req.headers["x-pipes-token"];
-    if (!tokenMatches(Array.isArray(header) ? header[0] : header, token)) return send(res, 403, { error: "a run needs the token printed with the URL" });
     const body = await readBody(req);
     let assets: unknown;
     try {

@@ -1,7 +1,7 @@
 // What `pipes deploy-handler` zips: what runs (a handler's dependencies, bundled or as a folder), and nothing it
 // must not (secrets), with control through .pipesignore and include / exclude; --json for CI scripts.
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
@@ -118,6 +118,37 @@ describe("pipes deploy-handler ships nothing it must not", () => {
     const record = JSON.parse(r.stdout);
     expect(record.leftOut.secrets).toEqual([".aws/", ".env", ".env.production", ".npmrc", "id_rsa"]);
     expect(r.stderr).toContain("⚠ left out .aws/, .env, .env.production, .npmrc, id_rsa: secrets are never zipped");
+  });
+
+  it("leaves out a link to a secret whatever its name, and .envrc, credentials.json, service-account keys, Terraform state and variables", async () => {
+    const dir = tempProject({
+      "defs.ts": `export default { assets: {}, functions: { f: { handler: "./f/app.handler", runtime: "nodejs20.x" } },
+        profiles: { emu: { lambda: { endpoint: process.env.PIPES_EMULATOR_URL, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } } } } };\n`,
+      "f/app.mjs": `export const handler = async () => "ok";\n`,
+      "f/.env": "TOKEN=abc\n",
+      "f/.envrc": "export TOKEN=abc\n",
+      "f/credentials.json": "{}",
+      "f/serviceAccountKey.json": "{}",
+      "f/infra/terraform.tfstate": "{}",
+      "f/infra/prod.tfvars": "key = 1\n",
+      "f/.aws/config": "[default]\n",
+      "f/data.json": "{}",
+    });
+    symlinkSync(".env", join(dir, "f", "readme.txt"));
+    symlinkSync(".aws", join(dir, "f", "settings"));
+    for (const bundle of [[], ["--no-bundle"]]) {
+      const r = await runPipes(["deploy-handler", "--profile", "emu", "--function", "f", ...bundle, "--dry-run", "--out", "f.zip", "--json"], { cwd: dir, env: { PIPES_EMULATOR_URL: url } });
+      expect(r.code, r.stderr).toBe(0);
+      const shipped = Object.entries(unzipSync(readFileSync(join(dir, "f.zip"))));
+      expect(shipped.map(([name]) => name).filter((n) => !n.startsWith("pipes-lambda"))).toEqual(expect.arrayContaining(["app.mjs"]));
+      for (const [name, bytes] of shipped) {
+        expect(name).not.toMatch(/readme|settings|env|credentials|serviceAccount|tfstate|tfvars|\.aws/);
+        expect(Buffer.from(bytes).toString()).not.toContain("TOKEN=abc");
+      }
+      // Bundled, only the bundle ships; as a folder, the folder's files less the secrets, named.
+      if (bundle.length) expect(JSON.parse(r.stdout).leftOut.secrets).toEqual([".aws/", ".env", ".envrc", "credentials.json", "infra/prod.tfvars", "infra/terraform.tfstate", "readme.txt → .env", "serviceAccountKey.json", "settings/ → .aws/"]);
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("functions that share a folder each ship only their own files (include / exclude)", async () => {

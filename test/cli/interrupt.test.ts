@@ -1,9 +1,10 @@
 // Ctrl-C while an invocation runs: the run ends within a couple of seconds, the asset is reported as
 // interrupted (not as a service error), and no worker process is left.
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
-import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+import { FIXTURES, startPipes, tempProject, type Running } from "../helpers/run-pipes.js";
 
 const LOGS = join(FIXTURES, "logs/defs.ts");
 let running: Running | undefined;
@@ -20,6 +21,22 @@ async function inFlight(pipes: Running): Promise<number[]> {
 }
 
 describe("Ctrl-C during a run", () => {
+  it("a backfill: its last progress line counts the steps as interrupted, none still running", async () => {
+    const dir = tempProject({
+      "defs.ts": `export default { assets: { wide: { function: "wait", partitions: ["p1", "p2", "p3", "p4", "p5", "p6"] } }, functions: { wait: { handler: "./wait.handler", timeout: 60 } } };\n`,
+      "wait.mjs": "export const handler = async () => { await new Promise((r) => setTimeout(r, 30_000)); return null; };\n",
+    });
+    running = startPipes(["materialize", "wide", "--all-partitions", "--concurrency", "6"], { cwd: dir });
+    await waitUntil(() => workerPids(running!.child.pid!).length === 6, 30_000);
+    running.child.kill("SIGINT");
+    const { code } = await running.exited;
+    expect(code).toBe(130);
+    const lines = running.output().split("\n").filter((l) => l.includes("wide "));
+    expect(lines.at(-1)).toMatch(/6\/6 .*6 interrupted/);
+    expect(lines.at(-1)).not.toMatch(/running/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
   it("pipes materialize: exit 130 within 2 s, the assets reported as interrupted, no worker left", async () => {
     running = startPipes(["materialize", "-f", LOGS, "busy", "slow"]);
     const workers = await inFlight(running);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,12 +48,13 @@ describe("pipes ui: the server", () => {
   it("refuses a foreign Host (DNS rebinding) and a foreign Origin; runs need the token; pipes ui runs nothing", async () => {
     const dir = ordersProject();
     const ui = await serve(["ui", "--port", "0"], dir);
-    expect((await raw(`${ui.url}api/defs`, {})).status).toBe(200);
+    const token = { "X-Pipes-Token": ui.token! };
+    expect((await raw(`${ui.url}api/defs`, { headers: token })).status).toBe(200);
     const port = new URL(ui.url).port;
-    expect((await raw(`${ui.url}api/defs`, { headers: { Host: `attacker.example:${port}` } })).status).toBe(403);
-    expect((await raw(`${ui.url}api/runs`, { headers: { Origin: "http://attacker.example" } })).status).toBe(403);
-    expect((await raw(`${ui.url}api/runs`, { headers: { Origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
-    const post = await raw(`${ui.url}api/materialize`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"assets":["raw_orders"]}' });
+    expect((await raw(`${ui.url}api/defs`, { headers: { ...token, Host: `attacker.example:${port}` } })).status).toBe(403);
+    expect((await raw(`${ui.url}api/runs`, { headers: { ...token, Origin: "http://attacker.example" } })).status).toBe(403);
+    expect((await raw(`${ui.url}api/runs`, { headers: { ...token, Origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    const post = await raw(`${ui.url}api/materialize`, { method: "POST", headers: { ...token, "Content-Type": "application/json" }, body: '{"assets":["raw_orders"]}' });
     expect(post.status).toBe(404); // pipes ui only shows
 
     const dev = await serve(["dev", "--ui"], dir);
@@ -70,17 +71,18 @@ describe("pipes ui: the server", () => {
   it("a missing or broken history is an empty list with a warning; a client that leaves mid-stream does not hurt the server", async () => {
     const dir = ordersProject();
     const ui = await serve(["ui", "--port", "0"], dir);
-    expect(JSON.parse((await raw(`${ui.url}api/runs`, {})).body)).toEqual({ runs: [], warnings: [] });
+    const token = { "X-Pipes-Token": ui.token! };
+    expect(JSON.parse((await raw(`${ui.url}api/runs`, { headers: token })).body)).toEqual({ runs: [], warnings: [] });
     mkdirSync(join(dir, ".pipes", "runs"), { recursive: true });
     writeFileSync(join(dir, ".pipes", "runs", "20240101T000000.000Z-garbage.ndjson"), "\u0000 not json\n{nor this\n");
-    const runs = JSON.parse((await raw(`${ui.url}api/runs`, {})).body);
+    const runs = JSON.parse((await raw(`${ui.url}api/runs`, { headers: token })).body);
     expect(runs.runs).toEqual([]);
     expect(runs.warnings[0]).toMatch(/skipped .*garbage\.ndjson: not a run history file/);
-    expect((await raw(`${ui.url}api/runs/nope/events`, {})).status).toBe(404);
+    expect((await raw(`${ui.url}api/runs/nope/events`, { headers: token })).status).toBe(404);
 
     const dev = await serve(["dev", "--ui"], dir);
     await new Promise<void>((resolve) => {
-      const req = request(`${dev.url}api/live`, (res) => {
+      const req = request(`${dev.url}api/live?token=${dev.token}`, (res) => {
         res.once("data", () => {
           req.destroy(); // gone mid-stream
           resolve();
@@ -88,9 +90,64 @@ describe("pipes ui: the server", () => {
       });
       req.end();
     });
-    expect((await raw(`${dev.url}api/defs`, {})).status).toBe(200);
+    expect((await raw(`${dev.url}api/defs`, { headers: { "X-Pipes-Token": dev.token! } })).status).toBe(200);
   });
 });
+
+describe("pipes ui: the history is its owner's", () => {
+  it("every API read needs the token printed with the URL (the live stream too); .pipes/ is 0700, run files 0600", async () => {
+    const dir = ordersProject();
+    // A .pipes/ made open by an older pipes is made the owner's at the next run.
+    mkdirSync(join(dir, ".pipes"), { mode: 0o755 });
+    chmodSync(join(dir, ".pipes"), 0o755);
+    expect((await runPipes(["materialize", "raw_orders"], { cwd: dir, env: HISTORY })).code).toBe(0);
+    expect(statSync(join(dir, ".pipes")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, ".pipes", "runs")).mode & 0o777).toBe(0o700);
+    for (const file of readdirSync(join(dir, ".pipes", "runs"))) expect(statSync(join(dir, ".pipes", "runs", file)).mode & 0o777).toBe(0o600);
+
+    const ui = await serve(["ui", "--port", "0"], dir);
+    expect(ui.token).toMatch(/^[\w-]{20,}$/); // printed with the URL
+    for (const path of ["api/defs", "api/runs", "api/runs/last/events", "api/assets/raw_orders/history"]) {
+      const none = await raw(`${ui.url}${path}`, {});
+      expect(none.status, path).toBe(403);
+      expect(JSON.parse(none.body).error).toMatch(/needs the token printed with the URL/);
+      expect(none.body).not.toContain("fetching orders");
+      expect((await raw(`${ui.url}${path}`, { headers: { "X-Pipes-Token": "x".repeat(ui.token!.length) } })).status, path).toBe(403);
+      expect((await raw(`${ui.url}${path}?token=${ui.token}`, {})).status, path).toBe(403); // only the live stream takes it so
+      expect((await raw(`${ui.url}${path}`, { headers: { "X-Pipes-Token": ui.token! } })).status, path).toBe(200);
+    }
+    expect((await raw(`${ui.url}api/runs/last/events`, { headers: { "X-Pipes-Token": ui.token! } })).body).toContain("fetching orders");
+    // The page itself holds nothing: it loads, and reads with the token it was opened with.
+    expect((await raw(ui.url, {})).status).toBe(200);
+
+    const dev = await serve(["dev", "--ui"], dir);
+    expect((await raw(`${dev.url}api/live`, {})).status).toBe(403);
+    expect((await raw(`${dev.url}api/live?token=wrong`, {})).status).toBe(403);
+  });
+
+  it("serves the page and its API with a strict Content Security Policy", async () => {
+    const ui = await serve(["ui", "--port", "0"], ordersProject());
+    for (const [path, headers] of [["", {}], ["app.js", {}], ["api/runs", { "X-Pipes-Token": ui.token! }]] as const) {
+      const answer = await rawHeaders(`${ui.url}${path}`, headers);
+      expect(answer.status, path).toBe(200);
+      const policy = String(answer.headers["content-security-policy"]);
+      for (const rule of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"]) expect(policy, path).toContain(rule);
+      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    }
+  });
+});
+
+/** The status and headers of a GET. */
+function rawHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
   let browser: Browser;
@@ -108,7 +165,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(ui.url);
+    await page.goto(`${ui.url}?token=${ui.token}`);
     await page.waitForSelector("svg.graph g.node");
     expect(await page.locator("g.node").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-asset")))).toEqual(["raw_orders", "clean_orders", "orders_summary", "daily_report"]);
     expect(await page.locator("path.edge").evaluateAll((edges) => edges.map((e) => `${e.getAttribute("data-from")}→${e.getAttribute("data-to")}`))).toEqual(["raw_orders→clean_orders", "clean_orders→orders_summary", "orders_summary→daily_report"]);
@@ -141,6 +198,25 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(await page.locator('details[data-step="raw_orders"] pre').textContent()).toMatch(/fetching orders for 2024-01-01/);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "run.png"), fullPage: true });
     expect(errors).toEqual([]);
+
+    // The Content Security Policy holds: a script put into the page (as an injection would) never runs.
+    const injected = await page.evaluate(async () => {
+      const violated = new Promise<string>((resolve) => document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true }));
+      const script = document.createElement("script");
+      script.textContent = "window.injected = 1";
+      document.body.append(script);
+      return { ran: (window as unknown as { injected?: number }).injected ?? null, violated: await Promise.race([violated, new Promise((r) => setTimeout(() => r("none"), 2000))]) };
+    });
+    expect(injected).toEqual({ ran: null, violated: expect.stringMatching(/^script-src/) });
+  });
+
+  it("opened without its token, the page says to open it from the printed URL", async () => {
+    const ui = await serve(["ui", "--port", "0"], ordersProject());
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}#/runs`);
+    await page.waitForSelector("main .warnings");
+    expect(await page.textContent("main")).toMatch(/needs its token: open it from the URL pipes printed/);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "no-token.png"), fullPage: true });
   });
 
   it("a partitioned asset's grid shows each partition materialized, failed or missing; an asset's checks have their history", async () => {
@@ -153,7 +229,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect((await runPipes(["materialize", "events", "--partition-range", "2024-01-01...2024-01-05"], { cwd: dir, env })).code).toBe(1);
     const ui = await serve(["ui", "--port", "0"], dir);
     const page = await browser.newPage();
-    await page.goto(`${ui.url}#/asset/events`);
+    await page.goto(`${ui.url}?token=${ui.token}#/asset/events`);
     await page.waitForSelector(".grid .cell");
     const cells = await page.locator(".grid .cell").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-partition")}:${e.getAttribute("data-state")}`));
     expect(cells).toEqual([
@@ -172,7 +248,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect((await runPipes(["materialize", "--all"], { cwd: checks, env: HISTORY })).code).toBe(0);
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: checks, env: HISTORY })).code).toBe(1);
     const checksUi = await serve(["ui", "--port", "0"], checks);
-    await page.goto(`${checksUi.url}#/asset/orders`);
+    await page.goto(`${checksUi.url}?token=${checksUi.token}#/asset/orders`);
     await page.waitForSelector("h2:text('Checks')");
     const rows = await page.locator("h2:text('Checks') + table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].slice(2).map((td) => td.textContent).join(" ")));
     expect(rows).toEqual(["typed failed (ERROR)", "fresh passed", "not_empty passed", "typed passed", "fresh passed", "not_empty passed"]);
@@ -182,7 +258,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     const dir = ordersProject();
     const ui = await serve(["ui", "--port", "0"], dir);
     const page = await browser.newPage();
-    await page.goto(`${ui.url}#/runs`);
+    await page.goto(`${ui.url}?token=${ui.token}#/runs`);
     await page.waitForSelector("main h1:text('Runs')"); // not the "Loading…" the page starts with
     expect(await page.textContent("main")).toContain("No runs recorded yet");
     mkdirSync(join(dir, ".pipes", "runs"), { recursive: true });
@@ -203,7 +279,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(run.code, run.stdout).toBe(0);
     const ui = await serve(["ui", "--port", "0"], dir);
     const page = await browser.newPage();
-    await page.goto(`${ui.url}#/runs`);
+    await page.goto(`${ui.url}?token=${ui.token}#/runs`);
     await page.locator("a[href^='#/runs/']").first().click();
     await page.waitForSelector("svg.timeline rect.bar");
     expect(await page.locator("rect.bar").count()).toBe(8);
@@ -221,7 +297,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect((await runPipes(["materialize", "--all"], { cwd: dir, env: HISTORY })).code).toBe(0);
     const ui = await serve(["ui", "--port", "0"], dir);
     const page = await browser.newPage();
-    await page.goto(`${ui.url}#/runs`);
+    await page.goto(`${ui.url}?token=${ui.token}#/runs`);
     await page.locator("a[href^='#/runs/']").first().click();
     await page.waitForSelector('details[data-step="html"]');
     await page.locator('details[data-step="html"] summary').click();

@@ -1,6 +1,6 @@
 // The page: a hash router over the views, and, under `pipes dev --ui`, the live stream that refreshes the
 // page as runs happen (under `pipes ui`, a look at the run history every few seconds).
-import { get, takeToken } from "./api.js";
+import { get, liveUrl, takeToken } from "./api.js";
 import { h } from "./dom.js";
 import { assetPage, assetsPage, runPage, runsPage } from "./views.js";
 
@@ -43,7 +43,7 @@ async function follow(): Promise<void> {
   const defs = await get<{ live: boolean }>("/api/defs").catch(() => ({ live: false }));
   if (!defs.live) return poll();
   const badge = document.getElementById("live")!;
-  const source = new EventSource("/api/live");
+  const source = new EventSource(liveUrl());
   let timer: number | undefined;
   source.onopen = () => {
     badge.textContent = "● live";
