@@ -1,13 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const CHECKS = join(FIXTURES, "checks", "defs.ts");
 const HOSTILE = join(FIXTURES, "checks", "hostile.ts");
-const temp = () => mkdtempSync(join(tmpdir(), "pipes-ci-"));
+const temp = () => tempDir("pipes-ci-");
 
 /** JUnit XML read by a real, strict XML parser (Python's ElementTree): what a CI system would see. */
 function parseJunit(file: string) {
