@@ -6,6 +6,7 @@
  * and renaming it over the old one (vim's backupcopy, JetBrains' safe write, `sed -i`, `git checkout`) replaces
  * the inode fs.watch was following, after which Node 20 reports nothing more for that file; chokidar re-watches.
  */
+import { existsSync } from "node:fs";
 import { sep } from "node:path";
 import { watch } from "chokidar";
 
@@ -42,7 +43,11 @@ export function watchTree(root: string, onChange: (files: string[]) => void): Wa
   const settle = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const files = [...pending].sort();
+      // A file that came and is already gone is a save's scaffolding, though its unlink is not here yet: chokidar
+      // holds unlinks back 100 ms (`atomic`, to pair them with an add), longer than this batch waits. An editor
+      // that writes its temp file a moment before renaming it over the real one would otherwise have the temp
+      // file named beside the real one ("ingest.mjs, ingest.mjs.tmp changed").
+      const files = [...pending].filter((path) => !(added.has(path) && !existsSync(path))).sort();
       pending = new Set();
       if (files.length > 0) onChange(files);
     }, SETTLE_MS);

@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/run/events.js";
 import { copyFixture, FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** The partitions fixture in a folder of its own, with history on and a state folder its handler writes to. */
 function project() {
-  const dir = mkdtempSync(join(tmpdir(), "pipes-backfill-"));
+  const dir = tempDir("pipes-backfill-");
   copyFixture("partitions", dir);
   const state = join(dir, "state");
   mkdirSync(state);

@@ -1,9 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent, RunEventOf } from "../../src/run/events.js";
 import { copyFixture, FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const DEFS = join(FIXTURES, "checks", "defs.ts");
 const materialize = (...args: string[]) => runPipes(["materialize", "-f", DEFS, "--all", ...args]);
@@ -85,7 +84,7 @@ describe("asset checks gate a run", () => {
       { name: "typed", description: null, blocking: false },
     ]);
 
-    const dir = mkdtempSync(join(tmpdir(), "pipes-checks-"));
+    const dir = tempDir("pipes-checks-");
     copyFixture("checks", dir);
     const env = { PIPES_HISTORY: "1" };
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: dir, env })).code).toBe(1);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 let project: string;
 let emulator: Running;
@@ -15,7 +16,7 @@ const pipes = (args: string[]) => runPipes(args, { cwd: project, env });
 const deploy = (args: string[]) => pipes(["deploy-handler", "--profile", "emu", ...args]);
 
 beforeAll(async () => {
-  project = mkdtempSync(join(tmpdir(), "pipes-deploy-"));
+  project = tempDir("pipes-deploy-");
   copyFixture("deploy", project, { dereference: false });
   // A standalone emulator with no functions: deploy-handler creates them through the SDK.
   emulator = startPipes(["emulator", "--port", "0"], { cwd: tmpdir() });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromIni } from "@aws-sdk/credential-providers";
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { alive, invoke, waitUntil, workerPids } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const ORDERS = join(FIXTURES, "orders/defs.ts");
 let running: Running | undefined;
@@ -102,7 +103,7 @@ describe("pipes emulator", () => {
   });
 
   it("--credentials adds an AWS profile with a random key once, and then accepts only clients that sign with it", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "pipes-creds-")), "credentials");
+    const file = join(tempDir("pipes-creds-"), "credentials");
     const env = { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(tmpdir(), "pipes-no-such-config") };
     running = startPipes(["emulator", "--credentials", "emu", "--port", "0"], { cwd: FIXTURES, env });
     const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyFixture, runPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 function project(env: Record<string, string> = { PIPES_HISTORY: "1" }) {
-  const dir = mkdtempSync(join(tmpdir(), "pipes-history-"));
+  const dir = tempDir("pipes-history-");
   copyFixture("partitions", dir);
   const state = join(dir, "state");
   mkdirSync(state);

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 describe("pipes init", () => {
   it("writes a project that materializes at once, git-ignores .pipes/ once, and never replaces a file without --force", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pipes-init-"));
+    const dir = tempDir("pipes-init-");
     writeFileSync(join(dir, ".gitignore"), "node_modules/");
     const init = await runPipes(["init"], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);

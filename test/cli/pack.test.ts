@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, tempProject } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const npm = (args: string[], cwd: string) => {
   const result = spawnSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", NO_COLOR: "1", PIPES_HISTORY: "0" } });
@@ -16,7 +16,7 @@ const npx = (args: string[], cwd: string) => {
 
 describe("lambda-pipes in a user's project", () => {
   it("npm pack makes a tarball that installs into a fresh project: npx pipes runs its defs.ts, and its own tsc type-checks it", () => {
-    const packs = mkdtempSync(join(tmpdir(), "pipes-pack-"));
+    const packs = tempDir("pipes-pack-");
     // --ignore-scripts: `prepare` would rebuild dist/ under the tests running beside this one (npm test built it).
     const packed = npm(["pack", "--silent", "--ignore-scripts", "--pack-destination", packs], ROOT);
     expect(packed.code, packed.out).toBe(0);

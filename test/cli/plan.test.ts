@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeParam } from "../../src/protocol/params.js";
 import { copyFixture, FIXTURES, tempProject, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 let running: Running | undefined;
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe("pipes materialize --plan", () => {
   it("invokes nothing, and shows each invocation's event and decoded pipes context, in order", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pipes-plan-"));
+    const dir = tempDir("pipes-plan-");
     copyFixture("partitions", dir);
     const state = join(dir, "state");
     mkdirSync(state);

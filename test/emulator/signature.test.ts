@@ -10,12 +10,14 @@ import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { onCi, requiredOnCi } from "../helpers/ci.js";
 import { fn, invoke } from "../helpers/emulator.js";
 
 const credentials = { accessKeyId: "AKIAPIPESTEST", secretAccessKey: "the-right-secret/with+odd=chars" };
 const has = (command: string, args: string[]) => spawnSync(command, args, { stdio: "ignore" }).status === 0;
 const hasAwsCli = has("aws", ["--version"]);
-const hasBoto3 = has("python3", ["-c", "import boto3"]);
+/** The Python with boto3: the PATH's, or the system's (Debian's python3-boto3, which .ci/run installs). */
+const boto3Python = ["python3", "/usr/bin/python3"].find((python) => has(python, ["-c", "import boto3"]));
 
 /** Runs a client process without blocking this one (the emulator answers from here). */
 function run(command: string, args: string[], env = process.env): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -107,7 +109,9 @@ describe("SigV4 verification", () => {
     expect(await raw("POST", path!, { ...signed, "x-amz-date": old }, body)).toMatchObject({ status: 403, type: "InvalidSignatureException" });
   });
 
-  it.skipIf(!hasAwsCli)("lets the AWS CLI in with a profile holding the credentials, and refuses it with others", async () => {
+  // Skipped on a machine without them; on CI they must run (and fail if the tool is missing).
+  it.skipIf(!hasAwsCli && !onCi)("lets the AWS CLI in with a profile holding the credentials, and refuses it with others", async () => {
+    requiredOnCi(hasAwsCli, "no AWS CLI (`aws`; apt-get install awscli)");
     const file = join(dir, "credentials");
     writeFileSync(file, `[emu]\naws_access_key_id = ${credentials.accessKeyId}\naws_secret_access_key = ${credentials.secretAccessKey}\n[other]\naws_access_key_id = ${credentials.accessKeyId}\naws_secret_access_key = nope\n`);
     const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, "none"), AWS_DEFAULT_REGION: "us-east-1" };
@@ -124,7 +128,8 @@ describe("SigV4 verification", () => {
     expect(refused.stderr).toMatch(/InvalidSignatureException/);
   });
 
-  it.skipIf(!hasBoto3)("lets boto3 in with the right credentials, and refuses it with others", async () => {
+  it.skipIf(!boto3Python && !onCi)("lets boto3 in with the right credentials, and refuses it with others", async () => {
+    requiredOnCi(boto3Python !== undefined, "no Python with boto3 (apt-get install python3-boto3)");
     const script = `
 import boto3, json, sys
 def client(secret):
@@ -137,7 +142,7 @@ try:
 except Exception as e:
     print(e.response["Error"]["Code"])
 `;
-    const boto = await run("python3", ["-c", script, emulator.url, credentials.secretAccessKey]);
+    const boto = await run(boto3Python!, ["-c", script, emulator.url, credentials.secretAccessKey]);
     expect(boto.stderr).toBe("");
     expect(boto.stdout.trim().split("\n")).toEqual(["boto3", "InvalidSignatureException"]);
   });

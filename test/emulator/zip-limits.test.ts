@@ -1,13 +1,13 @@
 // A zip bomb: Lambda's 262,144,000-byte unzipped limit is enforced while the zip inflates, in a process whose
 // peak memory stays far below what the zip claims, and nothing of it stays on disk.
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, Zip, ZipDeflate } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { invoke } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** A zip of a small handler plus `megabytes` MB of zeros, built a megabyte at a time (about 1 KB per MB). */
 function zipBomb(megabytes: number): Buffer {
@@ -48,7 +48,7 @@ describe("uploaded zips", () => {
   it("a 300 KB zip that inflates to 300 MB is refused with 400 while streaming, in bounded memory, leaving nothing on disk", async () => {
     const bomb = zipBomb(300);
     expect(bomb.length).toBeLessThan(400 * 1024);
-    const tmp = mkdtempSync(join(tmpdir(), "pipes-zip-"));
+    const tmp = tempDir("pipes-zip-");
     running = startPipes(["emulator", "--port", "0"], { cwd: FIXTURES, env: { TMPDIR: tmp } });
     const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
     const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });

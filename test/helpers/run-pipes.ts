@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./temp.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = join(ROOT, "bin/pipes.js");
@@ -51,7 +51,7 @@ export function copyFixture(name: string, dest: string, options: { dereference?:
 
 /** A fresh folder outside the repository with the given files (paths relative to it). */
 export function tempProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "pipes-test-"));
+  const dir = tempDir("pipes-test-");
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);

@@ -2,11 +2,11 @@
 // playwright-core. Where there is none, the browser tests are skipped, except on CI, where that is a failure.
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { requiredOnCi } from "../helpers/ci.js";
 
 const CANDIDATES = [process.env.PIPES_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 export const chromiumPath = CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
-const ci = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
-if (!chromiumPath && ci) throw new Error("no Chromium found (set PIPES_CHROMIUM, or apt-get install chromium): the page tests need one on CI");
+requiredOnCi(chromiumPath !== undefined, "no Chromium found (set PIPES_CHROMIUM, or apt-get install chromium)");
 
 export function launch(): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.

@@ -1,18 +1,18 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
 import { chromiumPath, launch } from "./browser.js";
+import { tempDir } from "../helpers/temp.js";
 
 const HISTORY = { PIPES_HISTORY: "1" };
 const SHOTS = process.env.PIPES_UI_SCREENSHOTS;
 
 /** The orders example in a folder of its own (its handler libraries copied, not linked), with history on. */
 function ordersProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pipes-ui-"));
+  const dir = tempDir("pipes-ui-");
   copyFixture("orders", dir);
   return dir;
 }
@@ -220,7 +220,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
   });
 
   it("a partitioned asset's grid shows each partition materialized, failed or missing; an asset's checks have their history", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-grid-"));
+    const dir = tempDir("pipes-ui-grid-");
     copyFixture("partitions", dir);
     const state = join(dir, "state");
     mkdirSync(state);
@@ -243,7 +243,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(await page.textContent("main")).toContain("4/10 materialized");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "partitions.png"), fullPage: true });
 
-    const checks = mkdtempSync(join(tmpdir(), "pipes-ui-checks-"));
+    const checks = tempDir("pipes-ui-checks-");
     copyFixture("checks", checks);
     expect((await runPipes(["materialize", "--all"], { cwd: checks, env: HISTORY })).code).toBe(0);
     expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: checks, env: HISTORY })).code).toBe(1);
@@ -273,7 +273,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
   });
 
   it("a throttled backfill's timeline: a bar per invocation on lanes as they overlapped, throttle retries marked", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-shards-"));
+    const dir = tempDir("pipes-ui-shards-");
     copyFixture("partitions", dir);
     const run = await runPipes(["materialize", "shards", "--all-partitions", "--concurrency", "8"], { cwd: dir, env: HISTORY });
     expect(run.code, run.stdout).toBe(0);
@@ -291,7 +291,7 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
   });
 
   it("shows what a function logged as text: HTML in a log line never runs or renders", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pipes-ui-html-"));
+    const dir = tempDir("pipes-ui-html-");
     writeFileSync(join(dir, "defs.ts"), 'export default { assets: { html: { function: "html" } }, functions: { html: { handler: "./h.handler" } } };\n');
     writeFileSync(join(dir, "h.mjs"), "export const handler = async () => { console.log('<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"><b>bold</b>'); return null; };\n");
     expect((await runPipes(["materialize", "--all"], { cwd: dir, env: HISTORY })).code).toBe(0);
