@@ -1,16 +1,16 @@
 // Each Node.js runtime runs on a Node of its own major (fetched once into the user's cache), and the deprecation
 // calendar is heard everywhere: list, materialize, the emulator's API, deploy-handler.
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
 import { invoke } from "../helpers/emulator.js";
 import { runPipes, tempProject } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const VERSION_HANDLER = `export const handler = async () => { console.log("node", process.version); return { version: process.version }; };\n`;
 
@@ -22,16 +22,6 @@ const versionsProject = (runtimes: Record<string, string>) =>
     };`,
     "fn/index.mjs": VERSION_HANDLER,
   });
-
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
 
 describe("a Node.js runtime's functions", () => {
   it("run on a Node of that major through pipes materialize: nodejs24.x on v24, nodejs22.x on v22", async () => {
