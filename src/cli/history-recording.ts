@@ -3,9 +3,11 @@
  * or `PIPES_HISTORY=0`, says once that `.pipes/` can be git-ignored, and turns a failure to write (a full disk,
  * a read-only folder) into one warning: a run never fails for its history.
  */
+import { dirname } from "node:path";
 import { historyDir, historyEnabled, historyLimits } from "../history/location.js";
 import { HistoryRecorder } from "../history/recorder.js";
 import type { RunEvent } from "../run/events.js";
+import { gitIgnores } from "../util/git-ignored.js";
 import { displayPath } from "../util/paths.js";
 import type { CliContext } from "./context.js";
 import type { Output } from "../report/output.js";
@@ -44,8 +46,9 @@ export function recordRuns(defsFile: string, flag: boolean | undefined, ctx: Cli
       }
       if (recorder.created && !told && event.type === "run-start") {
         told = true;
+        const ignoreHint = gitIgnores(dirname(dir)) ? "" : " .pipes/ can be git-ignored;";
         ctx.stderr.write(
-          c.dim(`ℹ runs are recorded in ${displayPath(dir, ctx.cwd)} (pipes runs, pipes logs, pipes status, --retry); .pipes/ can be git-ignored; --no-history or PIPES_HISTORY=0 turns this off\n`),
+          c.dim(`ℹ runs are recorded in ${displayPath(dir, ctx.cwd)} (pipes runs, pipes logs, pipes status, --retry);${ignoreHint} --no-history or PIPES_HISTORY=0 turns this off\n`),
         );
       }
     },

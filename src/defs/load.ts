@@ -46,7 +46,7 @@ export function findDefinitionsFile(file: string | undefined, cwd: string): stri
   if (found) return found;
   throw new UserError(
     `No definitions file: looked for ${DEFS_FILE_NAMES.join(" and ")} in ${cwd}. Pass one with -f FILE, ` +
-      "or create defs.ts (see README: The definitions file).",
+      "or run `pipes init` to start a project here (a defs.ts, a Node.js and a Python function that run at once).",
   );
 }
 

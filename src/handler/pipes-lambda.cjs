@@ -10,8 +10,8 @@
  *   });
  *
  * The orchestrator (pipes, or Dagster's PipesLambdaClient) puts DAGSTER_PIPES_CONTEXT and DAGSTER_PIPES_MESSAGES
- * into the event. Messages are buffered and written to stderr in one go when the session closes
- * (`buffered_stdio`), with process.stderr.write so the Lambda runtime adds no prefix to them. Every
+ * into the event. Messages go to stderr as it asks: each as it happens (`stdio`, what pipes asks for), or in one
+ * go when the session closes (`buffered_stdio`), with process.stderr.write so the Lambda runtime adds no prefix. Every
  * invocation gets its own session, so warm invocations work (Dagster's libraries keep a process-wide one).
  */
 "use strict";

@@ -13,7 +13,7 @@ export function selectAssets(assets: Asset[], selections: string[], options: { u
   const { keys, unmatched } = evaluateSelection(assets, terms, options.exclude ?? []);
   const known = assets.map((a) => a.key);
   if (unmatched.length > 0) {
-    const plain = unmatched.filter((s) => !/^(key|tag|group):/.test(s) && !s.includes("+"));
+    const plain = unmatched.filter((s) => !/^(key|tag|group):/.test(s) && !s.includes("+") && !/[*?]/.test(s));
     const patterns = unmatched.filter((s) => !plain.includes(s));
     const parts = [
       plain.length ? `Unknown asset${plain.length > 1 ? "s" : ""} ${plain.map((k) => `"${k}"${didYouMean(k, known)}`).join(", ")}` : "",

@@ -4,7 +4,7 @@
  *   name        the asset            +name / 2+name   it and what it depends on (all, or 2 levels up)
  *   key:raw_*   keys matching a glob name+ / name+1  it and what depends on it (all, or 1 level down)
  *   tag:k=v     assets with that tag     tag:k            assets with tag k, whatever its value
- *   group:g     assets in group g (`*` and `?` work in every pattern)
+ *   group:g     assets in group g (`*` and `?` work in every pattern, a bare name too: `raw_*` is `key:raw_*`)
  *
  * Several selections are a union; `exclude` selections are taken away afterwards.
  */
@@ -65,6 +65,8 @@ function matcher(core: string): (asset: SelectableAsset) => boolean {
     const value = eq < 0 ? null : glob(pattern.slice(eq + 1));
     return (a) => a.tags !== undefined && Object.hasOwn(a.tags, name) && (value === null || value.test(a.tags[name]!));
   }
+  // A bare glob is a key glob, as dbt reads `stg_*` (a key that itself holds `*` or `?` still matches itself).
+  if (/[*?]/.test(core)) return (a) => glob(core).test(a.key);
   return (a) => a.key === core;
 }
 

@@ -122,7 +122,7 @@ describe("bad input: one clear message and exit code 2", () => {
 
   it("missing defs file", async () => {
     const dir = tempProject({});
-    await expectUsageError(["list"], dir, /No definitions file: looked for defs\.ts and pipes\.defs\.ts in .*-f FILE/);
+    await expectUsageError(["list"], dir, /No definitions file: looked for defs\.ts and pipes\.defs\.ts in .*-f FILE.*run `pipes init`/s);
     await expectUsageError(["list", "-f", "nope.ts"], dir, /Definitions file not found: nope\.ts/);
   });
 

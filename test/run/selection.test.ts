@@ -25,6 +25,10 @@ describe("asset selections as Dagster and dbt users type them", () => {
     expect(keys(["key:r*"])).toEqual(["raw", "report"]);
     expect(keys(["key:?aw", "audit"])).toEqual(["audit", "raw"]);
     expect(keys(["raw+"], ["report", "key:a*"])).toEqual(["clean", "raw", "summary"]);
+    // A bare glob is a key glob (the README says `*` works in every pattern)
+    expect(keys(["r*"])).toEqual(["raw", "report"]);
+    expect(keys(["r*+1"])).toEqual(["audit", "clean", "raw", "report"]);
+    expect(keys(["raw+"], ["*ep*"])).toEqual(["audit", "clean", "raw", "summary"]);
   });
 
   it("tag:k=v, tag:k and group:g, with the other operators around them", () => {
