@@ -31,6 +31,8 @@ export interface RunSummary {
   /** ok, failed, interrupted, or unfinished (no run-end: the process was killed). */
   outcome: "ok" | "failed" | "interrupted" | "unfinished";
   durationMs: number | null;
+  /** The run this one retried (`--retry`), or null. */
+  retryOf: string | null;
 }
 
 export interface Read<T> {
@@ -183,6 +185,7 @@ export function summarize(events: RunEvent[], file: string): RunSummary {
     costUsd,
     outcome,
     durationMs: end?.durationMs ?? null,
+    retryOf: typeof start.retryOf === "string" ? start.retryOf : null,
   };
 }
 

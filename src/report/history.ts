@@ -18,7 +18,7 @@ export function renderRuns(runs: RunSummary[], output: Output, dir: string): str
     const outcome = r.outcome === "ok" ? c.green("✔") : r.outcome === "unfinished" ? c.yellow("…") : r.outcome === "interrupted" ? c.yellow("⊘") : c.red("✖");
     const assets = r.assets.length > 3 ? `${r.assets.slice(0, 3).join(", ")} +${r.assets.length - 3}` : r.assets.join(", ");
     return [
-      `${outcome} ${r.runId.slice(0, 8)}`,
+      `${outcome} ${r.runId.slice(0, 8)}${r.retryOf ? c.dim(` retry of ${r.retryOf.slice(0, 8)}`) : ""}`,
       r.startedAt.replace("T", " ").slice(0, 19),
       r.profile,
       assets,

@@ -66,7 +66,11 @@ class HumanReporter implements RunReporter {
         if (event.steps > Object.keys(event.stepsPerAsset).length) this.backfill = new BackfillView(this.output, this.spinner ? this.liveRegion() : null, event);
         if (this.options.header === false) return;
         const where = event.target === "emulator" ? "local emulator" : "AWS";
-        const extra = [event.partition ? `partition ${event.partition}` : "", Object.keys(event.extras).length ? `extras ${JSON.stringify(event.extras)}` : ""]
+        const extra = [
+          event.retryOf ? `retry of run ${event.retryOf.slice(0, 8)}` : "",
+          event.partition ? `partition ${event.partition}` : "",
+          Object.keys(event.extras).length ? `extras ${JSON.stringify(event.extras)}` : "",
+        ]
           .filter(Boolean)
           .join(" · ");
         this.print(

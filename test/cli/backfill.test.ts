@@ -52,6 +52,15 @@ describe("a backfill of daily partitions on the emulator", () => {
     expect(calls().map((c) => `${c.asset}[${c.context.partition_key}]`)).toEqual(["events[2024-01-04]", "daily_totals[2024-01-04]"]);
     expect(retry.stdout).toMatch(/✔ 2 materialized/);
     expect(retry.stderr).not.toMatch(/can be git-ignored/); // said once, on first use
+    // The retry says which run it retries: its header, pipes runs, and the --json run-start (the page reads those)
+    const firstId = /run ([0-9a-f]{8})/.exec(first.stdout)![1]!;
+    expect(retry.stdout).toMatch(new RegExp(`^pipes materialize .*retry of run ${firstId}`, "m"));
+    const runs = await pipes(["runs"]);
+    expect(runs.stdout).toMatch(new RegExp(`^✔ [0-9a-f]{8} retry of ${firstId}`, "m"));
+    expect(runs.stdout).toMatch(new RegExp(`^✖ ${firstId} `, "m"));
+    const listed = JSON.parse((await pipes(["runs", "--json"])).stdout) as { runs: Array<{ runId: string; retryOf: string | null }> };
+    expect(listed.runs[0]!.retryOf?.startsWith(firstId)).toBe(true);
+    expect(listed.runs[1]!.retryOf).toBeNull();
 
     const again = await pipes(["materialize", "--retry", "last"]);
     expect(again.code).toBe(0);

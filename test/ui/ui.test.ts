@@ -243,6 +243,17 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
     expect(await page.textContent("main")).toContain("4/10 materialized");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "partitions.png"), fullPage: true });
 
+    // A retry (which fails again: the day still fails) is labelled with the run it retries, in the list and on its page
+    expect((await runPipes(["materialize", "--retry", "last"], { cwd: dir, env })).code).toBe(1);
+    await page.goto(`${ui.url}?token=${ui.token}#/runs`);
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 2, undefined, { timeout: 15_000 });
+    const firstRun = await page.locator("tbody tr").nth(1).locator("a[href^='#/runs/']").first().textContent();
+    expect(await page.locator("tbody tr").first().textContent()).toContain(`retry of ${firstRun}`);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, "runs-retry.png"), fullPage: true });
+    await page.locator("tbody tr").first().locator("a[href^='#/runs/']").first().click();
+    await page.waitForSelector("main p.muted a[href^='#/runs/']");
+    expect(await page.textContent("main")).toContain(`A retry of run ${firstRun}`);
+
     const checks = tempDir("pipes-ui-checks-");
     copyFixture("checks", checks);
     expect((await runPipes(["materialize", "--all"], { cwd: checks, env: HISTORY })).code).toBe(0);

@@ -94,7 +94,7 @@ export async function runsPage(): Promise<HTMLElement> {
   section.append(
     table(
       ["", "run", "started (UTC)", "profile", "assets", "partitions", "outcome", "duration", "cost"],
-      runs.map((r) => [h("span", { class: r.outcome === "ok" ? "ok" : r.outcome === "failed" ? "fail" : "warn" }, r.outcome === "ok" ? "✔" : r.outcome === "failed" ? "✖" : "…"), runLink(r.runId), when(r.startedAt), r.profile, r.assets.join(", "), r.partitions ?? "", counts(r), seconds(r.durationMs), r.costUsd ? formatUsd(r.costUsd) : ""]),
+      runs.map((r) => [h("span", { class: r.outcome === "ok" ? "ok" : r.outcome === "failed" ? "fail" : "warn" }, r.outcome === "ok" ? "✔" : r.outcome === "failed" ? "✖" : "…"), r.retryOf ? h("span", {}, runLink(r.runId), h("span", { class: "muted" }, " retry of "), runLink(r.retryOf)) : runLink(r.runId), when(r.startedAt), r.profile, r.assets.join(", "), r.partitions ?? "", counts(r), seconds(r.durationMs), r.costUsd ? formatUsd(r.costUsd) : ""]),
     ),
   );
   return section;
@@ -111,6 +111,7 @@ export async function runPage(id: string): Promise<HTMLElement> {
   const start = events.find((e) => e.type === "run-start");
   const end = events.find((e) => e.type === "run-end");
   const section = h("section", {}, h("h1", {}, `Run ${start?.runId ?? id}`), warningsOf(view.warnings) ?? "");
+  if (start?.retryOf) section.append(h("p", { class: "muted" }, "A retry of run ", runLink(start.retryOf), ": what failed or was skipped there."));
   section.append(h("p", { class: "muted" }, [start ? when(start.startedAt) : "", start ? `profile ${start.profile}` : "", end ? `${end.ok ? "✔" : "✖"} ${seconds(end.durationMs)}` : "unfinished", end?.costUsd ? `${formatUsd(end.costUsd)}${end.target === "emulator" ? " on Lambda" : ""}` : ""].filter(Boolean).join(" · ")));
   const steps = new Map<string, RunEvent[]>();
   for (const e of events) if (e.asset) steps.set(e.partition ? `${e.asset}[${e.partition}]` : e.asset, [...(steps.get(e.partition ? `${e.asset}[${e.partition}]` : e.asset) ?? []), e]);
