@@ -8,7 +8,7 @@ import type { Target } from "../target/index.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
-import { onStopSignals } from "./process-signals.js";
+import type { PromptRun } from "./dev-prompt.js";
 import { runtimeEnv, withSharedOptions } from "./shared-options.js";
 import { parsePort } from "./ui.js";
 
@@ -59,7 +59,15 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../dev/watch.js"),
       import("./history-recording.js"),
     ]);
-  const [{ changeEffect }, { runtimeNotices }, { calendarToday }] = await Promise.all([import("../dev/changes.js"), import("../defs/runtime-notices.js"), import("../util/clock.js")]);
+  const [{ changeEffect }, { runtimeNotices }, { calendarToday }, prompts, { runRequest }, { partitionKeys }] = await Promise.all([
+    import("../dev/changes.js"),
+    import("../defs/runtime-notices.js"),
+    import("../util/clock.js"),
+    import("./dev-prompt.js"),
+    import("./run-request.js"),
+    import("../partitions/keys.js"),
+  ]);
+  const sessionOptions = options;
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
   const concurrency = parseConcurrency(options.concurrency);
   const inspectPort = options.inspect === undefined ? undefined : options.inspect === true ? 9229 : Number(options.inspect);
@@ -75,8 +83,12 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const emulator: Emulator | null = defs.profile.lambda.kind === "emulator" ? await startEmulatorFor(defs, runtimeEnv(ctx.env, options), inspectPort) : null;
   let target: Target = await openTarget(defs, emulator ? { emulator } : {});
   const shownFile = displayPath(defs.file, ctx.cwd);
-  let last: string[] | null = null;
+  /** The last command that ran (r re-runs it; --watch-run after a change). */
+  let last: PromptRun | null = null;
   let runs = 0;
+  /** Scripted sessions exit 2 when a command was invalid, else 1 when a run failed. */
+  let invalidCommands = 0;
+  let failedRuns = 0;
   let queue = Promise.resolve();
   /** The run in flight, which a stop interrupts. */
   let running: AbortController | undefined;
@@ -97,30 +109,44 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   /** One thing at a time: runs and reloads wait for each other; a failure never ends the session. */
   const enqueue = (task: () => Promise<void>) => {
     queue = queue.then(() => (stopping ? undefined : task())).catch((error: unknown) => {
+      if (error instanceof UserError) invalidCommands += 1;
       write(`${c.red("✖")} ${error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }).finally(() => {
       if (!stopping) prompt();
     });
   };
 
-  const run = async (keys: string[]) => {
-    const assets = selectAssets(defs.assets, keys, { upstream: false, file: shownFile });
-    last = keys;
+  const run = async (command: PromptRun) => {
+    const { options } = command;
+    const request = await runRequest(command.keys, options, defs, ctx);
+    last = command;
+    if (!request) return;
+    if (request.profile !== undefined && request.profile !== defs.profile.name) {
+      throw new UserError(`--retry: that run used profile ${request.profile}; this session runs profile ${defs.profile.name} (pipes materialize --retry runs it on its own)`);
+    }
+    const assets = selectAssets(defs.assets, request.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: shownFile });
+    const runConcurrency = options.concurrency === undefined ? concurrency : parseConcurrency(options.concurrency);
     runs += 1;
     const time = new Date().toTimeString().slice(0, 8);
-    write(`\n${c.dim(`── run ${runs} · ${keys.join(", ")} · ${time} ${"─".repeat(Math.max(3, 40 - keys.join(", ").length))}`)}\n`);
+    const label = request.retryOf ? `retry of ${request.retryOf.slice(0, 8)}` : [...command.keys, ...describeFlags(options)].join(" ");
+    write(`\n${c.dim(`── run ${runs} · ${label} · ${time} ${"─".repeat(Math.max(3, 40 - label.length))}`)}\n`);
     const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
-    const history = recordRuns(defs.file, options.history, ctx, output);
+    const history = recordRuns(defs.file, sessionOptions.history, ctx, output);
     const interrupt = new AbortController();
     running = interrupt;
     try {
-      // A partitioned asset runs for its newest partition: what a dev loop wants to see.
-      await materialize({
+      const result = await materialize({
         defs,
         assets,
         target,
-        concurrency,
-        partitions: { kind: "last" },
+        concurrency: runConcurrency,
+        // Without a partition flag a partitioned asset runs for its newest partition: what a dev loop wants to see.
+        partitions: request.partitions ?? (request.retryOf ? null : { kind: "last" }),
+        singleRun: request.singleRun,
+        extras: request.extras,
+        retryOf: request.retryOf,
+        only: request.only,
+        done: request.done,
         emit: (event) => {
           history.onEvent(event);
           reporter.onEvent(event);
@@ -128,12 +154,15 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         },
         signal: interrupt.signal,
       });
+      if (!interrupt.signal.aborted && (result.fatal || result.counts.failed + result.counts.skipped > 0 || result.checksFailed)) failedRuns += 1;
     } finally {
       running = undefined;
       reporter.close();
       history.close();
     }
+    if (interrupt.signal.aborted && !stopping) write(`${c.yellow("⊘ run interrupted")} ${c.dim("· back at the prompt (Ctrl-C again, or q, quits)")}\n`);
   };
+  const runKeys = (keys: string[]) => run({ keys, options: { exclude: [], extra: [] } });
 
   const list = () => {
     const warnings = runtimeNotices(defs, defs.assets, calendarToday(ctx.env));
@@ -182,15 +211,23 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       case "list":
         return enqueue(async () => list());
       case "all":
-        return enqueue(() => run(defs.assets.map((a) => a.key)));
+        return enqueue(() => runKeys(defs.assets.map((a) => a.key)));
       case "rerun":
         if (!last) {
           write(`${c.yellow("Nothing ran yet: type an asset name, or a for all.")}\n`);
           return prompt();
         }
         return enqueue(() => run(last!));
+      case "invalid":
+        return enqueue(async () => {
+          throw new UserError(command.message);
+        });
       case "materialize":
-        return enqueue(() => run(command.assets));
+        return enqueue(async () => {
+          const parsed = prompts.parsePromptRun(command.args);
+          if ("help" in parsed) write(parsed.help);
+          else await run(parsed);
+        });
     }
   };
 
@@ -208,7 +245,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         defs: async () => defs,
         live: hub,
         // A run from the page waits its turn like one typed at the prompt.
-        materialize: (assets) => new Promise<void>((resolve) => enqueue(() => run(assets).finally(resolve))),
+        materialize: (assets) => new Promise<void>((resolve) => enqueue(() => runKeys(assets).finally(resolve))),
       })
     : undefined;
   if (ui) write(`UI on ${ui.url}?token=${ui.token} ${c.dim("(the token lets the page read the history and run assets)")}\n`);
@@ -218,28 +255,45 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     output: tty ? ctx.stdout : undefined,
     terminal: tty,
     prompt: tty ? `${c.cyan("pipes")} ${c.dim("›")} ` : "",
-    completer: (line: string) => commands.completeAssets(line, defs.assets.map((a) => a.key)),
+    completer: (line: string) =>
+      commands.complete(line, {
+        assets: defs.assets.map((a) => a.key),
+        flags: prompts.PROMPT_FLAGS,
+        partitionKeys: () => [...new Set(defs.assets.flatMap((a) => (a.partitions ? partitionKeys(a.partitions, new Date()) : [])))],
+      }),
   });
   rl.on("line", handle);
   rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
-  // Ctrl-C (at the prompt or not) or SIGTERM: a run in flight is interrupted, then the session ends; a second
-  // one leaves at once (the emulator's reaper still ends the workers).
-  const signals = onStopSignals(
-    () => {
-      stopping = true;
-      running?.abort();
-      void queue.then(finish);
-    },
-    () => {
+  let quitting = false;
+  const quit = () => {
+    if (quitting) {
       write(`${c.yellow("stopped at once")}\n`);
-      process.exit(ExitCode.interrupted);
-    },
-  );
-  rl.on("SIGINT", signals.trigger);
+      process.exit(ExitCode.interrupted); // the emulator's reaper still ends the workers
+    }
+    quitting = stopping = true;
+    running?.abort();
+    void queue.then(finish);
+  };
+  // Ctrl-C during a run interrupts that run (its invocations let go, its assets reported interrupted) and comes
+  // back to the prompt; at an idle prompt, or while a run is already being interrupted, it quits. SIGTERM ends the
+  // session: the run in flight is interrupted and the emulator stopped with its workers; a second one leaves at once.
+  const interruptOrQuit = () => {
+    if (running && !running.signal.aborted && !quitting) {
+      running.abort();
+      if (tty) ctx.stdout.write("\r\x1b[K");
+      write(`${c.yellow("⊘ interrupting the run")}\n`);
+      return;
+    }
+    quit();
+  };
+  process.on("SIGINT", interruptOrQuit);
+  process.on("SIGTERM", quit);
+  rl.on("SIGINT", interruptOrQuit);
   prompt();
 
   await done;
-  signals.dispose();
+  process.off("SIGINT", interruptOrQuit);
+  process.off("SIGTERM", quit);
   await ui?.close();
   await watcher.close();
   rl.close();
@@ -247,5 +301,21 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   await target.close();
   await emulator?.close();
   write(`${c.dim("pipes dev stopped.")}\n`);
-  return 0;
+  // A script piped to the prompt (stdin not a terminal) tells how it went, as pipes materialize would.
+  if (!process.stdin.isTTY) return invalidCommands > 0 ? ExitCode.usage : failedRuns > 0 ? ExitCode.assetFailed : ExitCode.ok;
+  return ExitCode.ok;
+}
+
+/** A prompt run's flags as typed, for its separator line. */
+function describeFlags(options: PromptRun["options"]): string[] {
+  const flags: string[] = [];
+  if (options.upstream) flags.push("--upstream");
+  for (const e of options.exclude) flags.push("--exclude", e);
+  if (options.all) flags.push("--all");
+  if (options.partition !== undefined) flags.push("--partition", options.partition);
+  if (options.partitionRange !== undefined) flags.push("--partition-range", options.partitionRange);
+  if (options.allPartitions) flags.push("--all-partitions");
+  if (options.singleRun) flags.push("--single-run");
+  for (const e of options.extra) flags.push("--extra", e);
+  return flags;
 }

@@ -77,7 +77,7 @@ describe("pipes dev, driven through stdin", () => {
 
     mark = send("quit");
     const { code } = await dev.exited;
-    expect(code).toBe(0);
+    expect(code).toBe(2); // a scripted session with an invalid command ("nope") says so
     expect(dev.output().slice(mark)).toContain("pipes dev stopped.");
     expect(workers.filter(alive)).toEqual([]);
   });

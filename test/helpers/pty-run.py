@@ -1,20 +1,30 @@
 """Runs a command on a pseudo-terminal, as a user's terminal would, following a script of steps.
 
-argv[1]: JSON {"command": [...], "steps": [{"wait": s} | {"until": text, "timeout": s} | {"type": text} | {"append": [path, text]}]}
-Prints JSON {"output": <everything the command wrote, as text>}.
+argv[1]: JSON {"command": [...], "steps": [{"wait": s} | {"until": text, "timeout": s} | {"type": text} | {"append": [path, text]}
+                                          | {"mark": name} | {"exit": s}]}
+("exit" waits up to s seconds for the command to end by itself, reading what it writes.)
+Prints JSON {"output": <everything the command wrote, as text>, "marks": {name: seconds since start},
+             "exit": <its exit code if it ended by itself, else null>}.
 """
+import fcntl
 import json
 import os
 import pty
 import select
+import struct
 import sys
+import termios
 import time
 
 spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(spec["command"][0], spec["command"])
+# A terminal has a size (a pty starts at 0 × 0, which no user's terminal has): 120 columns, 40 rows.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
 out = b""
+started = time.time()
+marks = {}
 
 
 def read(seconds, until=None):
@@ -38,8 +48,25 @@ for step in spec["steps"]:
         read(step.get("timeout", 20), step["until"])
     elif "type" in step:
         os.write(fd, step["type"].encode())
+    elif "exit" in step:
+        end = time.time() + step["exit"]
+        while time.time() < end:
+            read(0.1)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                read(0.2)
+                print(json.dumps({"output": out.decode("utf-8", "replace"), "marks": marks, "exit": os.waitstatus_to_exitcode(status)}))
+                sys.exit(0)
+    elif "mark" in step:
+        marks[step["mark"]] = time.time() - started
     elif "append" in step:
         with open(step["append"][0], "a") as f:
             f.write(step["append"][1])
-os.kill(pid, 9)
-print(json.dumps({"output": out.decode("utf-8", "replace")}))
+exit_code = None
+done, status = os.waitpid(pid, os.WNOHANG)
+if done == pid:
+    exit_code = os.waitstatus_to_exitcode(status)
+else:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+print(json.dumps({"output": out.decode("utf-8", "replace"), "marks": marks, "exit": exit_code}))
