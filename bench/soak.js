@@ -103,8 +103,7 @@ await new Promise((resolve) => setTimeout(resolve, config.settleSeconds * 1000))
 const atEnd = sampleOrDie();
 watcher.stop();
 slow.close();
-const peakProcesses = Math.max(...watcher.samples.map((s) => s.processes));
-log(`stopping with SIGINT (${atEnd.processes} processes under the emulator now, ${peakProcesses} at most, ${watcher.seenCount()} seen in all)`);
+log(`stopping with SIGINT (${atEnd.processes} processes under the emulator now, ${watcher.seenCount()} seen in all)`);
 emulator.child.kill("SIGINT");
 const stopped = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(null), STOP_TIMEOUT_MS).unref())]);
 if (stopped === null) emulator.child.kill("SIGKILL");
@@ -135,6 +134,9 @@ const row = (label, s) =>
 row("at start", atStart);
 row("after the first minute", afterFirstMinute);
 row("at the end", atEnd);
+// The highest of each figure (the lowest available memory) of the samples taken every second.
+const most = (key) => Math.max(...watcher.samples.map((s) => s[key]));
+row("worst during the run", { rss: most("rss"), hwm: atEnd.hwm, fds: most("fds"), processes: most("processes"), sandboxRss: most("sandboxRss"), available: Math.min(...watcher.samples.map((s) => s.available)) });
 const growth = (key) => atEnd[key] / afterFirstMinute[key] - 1;
 const flat = growth("rss") <= config.tolerance && growth("fds") <= config.tolerance;
 console.log(
