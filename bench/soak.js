@@ -65,8 +65,7 @@ const later = new Tally();
 const slow = slowConnections(emulator.url, config.slow);
 const phaseOneEnds = Date.now() + config.seconds * 1000;
 let phaseTwoDone = false;
-const phaseOneLoad = signedInvokes(invoker, ["noop", "noop_py"], config.concurrency, () => Date.now() >= phaseOneEnds, firstMinute);
-await phaseOneLoad;
+await signedInvokes(invoker, ["noop", "noop_py"], config.concurrency, () => Date.now() >= phaseOneEnds, firstMinute);
 const afterFirstMinute = sampleOrDie();
 log(`first minute done: ${firstMinute.calls} signed invokes, ${firstMinute.errors} errors; slow connections open ${slow.state.open}, reopened ${slow.state.reopened}`);
 
