@@ -11,14 +11,14 @@ silenceSdkNodeVersionWarning();
 export const root = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * Starts a server process and resolves with its URL once it prints `Ready on <url>`. Its output goes to a
- * file, not a pipe: reading `pipes emulator`'s line per invocation would cost this (client) process CPU that
- * the stub's run does not pay.
+ * Starts a server process (`env` added to this one's) and resolves with its URL once it prints `Ready on <url>`.
+ * Its output goes to a file, not a pipe: reading `pipes emulator`'s line per invocation would cost this (client)
+ * process CPU that the stub's run does not pay.
  */
-export function server(args) {
+export function server(args, { env = {} } = {}) {
   const logFile = join(mkdtempSync(join(tmpdir(), "pipes-bench-")), "out.log");
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", fd, "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", fd, "inherit"], env: { ...process.env, NO_COLOR: "1", ...env } });
   closeSync(fd);
   // A benchmark that fails leaves no server behind (it would hold the caller's stderr open).
   const killOnExit = () => child.kill("SIGKILL");
@@ -30,7 +30,7 @@ export function server(args) {
       const url = /Ready on (http:\/\/\S+)/.exec(output())?.[1];
       if (url) {
         clearInterval(timer);
-        resolve({ url, pid: child.pid, stop: () => child.kill("SIGTERM"), output });
+        resolve({ url, pid: child.pid, child, stop: () => child.kill("SIGTERM"), output });
       }
     }, 5);
     child.on("exit", (code) => {
@@ -40,5 +40,5 @@ export function server(args) {
   });
 }
 
-export const sdk = (url) =>
-  new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+export const sdk = (url, credentials = { accessKeyId: "a", secretAccessKey: "b" }) =>
+  new LambdaClient({ endpoint: url, region: "us-east-1", credentials, maxAttempts: 1 });
