@@ -59,13 +59,12 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       import("../dev/watch.js"),
       import("./history-recording.js"),
     ]);
-  const [{ changeEffect }, { runtimeNotices }, { calendarToday }, prompts, { runRequest }, { partitionKeys }] = await Promise.all([
+  const [{ changeEffect }, { runtimeNotices }, { calendarToday }, prompts, { runRequest }] = await Promise.all([
     import("../dev/changes.js"),
     import("../defs/runtime-notices.js"),
     import("../util/clock.js"),
     import("./dev-prompt.js"),
     import("./run-request.js"),
-    import("../partitions/keys.js"),
   ]);
   const sessionOptions = options;
   const load = () => loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
@@ -128,7 +127,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     const runConcurrency = options.concurrency === undefined ? concurrency : parseConcurrency(options.concurrency);
     runs += 1;
     const time = new Date().toTimeString().slice(0, 8);
-    const label = request.retryOf ? `retry of ${request.retryOf.slice(0, 8)}` : [...command.keys, ...describeFlags(options)].join(" ");
+    const label = request.retryOf ? `retry of ${request.retryOf.slice(0, 8)}` : [...command.keys, ...prompts.describeFlags(options)].join(" ");
     write(`\n${c.dim(`── run ${runs} · ${label} · ${time} ${"─".repeat(Math.max(3, 40 - label.length))}`)}\n`);
     const reporter = await createRunReporter(output, { cwd: ctx.cwd, header: false });
     const history = recordRuns(defs.file, sessionOptions.history, ctx, output);
@@ -255,12 +254,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     output: tty ? ctx.stdout : undefined,
     terminal: tty,
     prompt: tty ? `${c.cyan("pipes")} ${c.dim("›")} ` : "",
-    completer: (line: string) =>
-      commands.complete(line, {
-        assets: defs.assets.map((a) => a.key),
-        flags: prompts.PROMPT_FLAGS,
-        partitionKeys: () => [...new Set(defs.assets.flatMap((a) => (a.partitions ? partitionKeys(a.partitions, new Date()) : [])))],
-      }),
+    completer: (line: string) => prompts.completeAtPrompt(line, defs),
   });
   rl.on("line", handle);
   rl.on("close", () => void queue.then(finish)); // end of stdin (or Ctrl-D): after what is queued
@@ -306,16 +300,3 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   return ExitCode.ok;
 }
 
-/** A prompt run's flags as typed, for its separator line. */
-function describeFlags(options: PromptRun["options"]): string[] {
-  const flags: string[] = [];
-  if (options.upstream) flags.push("--upstream");
-  for (const e of options.exclude) flags.push("--exclude", e);
-  if (options.all) flags.push("--all");
-  if (options.partition !== undefined) flags.push("--partition", options.partition);
-  if (options.partitionRange !== undefined) flags.push("--partition-range", options.partitionRange);
-  if (options.allPartitions) flags.push("--all-partitions");
-  if (options.singleRun) flags.push("--single-run");
-  for (const e of options.extra) flags.push("--extra", e);
-  return flags;
-}
