@@ -152,6 +152,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
           hub?.broadcast(event);
         },
         signal: interrupt.signal,
+        cwd: ctx.cwd,
       });
       if (!interrupt.signal.aborted && (result.fatal || result.counts.failed + result.counts.skipped > 0 || result.checksFailed)) failedRuns += 1;
     } finally {

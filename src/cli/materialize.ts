@@ -102,6 +102,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
         ci.onEvent(event);
       },
       signal: interrupt.signal,
+      cwd: ctx.cwd,
     });
     reporter.close();
     const reported = ci.finish();

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
+import { dirname } from "node:path";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
@@ -13,7 +14,8 @@ import type { LambdaTarget } from "../lambda/target.js";
 import type { PipesContextData } from "../protocol/context.js";
 import { stepContext } from "./step-context.js";
 import { since } from "../util/time.js";
-import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
+import { diagnoseFailure } from "./diagnosis.js";
+import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type RunEventOf, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
 import { pricedRegion } from "../lambda/pricing.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
@@ -41,6 +43,8 @@ export interface RunOptions {
   emit: Emit;
   /** Aborted (Ctrl-C): invocations in flight are let go, waiting steps do not start; all are `interrupted`. */
   signal?: AbortSignal;
+  /** Where paths in diagnoses are shown from; the definitions file's folder when absent. */
+  cwd?: string;
   /** For partitions that end "now"; a parameter so tests can fix it. */
   now?: Date;
   /** Warnings to give as the run starts, once each (e.g. a function on a deprecated runtime: defs/runtime-notices.ts). */
@@ -103,6 +107,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   let fatal: UserError | null = null;
 
   let costUsd = 0;
+  const explain: Explain = (functionName, error, maxMemoryMb) => diagnoseFailure(defs, options.cwd ?? dirname(defs.file), functionName, error, maxMemoryMb);
   const emitFor = (step: Step): Emit => (event) => {
     if (event.type === "throttled") {
       throttles++;
@@ -145,7 +150,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, signal);
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, signal, explain);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -221,17 +226,32 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
  * Runs one asset: its function with the asset's event, or its own `run({ context, lambda })`. True when it
  * materialized. A successful function that reported nothing materializes implicitly, as in Dagster.
  */
-async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, checks: StepChecks, signal?: AbortSignal): Promise<boolean> {
+/** A failed invocation's diagnosis in words (diagnosis.ts), or null. */
+type Explain = (functionName: string, error: RunEventOf<"error">, maxMemoryMb: number | null) => Promise<string | null>;
+
+async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, checks: StepChecks, signal: AbortSignal | undefined, explain: Explain): Promise<boolean> {
   let failed = false;
   const reported = new Set<string>();
+  let lastError: RunEventOf<"error"> | null = null;
+  let maxMemoryMb: number | null = null;
   const track: Emit = (event) => {
-    if (event.type === "error") failed = true;
+    if (event.type === "error") {
+      failed = true;
+      lastError = event;
+    }
+    if (event.type === "invocation-end") maxMemoryMb = event.maxMemoryMb;
     if (event.type === "materialization") reported.add(event.assetKey);
     checks.observe(event);
     emit(event);
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
+    lastError = null;
     const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, track, signal);
+    const error = lastError as RunEventOf<"error"> | null;
+    if (!result.ok && error) {
+      const words = await explain(functionName, error, maxMemoryMb).catch(() => null);
+      if (words) track({ type: "note", asset: asset.key, message: words });
+    }
     return result.payload;
   };
   if (asset.run) {
