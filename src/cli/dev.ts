@@ -269,11 +269,12 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     running?.abort();
     void queue.then(finish);
   };
-  // Ctrl-C during a run interrupts that run (its invocations let go, its assets reported interrupted) and comes
-  // back to the prompt; at an idle prompt, or while a run is already being interrupted, it quits. SIGTERM ends the
+  // On a terminal, Ctrl-C during a run interrupts that run (its invocations let go, its assets reported interrupted)
+  // and comes back to the prompt; at an idle prompt, or while a run is already being interrupted, it quits. SIGTERM ends the
   // session: the run in flight is interrupted and the emulator stopped with its workers; a second one leaves at once.
   const interruptOrQuit = () => {
-    if (running && !running.signal.aborted && !quitting) {
+    // Without a terminal there is no prompt to come back to: Ctrl-C ends a piped session, as it always did.
+    if (running && !running.signal.aborted && !quitting && process.stdin.isTTY) {
       running.abort();
       if (tty) ctx.stdout.write("\r\x1b[K");
       write(`${c.yellow("⊘ interrupting the run")}\n`);

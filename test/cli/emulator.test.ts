@@ -43,7 +43,7 @@ describe("pipes emulator", () => {
     const started = Date.now();
     running.child.kill("SIGINT");
     const exit = await running.exited;
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the invocation had ~20 s to go: it did not wait for it
     expect(exit.code).toBe(0);
     expect(running.output()).toContain("Emulator stopped.");
     await call;

@@ -19,8 +19,9 @@ describe("stopping", () => {
     const pids = emulator.workerPids();
     const started = Date.now();
     await emulator.close();
-    const settled = await Promise.race([call, new Promise((r) => setTimeout(() => r("still waiting"), 2000))]);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // "At once": well within the 20 s the invocation would take (the bound is loose for a loaded machine).
+    const settled = await Promise.race([call, new Promise((r) => setTimeout(() => r("still waiting"), 10_000))]);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(settled).not.toBe("still waiting");
     // The invocation is ended (and reported), not left to its timer.
     expect(ends).toEqual(["crash"]);

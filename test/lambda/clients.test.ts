@@ -17,7 +17,7 @@ describe("the Lambda client of a target", () => {
         const interruptedAt = performance.now();
         clients.interrupt();
         expect(await Promise.all(inFlight)).toEqual(["AbortError", "AbortError", "AbortError"]);
-        expect(performance.now() - interruptedAt).toBeLessThan(2_000);
+        expect(performance.now() - interruptedAt).toBeLessThan(6_000); // at once: the calls had 8 s to go
         // The three go on running, as on Lambda; a new request (to the fourth sandbox) goes out as usual.
         const next = await sleep(0);
         expect(next.StatusCode).toBe(200);
