@@ -35,16 +35,7 @@ export function renderAssetBlock(events: RunEvent[], output: Output, shownLive =
     FATAL: (s) => c.bold(c.red(s)),
   };
   const shownErrors = new Set<string>();
-  // The Python runtime logs an uncaught error's traceback (`[ERROR] Type: message`, then the traceback): the error
-  // below shows it, mapped, so the log does not repeat it.
-  const traced = events.some((e) => e.type === "error" && e.trace.length > 0);
-  let inTraceback = false;
   for (const event of events) {
-    if (event.type === "output" && traced) {
-      if (event.text.startsWith("[ERROR] ")) inTraceback = true;
-      else if (inTraceback && !/^(?:\s|Traceback \(most recent call last\):)/.test(event.text)) inTraceback = false;
-      if (inTraceback) continue;
-    }
     switch (event.type) {
       case "log":
         lines.push(`    ${(levelColor[event.level] ?? c.white)(event.level.padEnd(8))} ${event.message}`);

@@ -22,6 +22,8 @@ const NODE_RUNTIME_FRAME = /^\s*at .*(?:node-bootstrap\.mjs|pipes-lambda\.cjs|no
 /** A Python frame's first line, and those of the runtime or the handler library. */
 const PYTHON_FRAME = /^\s*File "([^"]+)", line (\d+)/;
 const PYTHON_RUNTIME_FILE = /python_bootstrap\.py$|pipes_lambda\.py$|^\/var\/runtime\//;
+/** The first line of the Python runtime's report of an uncaught error. */
+const PYTHON_ERROR_REPORT = /^\[ERROR\] [A-Za-z_][\w.]*(?::|$)/;
 /** `at fn (path:line:col)` or `at path:line:col`. */
 const NODE_FRAME = /^\s*at (?:.*\()?([^()\s]+):(\d+):\d+\)?\s*$/;
 
@@ -81,6 +83,8 @@ export function userLocation(trace: string[]): { file: string; line: number } | 
  */
 export class FrameMapper {
   private skippingSource = false;
+  /** Within the Python runtime's report of an uncaught error (`[ERROR] Type: message`, then its traceback). */
+  private inErrorReport = false;
 
   constructor(private readonly roots: FrameRoots) {}
 
@@ -89,6 +93,14 @@ export class FrameMapper {
       case "error":
         return { ...event, message: userPaths(event.message, this.roots), trace: userTrace(event.trace, this.roots) };
       case "output": {
+        // The error event carries that traceback (mapped), so it is shown once: there, not in the log lines too.
+        // (Python's logging writes `[ERROR]` and a tab: those lines stay.)
+        if (PYTHON_ERROR_REPORT.test(event.text)) {
+          this.inErrorReport = true;
+          return null;
+        }
+        if (this.inErrorReport && /^(?:Traceback \(most recent call last\):|\s)/.test(event.text)) return null;
+        this.inErrorReport = false;
         const python = PYTHON_FRAME.exec(event.text);
         if (python) this.skippingSource = PYTHON_RUNTIME_FILE.test(python[1]!);
         else if (this.skippingSource && /^\s/.test(event.text)) return null;

@@ -73,3 +73,16 @@ describe("what frames leave alone", () => {
     expect(mapper.map({ type: "output", asset: "a", text: "wrote /home/u/proj/out.csv", level: null })).toMatchObject({ text: "wrote /home/u/proj/out.csv" });
   });
 });
+
+describe("a Python traceback, once", () => {
+  it("the runtime's report of an uncaught error leaves the log lines (the error event carries it); logging's [ERROR] stays", () => {
+    const mapper = new FrameMapper(roots);
+    const out = (text: string) => mapper.map({ type: "output", asset: "a", text, level: null });
+    expect(out("[ERROR] ValueError: bad 3")).toBeNull();
+    expect(out("Traceback (most recent call last):")).toBeNull();
+    expect(out('  File "/home/u/proj/py/app.py", line 5, in check')).toBeNull();
+    expect(out('    raise ValueError("bad 3")')).toBeNull();
+    expect(out("END RequestId: 1")).toMatchObject({ text: "END RequestId: 1" });
+    expect(out("[ERROR]\t2024-01-01T00:00:00.000Z\t1\tsomething the handler logged")).not.toBeNull();
+  });
+});
