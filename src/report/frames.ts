@@ -77,6 +77,12 @@ export function userLocation(trace: string[]): { file: string; line: number } | 
   return (python ? found.at(-1) : found[0]) ?? null;
 }
 
+/** A `file:line:col` of the user's in an error's message (a bundled handler that does not parse, say). */
+export function messageLocation(message: string): { file: string; line: number } | null {
+  const match = /(?:^|[\s(])((?![/.])[\w./@-]+\.[cm]?[jt]s):(\d+):\d+/.exec(message);
+  return match && !match[1]!.includes("node_modules/") ? { file: match[1]!, line: Number(match[2]) } : null;
+}
+
 /**
  * Maps one invocation's events, in order: errors, and Node's and Python's frames in output lines (a handler
  * that logs an error's stack, the runtime's report of an uncaught one), which are dropped or mapped; a Python frame's source lines go with it, so it keeps state.

@@ -9,15 +9,18 @@ import { runPipes, tempProject } from "../helpers/run-pipes.js";
  */
 const DEFS = `import { defineDefinitions } from "lambda-pipes";
 export default defineDefinitions({
-  assets: { ts_fails: { function: "ts" }, mjs_fails: { function: "mjs" }, py_fails: { function: "py" } },
+  assets: { ts_fails: { function: "ts" }, mjs_fails: { function: "mjs" }, py_fails: { function: "py" }, does_not_parse: { function: "bad" } },
   functions: {
     ts: { handler: "./fn/index.handler", runtime: "nodejs24.x" },
     mjs: { handler: "./js/app.handler", runtime: "nodejs24.x" },
     py: { handler: "./py/app.handler", runtime: "python3.12" },
+    bad: { handler: "./bad/index.handler", runtime: "nodejs24.x" },
   },
   profiles: { local: { lambda: { emulator: true } } },
 });
 `;
+
+const BAD = ["export const handler = async () => {", "  const ok = 1;", "  return ok +;", "};", ""].join("\n");
 
 const FILES = {
   "defs.ts": DEFS,
@@ -36,6 +39,7 @@ const FILES = {
     "export const handler = withPipes(async () => check([{ id: 1 }]));",
     "",
   ].join("\n"),
+  "bad/index.ts": BAD,
   "js/app.mjs": ['import { withPipes } from "./pipes-lambda.cjs";', "", "function check() {", '  throw new Error("bad js");', "}", "", "export const handler = withPipes(async () => check());", ""].join("\n"),
   "py/app.py": ["from pipes_lambda import with_pipes", "", "", "def check():", '    raise ValueError("bad py")', "", "", "@with_pipes", "def handler(event, pipes, context):", "    check()", ""].join("\n"),
 };
@@ -95,5 +99,13 @@ describe("function errors at the user's line", () => {
     for (const [asset, [file, line]] of Object.entries(WHERE)) {
       expect(r.stdout + r.stderr).toContain(`::error file=${file},line=${line},title=pipes%3A ${asset} failed::`);
     }
+  });
+
+  it("a TypeScript handler that does not parse: the annotation points at the line esbuild refused", async () => {
+    const r = await runPipes(["materialize", "does_not_parse"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Runtime.UserCodeSyntaxError: SyntaxError: bad/index.ts:3:14");
+    expect(r.stdout).toContain("::error file=bad/index.ts,line=3,title=pipes%3A does_not_parse failed::");
+    expect(r.stdout + r.stderr).not.toMatch(LEAKS);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameMapper, userLocation, userTrace } from "../../src/report/frames.js";
+import { FrameMapper, messageLocation, userLocation, userTrace } from "../../src/report/frames.js";
 
 const roots = { project: "/home/u/proj", functionFolder: "/home/u/proj/functions/export" };
 
@@ -84,5 +84,14 @@ describe("a Python traceback, once", () => {
     expect(out('    raise ValueError("bad 3")')).toBeNull();
     expect(out("END RequestId: 1")).toMatchObject({ text: "END RequestId: 1" });
     expect(out("[ERROR]\t2024-01-01T00:00:00.000Z\t1\tsomething the handler logged")).not.toBeNull();
+  });
+});
+
+describe("messageLocation", () => {
+  it("finds the user's file:line in a build error's message", () => {
+    expect(messageLocation('SyntaxError: fn/lib.ts:2:16: Unexpected ";"')).toEqual({ file: "fn/lib.ts", line: 2 });
+    expect(messageLocation("Error: Cannot find module 'x' (fn/index.mts:1:15: Could not resolve \"x\")")).toEqual({ file: "fn/index.mts", line: 1 });
+    expect(messageLocation("boom at /abs/x.ts:1:1")).toBeNull();
+    expect(messageLocation("no location")).toBeNull();
   });
 });

@@ -8,7 +8,7 @@
  */
 import { checkFailsRun } from "../../run/events.js";
 import type { RunRecord } from "./records.js";
-import { userLocation } from "../frames.js";
+import { messageLocation, userLocation } from "../frames.js";
 
 /** At most this many annotations of each kind (GitHub shows 10 per step). */
 const ANNOTATIONS = 10;
@@ -29,7 +29,7 @@ export function annotations(run: RunRecord, lineOf: (asset: string) => number | 
   for (const step of run.steps) {
     const line = lineOf(step.asset);
     if (step.status === "failed") {
-      const thrown = step.error ? userLocation(step.error.trace) : null;
+      const thrown = step.error ? (userLocation(step.error.trace) ?? messageLocation(step.error.message)) : null;
       const message = !step.error ? "the asset failed" : step.error.message.startsWith(step.error.type) ? step.error.message : `${step.error.type}: ${step.error.message}`;
       errors.push({ level: "error", title: `pipes: ${step.label} failed`, message, ...(thrown ? { line: thrown.line, file: thrown.file } : { line }) });
     }
