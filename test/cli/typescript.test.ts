@@ -3,6 +3,7 @@ import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitUntil } from "../helpers/emulator.js";
 import { type Running, runPipes, startPipes, tempProject } from "../helpers/run-pipes.js";
 
 const DEFS = `import { defineDefinitions } from "lambda-pipes";
@@ -104,5 +105,26 @@ describe("TypeScript handlers", () => {
     const error = JSON.parse(Buffer.from(broken.Payload!).toString("utf8"));
     expect(error.errorType).toBe("Runtime.UserCodeSyntaxError");
     expect(error.errorMessage).toContain(`${join(dir, "fn/lib.ts")}:2:`);
+  });
+
+  it("pipes dev builds an edited .ts file again: the next run shows the new code", async () => {
+    const dir = await project();
+    running = startPipes(["dev"], { cwd: dir });
+    await running.waitFor(/watching \. for changes/);
+    const printed = async (mark: number, pattern: RegExp) => {
+      await waitUntil(() => pattern.test(running!.output().slice(mark)), 30_000).catch(() => {
+        throw new Error(`no ${pattern} in:\n${running!.output().slice(mark)}`);
+      });
+      return running!.output().slice(mark);
+    };
+    let mark = running.output().length;
+    running.child.stdin.write("greeting\n");
+    expect(await printed(mark, /✔ 1 materialized/)).toContain("INFO     hello ts");
+    mark = running.output().length;
+    writeFileSync(join(dir, "fn/lib.ts"), readFileSync(join(dir, "fn/lib.ts"), "utf8").replace('"hello "', '"hi "'));
+    await printed(mark, /fn\/lib\.ts changed: restarted greet/);
+    mark = running.output().length;
+    running.child.stdin.write("r\n");
+    expect(await printed(mark, /✔ 1 materialized/)).toContain("INFO     hi ts");
   });
 });
