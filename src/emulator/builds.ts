@@ -81,7 +81,9 @@ export class HandlerBuilds {
       return { codeRoot: folder };
     } catch (error) {
       if (!(error instanceof BundleError)) return { error: `pipes could not bundle ${handlerFile}: ${(error as Error).message}`, errorType: "Runtime.ImportModuleError" };
-      return buildFailure(error.errors, handlerFile);
+      const failure = buildFailure(error.errors, handlerFile);
+      // It travels to the worker as an argument: bounded well below Linux's 128 KB for one.
+      return "error" in failure ? { ...failure, error: failure.error.slice(0, 16_384) } : failure;
     }
   }
 }
