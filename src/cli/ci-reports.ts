@@ -103,7 +103,9 @@ export function ciReports(targets: Targets, ctx: CliContext, output: Output, def
           defsText = readFileSync(defsFile, "utf8");
         } catch {} // annotations go without a line then
         const file = displayPath(defsFile, ctx.cwd);
-        const lines = annotations(run, (asset) => assetLine(defsText, asset)).map((a) => annotationCommand(a, file));
+        const lines = annotations(run, (asset) => assetLine(defsText, asset)).map((a) =>
+          annotationCommand(a, a.file ? displayPath(resolve(dirname(defsFile), a.file), ctx.cwd) : file),
+        );
         resume();
         if (text) ctx.stdout.write(lines.map((l) => `${l}\n`).join(""));
         else if (lines.length) ctx.stderr.write(lines.map((l) => `${l}\n`).join(""));

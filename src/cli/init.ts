@@ -1,7 +1,8 @@
 /**
  * `pipes init [dir]`: a project to start from: a `defs.ts` with two assets (a Node.js function and a Python one
  * that depends on it, each reporting a materialization and a check), the handler libraries vendored beside them,
- * and `.pipes/` in `.gitignore`. Never replaces a file without `--force`.
+ * and `.pipes/` in `.gitignore`. `--ts`: the Node.js function in TypeScript, with the library's types and a
+ * tsconfig.json that checks them. Never replaces a file without `--force`.
  */
 import type { Command } from "commander";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -51,6 +52,35 @@ export const handler = withPipes(async (event, pipes) => {
 });
 `;
 
+const TS_HANDLER = `// Reads the pipes context from its event and reports back through Dagster Pipes (./pipes-lambda.cjs, typed by
+// ./pipes-lambda.d.cts). pipes bundles it with esbuild to run it; \`npx tsc -p handlers\` checks its types.
+import { withPipes } from "./pipes-lambda.cjs";
+
+interface User {
+  id: number;
+  name: string;
+}
+
+export const handler = withPipes(async (_event: Record<string, unknown>, pipes) => {
+  const users: User[] = [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }];
+  pipes.log.info(\`loaded \${users.length} users\`);
+  pipes.reportAssetMaterialization({ metadata: { user_count: users.length } });
+  pipes.reportAssetCheck({ checkName: "not_empty", passed: users.length > 0 });
+  return { users: users.length };
+});
+`;
+
+/** Type-checks the TypeScript handlers (esbuild, which runs them, strips types without checking them). */
+const TS_CONFIG = `${JSON.stringify(
+  {
+    compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: [] },
+    include: ["*.ts"],
+  },
+  null,
+  2,
+)}
+`;
+
 const PYTHON_HANDLER = `"""Reports back through Dagster Pipes with pipes_lambda.py (dagster_pipes works the same way)."""
 from pipes_lambda import with_pipes
 
@@ -68,13 +98,16 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .description("start a project: a defs.ts, a Node.js and a Python function with the handler libraries, .pipes/ git-ignored")
     .argument("[dir]", "the project folder", ".")
     .option("--force", "replace files of the same names")
-    .action(async (dirArg: string, options: { force?: boolean }) => {
-      const { vendoredText } = await import("../deploy/vendor.js");
+    .option("--ts", "write the Node.js function in TypeScript, with its types and a tsconfig.json that checks them")
+    .action(async (dirArg: string, options: { force?: boolean; ts?: boolean }) => {
+      const { vendoredText, vendoredTypes } = await import("../deploy/vendor.js");
       const dir = resolve(ctx.cwd, dirArg);
       const version = packageVersion();
       const files: Record<string, string> = {
         "defs.ts": DEFS,
-        "handlers/users.mjs": NODE_HANDLER,
+        ...(options.ts
+          ? { "handlers/users.ts": TS_HANDLER, "handlers/pipes-lambda.d.cts": vendoredTypes(version), "handlers/tsconfig.json": TS_CONFIG }
+          : { "handlers/users.mjs": NODE_HANDLER }),
         "handlers/pipes-lambda.cjs": vendoredText("node", version),
         "handlers/report.py": PYTHON_HANDLER,
         "handlers/pipes_lambda.py": vendoredText("python", version),
@@ -98,5 +131,6 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       const cd = dir === ctx.cwd ? "" : `cd ${displayPath(dir, ctx.cwd)} && `;
       ctx.stdout.write(`\nNext: ${c.bold(`${cd}npx pipes materialize --all`)} (on the local emulator; Python functions need python3)\n`);
+      if (options.ts) ctx.stdout.write(`Types: ${c.bold("npx tsc -p handlers")} (npm install --save-dev typescript): pipes runs TypeScript without checking it\n`);
     });
 }

@@ -20,7 +20,7 @@ export function registerVendor(program: Command, ctx: CliContext): void {
     .option("--out <dir>", "the function folder", ".")
     .option("--force", "replace a file of the same name that pipes did not write")
     .action(async (options: VendorOptions) => {
-      const { vendorRuntimeOf, vendorFileName, vendoredText, isOurCopy } = await import("../deploy/vendor.js");
+      const { vendorRuntimeOf, vendorFileName, vendoredText, vendoredTypes, isOurCopy, NODE_TYPES_NAME } = await import("../deploy/vendor.js");
       const runtime = vendorRuntimeOf(options.runtime);
       const dir = resolve(ctx.cwd, options.out);
       const path = join(dir, vendorFileName(runtime));
@@ -30,6 +30,16 @@ export function registerVendor(program: Command, ctx: CliContext): void {
       }
       const text = vendoredText(runtime, packageVersion());
       const c = outputFor(ctx, {}).color;
+      // Node.js: its types beside it (pipes-lambda.d.cts), so a TypeScript handler's withPipes(...) is typed.
+      if (runtime === "node") {
+        const typesPath = join(dir, NODE_TYPES_NAME);
+        if (!options.force && !isOurCopy(typesPath)) {
+          throw new UserError(`${displayPath(typesPath, ctx.cwd)} exists and was not written by pipes vendor: rename it, or pass --force to replace it.`);
+        }
+        mkdirSync(dir, { recursive: true });
+        rmSync(typesPath, { force: true });
+        writeFileSync(typesPath, vendoredTypes(packageVersion()));
+      }
       if (existsSync(path) && readFileSync(path, "utf8") === text) {
         ctx.stdout.write(`${c.green("✔")} ${shown} is up to date (pipes ${packageVersion()})\n`);
         return;

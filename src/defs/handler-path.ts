@@ -11,9 +11,12 @@ export function splitHandler(handler: string): { module: string; exportPath: str
   return { module: handler.slice(0, dot), exportPath: handler.slice(dot + 1) };
 }
 
-/** The files a handler may live in, in the order the runtime looks for them. */
+/**
+ * The files a handler may live in, in the order the runtime looks for them; then TypeScript, which pipes bundles
+ * with esbuild (src/deploy/bundle.ts) before it runs, locally and in the zip.
+ */
 export function handlerFileCandidates(root: string, handler: string, runtime: Runtime): string[] {
   const base = join(root, splitHandler(handler).module);
   if ((PYTHON_RUNTIMES as readonly string[]).includes(runtime)) return [`${base}.py`];
-  return [`${base}.js`, `${base}.mjs`, `${base}.cjs`];
+  return [`${base}.js`, `${base}.mjs`, `${base}.cjs`, `${base}.ts`, `${base}.mts`, `${base}.cts`];
 }

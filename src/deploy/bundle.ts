@@ -6,7 +6,7 @@
  * every machine.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, extname, join, relative, sep } from "node:path";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import type { Message, Plugin } from "esbuild";
 import { UserError } from "../errors.js";
 
@@ -16,6 +16,11 @@ export interface BundleInput {
   /** The pipes library the handler imports as `./<name>`, served from memory (it need not be in the folder). */
   vendored: { name: string; text: string };
   sourcemap?: boolean;
+  /**
+   * Where the map's sources resolve from (a `file:` URL of the handler's folder): set by the emulator, so a stack
+   * names the user's own files; never for a zip, whose bytes must not depend on the machine.
+   */
+  sourceRoot?: string;
   /** Named in the bundle's first line. */
   pipesVersion: string;
 }
@@ -27,12 +32,27 @@ export interface Bundle {
   format: "esm" | "cjs";
   /** The source files the bundle holds, relative to the function's folder. */
   inputs: string[];
+  /** The files esbuild read, absolute (the vendored library, served from memory, is not one): what a cache keys on. */
+  sourceFiles: string[];
+  /** The bundle's file name: the handler's, with a TypeScript extension turned into JavaScript's. */
+  name: string;
+}
+
+/** TypeScript handler files, which only run bundled (Lambda's Node.js runtimes load JavaScript). */
+export const TYPESCRIPT_EXTENSIONS = [".ts", ".mts", ".cts"] as const;
+
+export const isTypeScript = (file: string): boolean => (TYPESCRIPT_EXTENSIONS as readonly string[]).includes(extname(file));
+
+/** `index.ts` → `index.js`, `.mts` → `.mjs`, `.cts` → `.cjs`: the file Lambda loads for the same handler string. */
+export function bundleName(file: string): string {
+  const name = basename(file);
+  return isTypeScript(name) ? name.replace(/\.([mc]?)ts$/, ".$1js") : name;
 }
 
 export async function bundleHandler(input: BundleInput): Promise<Bundle> {
   const { build } = await import("esbuild");
   const folder = dirname(input.handlerFile);
-  const name = basename(input.handlerFile);
+  const name = bundleName(input.handlerFile);
   const format = moduleFormat(input.handlerFile, folder);
   const nodeMajor = /^nodejs(\d+)/.exec(input.runtime)?.[1] ?? "20";
   let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
@@ -48,7 +68,8 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
       write: false,
       metafile: true,
       logLevel: "silent",
-      sourcemap: input.sourcemap ? "external" : false,
+      sourcemap: input.sourcemap ? "linked" : false,
+      ...(input.sourcemap && input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}),
       external: ["@aws-sdk/*"],
       banner: {
         js:
@@ -62,7 +83,8 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ""}${e.text}`);
     const unresolved = errors.some((e) => e.text.startsWith("Could not resolve"));
-    throw new UserError(
+    throw new BundleError(
+      errors,
       `Could not bundle ${name}:\n${lines.join("\n") || `  ${(error as Error).message}`}` +
         (unresolved ? `\nInstall the missing packages in ${folder} (npm install), or deploy the folder as it is with --no-bundle.` : ""),
     );
@@ -71,13 +93,24 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
   for (const out of result.outputFiles) files[relative(folder, out.path).split(sep).join("/")] = out.contents;
   if (format === "esm" && extname(name) === ".js") files["package.json"] = Buffer.from('{"type":"module"}\n');
   const inputs = Object.keys(result.metafile.inputs).map((p) => p.replace(/^pipes-vendored:/, "")).sort();
-  return { files, format, inputs };
+  const sourceFiles = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith("pipes-vendored:")).map((p) => resolve(folder, p));
+  return { files, format, inputs, name, sourceFiles };
 }
 
-/** ESM for `.mjs`, CommonJS for `.cjs`; a `.js` file as the nearest package.json inside the folder says. */
+/** esbuild refused the handler: its messages, for the emulator to put as the runtime would. */
+export class BundleError extends UserError {
+  constructor(
+    readonly errors: Message[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** ESM for `.mjs`/`.mts`, CommonJS for `.cjs`/`.cts`; a `.js`/`.ts` file as the folder's package.json says. */
 function moduleFormat(file: string, folder: string): "esm" | "cjs" {
-  if (file.endsWith(".mjs")) return "esm";
-  if (file.endsWith(".cjs")) return "cjs";
+  if (file.endsWith(".mjs") || file.endsWith(".mts")) return "esm";
+  if (file.endsWith(".cjs") || file.endsWith(".cts")) return "cjs";
   const manifest = join(folder, "package.json");
   if (!existsSync(manifest)) return "cjs";
   try {

@@ -12,7 +12,7 @@ import { DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, isRuntime, RUNTIMES } from "..
 import { blockedBecause, successorOf } from "../facts/runtimes.js";
 import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";
-import { bundleHandler } from "./bundle.js";
+import { bundleHandler, isTypeScript } from "./bundle.js";
 import { buildPackage, checkSize, type Package } from "./package.js";
 import { buildDependencies, type BuildStart, type BuiltDependencies, dependencyFiles, RequirementsError, requirementsOf } from "./python-deps.js";
 import { PythonResolver } from "../emulator/python.js";
@@ -68,7 +68,7 @@ export function planDeploy(defs: ResolvedDefinitions, options: DeployChoice, cwd
   if (!isRuntime(runtime)) throw new UserError(`Unknown runtime "${runtime}"${didYouMean(runtime, RUNTIMES)}. Lambda runtimes: ${RUNTIMES.join(", ")}.`);
   const python = runtime.startsWith("python");
   if (python !== (extension === ".py")) {
-    throw new UserError(`Runtime ${runtime} cannot run ${displayPath(handlerFile, cwd)}: use a ${python ? ".py" : ".js, .mjs or .cjs"} handler file or another --runtime.`);
+    throw new UserError(`Runtime ${runtime} cannot run ${displayPath(handlerFile, cwd)}: use a ${python ? ".py" : ".js, .mjs, .cjs or .ts"} handler file or another --runtime.`);
   }
   const exportPath = fn?.handler ? splitHandler(fn.handler).exportPath : "handler";
   return { name, fn, handlerFile, folder: dirname(handlerFile), runtime, lambdaHandler: `${basename(handlerFile, extension)}.${exportPath}` };
@@ -108,6 +108,9 @@ export async function packageFunction(plan: DeployTarget, options: PackageOption
   }
   const rules = { include: plan.fn?.include ?? [], exclude: plan.fn?.exclude ?? [], skipPaths: options.skipPaths ?? [] };
   let pkg: DeployPackage;
+  if (libraryRuntime === "node" && !options.bundle && isTypeScript(plan.handlerFile)) {
+    throw new UserError(`${displayPath(plan.handlerFile, cwd)} is TypeScript, which Lambda's Node.js runtimes do not load: deploy it bundled (without --no-bundle).`);
+  }
   if (libraryRuntime === "node" && options.bundle) {
     const bundle = await bundleHandler({ handlerFile: plan.handlerFile, runtime: plan.runtime, vendored, sourcemap: options.sourcemap ?? false, pipesVersion: options.pipesVersion });
     pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs, dependencies: null };

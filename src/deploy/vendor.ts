@@ -37,6 +37,14 @@ export function vendoredText(runtime: VendorRuntime, version: string): string {
   return header + source;
 }
 
+/** The Node.js library's declaration file (`pipes-lambda.d.cts`), written beside it so TypeScript handlers are typed. */
+export const NODE_TYPES_NAME = "pipes-lambda.d.cts";
+
+export function vendoredTypes(version: string): string {
+  const source = readFileSync(join(HANDLER_DIR, NODE_TYPES_NAME), "utf8");
+  return `// ${NODE_TYPES_NAME} — vendored by pipes ${version} (\`pipes vendor\`). Re-run \`pipes vendor\` to update it; edits here are replaced.\n${source}`;
+}
+
 /**
  * True when the file at `path` is a copy of our library that we may replace: one with our header, or a link
  * to the library inside this package (as in the examples). Anything else is the user's own file.

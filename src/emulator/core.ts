@@ -14,6 +14,7 @@ import { PythonResolver } from "./python.js";
 import { NodeResolver } from "./node.js";
 import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
+import { HandlerBuilds } from "./builds.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
@@ -49,7 +50,7 @@ export class EmulatorCore {
     this.python = new PythonResolver(hostEnv);
     const warn = (message: string) => this.events.emit("warning", { message });
     const note = (message: string) => this.events.emit("note", { message });
-    this.dependencies = new FunctionDependencies(hostEnv, this.python, { warn, note });
+    this.dependencies = new FunctionDependencies(hostEnv, this.python, { warn, note }, new HandlerBuilds(join(this.codeDir, "builds")));
     this.pools = new Pools(
       this.registry,
       runtimeApi,

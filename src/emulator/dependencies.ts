@@ -8,11 +8,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildDependencies, dependenciesDir, REQUIREMENTS_FILE } from "../deploy/python-deps.js";
 import { isPythonRuntime } from "../lambda/facts.js";
+import type { HandlerBuilds } from "./builds.js";
 import type { PythonResolver } from "./python.js";
 import type { RegisteredFunction } from "./registry.js";
 
-/** Where a worker finds its function's packages, or why it cannot start. */
-export type DependencyLayout = { dir: string } | { error: string };
+/**
+ * Where a worker finds its function's packages (Python), the folder its bundled TypeScript handler runs from
+ * (Node.js, builds.ts), or why it cannot start (and, for Node.js, the runtime's error type for it).
+ */
+export type DependencyLayout = { dir: string } | { error: string; errorType?: string } | { codeRoot: string };
 
 export class FunctionDependencies {
   /** Builds by cache folder, running or done; a failed one is forgotten, so the next invocation tries again. */
@@ -23,10 +27,12 @@ export class FunctionDependencies {
     private readonly env: NodeJS.ProcessEnv,
     private readonly python: PythonResolver,
     private readonly tell: { warn(message: string): void; note(message: string): void },
+    private readonly handlerBuilds: HandlerBuilds,
   ) {}
 
   /** The function's layout, built first if need be; null when it has nothing to build. Never throws. */
   async prepare(fn: RegisteredFunction): Promise<DependencyLayout | null> {
+    if (fn.bundle && !isPythonRuntime(fn.runtime)) return this.handlerBuilds.prepare({ ...fn, bundle: fn.bundle });
     if (!fn.requirements || !isPythonRuntime(fn.runtime)) return null;
     const file = join(fn.codeRoot, REQUIREMENTS_FILE);
     let text: Buffer;

@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { splitHandler } from "../defs/handler-path.js";
+import { handlerFileCandidates, splitHandler } from "../defs/handler-path.js";
+import { isTypeScript } from "../deploy/bundle.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
+import type { Runtime } from "../defs/types.js";
 import type { FunctionSpec } from "./registry.js";
 import { isPythonRuntime } from "../lambda/facts.js";
 
@@ -23,7 +26,14 @@ export function functionSpecs(definitions: Pick<ValidDefinitions, "functions">, 
       ...(fn.concurrencyReserved ? { reservedConcurrency: true } : {}),
       ...(fn.description ? { description: fn.description } : {}),
       ...(isPythonRuntime(fn.runtime) ? { requirements: { architecture: fn.architecture } } : {}),
+      ...typeScriptBundle(fn.handler, fn.runtime, dirname(file)),
     }));
+}
+
+/** A handler that is a `.ts` / `.mts` / `.cts` file (and no JavaScript one of its name, which Lambda would load first). */
+function typeScriptBundle(handler: string, runtime: Runtime, defsDir: string): { bundle?: { handlerFile: string } } {
+  const found = handlerFileCandidates(defsDir, handler, runtime).find((p) => existsSync(p));
+  return found && isTypeScript(found) ? { bundle: { handlerFile: found } } : {};
 }
 
 /** `./handlers/ingest.handler` → code root `<defs dir>/handlers`, Lambda handler `ingest.handler`. */

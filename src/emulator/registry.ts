@@ -31,6 +31,11 @@ export interface FunctionSpec {
    * invocation and put on sys.path after the folder (dependencies.ts). A deployed zip carries its own: unset.
    */
   requirements?: { architecture: Architecture };
+  /**
+   * Node.js, from a definitions file: a TypeScript handler, which runs as `pipes deploy-handler` ships it, bundled
+   * with esbuild (builds.ts) before its workers start; `codeRoot` stays its source folder.
+   */
+  bundle?: { handlerFile: string };
 }
 
 export interface RegisteredFunction extends FunctionSpec {

@@ -18,13 +18,16 @@ const RUNTIMES_DIR = fileURLToPath(new URL("../../src/emulator/runtimes/", impor
  */
 export function bootstrapCommand(fn: RegisteredFunction, fence: string, interpreter: string, dependencies: DependencyLayout | null = null): { command: string; args: string[] } {
   if (isPythonRuntime(fn.runtime)) {
-    const layout = !dependencies ? [] : "dir" in dependencies ? ["--dependencies", dependencies.dir] : ["--init-error", dependencies.error];
+    const layout = !dependencies ? [] : "dir" in dependencies ? ["--dependencies", dependencies.dir] : "error" in dependencies ? ["--init-error", dependencies.error] : [];
     return { command: interpreter, args: ["-u", `${RUNTIMES_DIR}python_bootstrap.py`, fence, ...layout] };
   }
   // --preserve-symlinks: imports resolve from the task root's links (see task-root.ts), not from the project.
+  // A bundle (builds.ts) has a source map: its stacks name the user's .ts files and lines.
+  const built = dependencies !== null && "codeRoot" in dependencies;
+  const initError = dependencies !== null && "error" in dependencies ? ["--init-error", JSON.stringify(dependencies)] : [];
   return {
     command: interpreter,
-    args: [`--max-old-space-size=${fn.memoryMb}`, "--preserve-symlinks", `${RUNTIMES_DIR}node-bootstrap.mjs`, fence, fn.codeRoot],
+    args: [`--max-old-space-size=${fn.memoryMb}`, "--preserve-symlinks", ...(built ? ["--enable-source-maps"] : []), `${RUNTIMES_DIR}node-bootstrap.mjs`, fence, fn.codeRoot, ...initError],
   };
 }
 

@@ -111,7 +111,9 @@ export class Worker {
     const node = python ? { command: process.execPath } : this.hooks.sandbox.node.choose(this.fn.runtime);
     const { command, args: bootstrapArgs } = bootstrapCommand(this.fn, this.fence, python?.command ?? node.command, this.dependencies);
     const args = this.debuggerArgs(bootstrapArgs, python?.command);
-    const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, this.fn.codeRoot);
+    // A bundled TypeScript handler runs from its build (builds.ts), anything else from its own folder.
+    const codeRoot = this.dependencies && "codeRoot" in this.dependencies ? this.dependencies.codeRoot : this.fn.codeRoot;
+    const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot, dirname(node.command));
     this.spawnedAt = performance.now();
     // fd 3: the worker's private channel to the Runtime API (channel.ts).

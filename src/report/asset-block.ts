@@ -4,10 +4,9 @@ import { formatMetadataValue, formatTable, type MetadataValue } from "../protoco
 import { type Metadata, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
 import type { Output } from "./output.js";
 import { formatUsd } from "../lambda/pricing.js";
+import { isRuntimeFrame } from "./frames.js";
 
 const MAX_TRACE_LINES = 8;
-/** Frames of the emulator's runtime and the handler library, which say nothing about the user's code. */
-const RUNTIME_FRAME = /node-bootstrap\.mjs|pipes-lambda\.cjs|node:internal|new Promise \(<anonymous>\)|python_bootstrap\.py/;
 
 /** `shownLive`: how many log and output lines were printed while the invocation ran (and are not in `events`). */
 export function renderAssetBlock(events: RunEvent[], output: Output, shownLive = 0): string {
@@ -86,7 +85,7 @@ export function renderAssetBlock(events: RunEvent[], output: Output, shownLive =
         for (const more of message.split("\n").slice(1)) lines.push(`    ${c.red(more)}`);
         // A stack repeats its error's message (every line of it) before the frames: shown once, above.
         const said = new Set(message.split("\n").map((l) => l.trim()));
-        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`) && !said.has(t.trim()) && !RUNTIME_FRAME.test(t));
+        const trace = event.trace.filter((t) => t.trim() && !t.startsWith(`${event.errorType}:`) && !said.has(t.trim()) && !isRuntimeFrame(t));
         for (const frame of trace.slice(0, MAX_TRACE_LINES)) lines.push(`      ${c.dim(frame.trim())}`);
         if (trace.length > MAX_TRACE_LINES) lines.push(`      ${c.dim(`… ${trace.length - MAX_TRACE_LINES} more`)}`);
         break;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
@@ -22,6 +22,8 @@ import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";
 import { AdaptiveCap } from "./adaptive-cap.js";
+import { FrameMapper, type FrameRoots } from "../report/frames.js";
+import { splitHandler } from "../defs/handler-path.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -150,7 +152,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, signal, explain);
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn), signal, explain);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -229,7 +231,16 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
 /** A failed invocation's diagnosis in words (diagnosis.ts), or null. */
 type Explain = (functionName: string, error: RunEventOf<"error">, maxMemoryMb: number | null) => Promise<string | null>;
 
-async function computeAsset(asset: Asset, context: PipesContextData, target: LambdaTarget, emit: Emit, checks: StepChecks, signal: AbortSignal | undefined, explain: Explain): Promise<boolean> {
+async function computeAsset(
+  asset: Asset,
+  context: PipesContextData,
+  target: LambdaTarget,
+  emit: Emit,
+  checks: StepChecks,
+  roots: (functionName: string | null) => FrameRoots,
+  signal: AbortSignal | undefined,
+  explain: Explain,
+): Promise<boolean> {
   let failed = false;
   const reported = new Set<string>();
   let lastError: RunEventOf<"error"> | null = null;
@@ -244,9 +255,17 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
     checks.observe(event);
     emit(event);
   };
+  // Stacks and paths as the user knows them, in every view (report/frames.ts).
+  const mapped = (functionName: string | null): Emit => {
+    const mapper = new FrameMapper(roots(functionName));
+    return (event) => {
+      const shown = mapper.map(event);
+      if (shown) track(shown);
+    };
+  };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
     lastError = null;
-    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, track, signal);
+    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, mapped(functionName), signal);
     const error = lastError as RunEventOf<"error"> | null;
     if (!result.ok && error) {
       const words = await explain(functionName, error, maxMemoryMb).catch(() => null);
@@ -260,7 +279,7 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
     } catch (error) {
       if (error instanceof UserError || error instanceof Interrupted || signal?.aborted) throw error;
       const e = error instanceof Error ? error : new Error(String(error));
-      track({ type: "error", asset: asset.key, source: "asset", errorType: e.name, message: e.message, trace: (e.stack ?? "").split("\n").slice(1).map((l) => l.trim()) });
+      mapped(null)({ type: "error", asset: asset.key, source: "asset", errorType: e.name, message: e.message, trace: (e.stack ?? "").split("\n").slice(1).map((l) => l.trim()) });
     }
   } else {
     await invoke(asset.function!, asset.event);
@@ -270,4 +289,11 @@ async function computeAsset(asset: Asset, context: PipesContextData, target: Lam
   }
   if (!failed) for (const { check, message } of checks.unreported()) track({ type: "warning", asset: asset.key, message, unreportedCheck: check });
   return !failed;
+}
+
+/** The project's folder and the function's source folder, which its stack frames are shown against. */
+function frameRoots(defs: ResolvedDefinitions, functionName: string | null): FrameRoots {
+  const project = dirname(defs.file);
+  const handler = functionName ? defs.functions.get(functionName)?.handler : undefined;
+  return { project, functionFolder: handler ? resolve(project, dirname(splitHandler(handler).module)) : null };
 }

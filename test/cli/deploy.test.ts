@@ -141,7 +141,7 @@ describe("bad input: a clear message and exit code 2", () => {
     const original = readFileSync(defs, "utf8");
     writeFileSync(defs, original.replace("./greet/app.handler", "./greet/missing.handler"));
     try {
-      await expectUsage(["--function", "greet"], /Function "greet": its folder has no handler file for "\.\/greet\/missing\.handler" \(tried greet\/missing\.js, greet\/missing\.mjs, greet\/missing\.cjs\)/);
+      await expectUsage(["--function", "greet"], /Function "greet": its folder has no handler file for "\.\/greet\/missing\.handler" \(tried greet\/missing\.js, greet\/missing\.mjs, greet\/missing\.cjs, greet\/missing\.ts, greet\/missing\.mts, greet\/missing\.cts\)/);
     } finally {
       writeFileSync(defs, original);
     }

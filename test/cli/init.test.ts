@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPipes } from "../helpers/run-pipes.js";
+import { ROOT, runPipes } from "../helpers/run-pipes.js";
 import { tempDir } from "../helpers/temp.js";
 
 describe("pipes init", () => {
@@ -30,5 +31,27 @@ describe("pipes init", () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, "defs.ts"), "utf8")).toMatch(/defineDefinitions/);
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# pipes' run history\n.pipes/\n");
+  });
+});
+
+describe("pipes init --ts", () => {
+  it("writes the Node.js function in TypeScript: it materializes, and its tsconfig.json type-checks it", async () => {
+    const dir = tempDir("pipes-init-ts-");
+    const init = await runPipes(["init", "--ts"], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/wrote handlers\/users\.ts\n.*wrote handlers\/pipes-lambda\.d\.cts\n.*wrote handlers\/tsconfig\.json/);
+    expect(init.stdout).toContain("Types: npx tsc -p handlers");
+    const run = await runPipes(["materialize", "users"], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/INFO +loaded 2 users/);
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    const checked = spawnSync(process.execPath, [tsc, "-p", "handlers"], { cwd: dir, encoding: "utf8" });
+    expect(checked.status, checked.stdout).toBe(0);
+    // A type error is tsc's to find (the run does not check types).
+    const file = join(dir, "handlers/users.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace("passed: users.length > 0", 'passed: "yes"'));
+    const broken = spawnSync(process.execPath, [tsc, "-p", "handlers"], { cwd: dir, encoding: "utf8" });
+    expect(broken.status).not.toBe(0);
+    expect(broken.stdout).toContain("users.ts");
   });
 });

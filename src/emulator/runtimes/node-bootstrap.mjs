@@ -293,7 +293,11 @@ function importHint(message) {
   return `\nHint: add ${name} to the function's folder (npm install ${name} --prefix ${CODE_ROOT}): on Lambda a function has only its own folder (the zip) and the runtime's modules.`;
 }
 
+/** A TypeScript handler pipes could not bundle (src/emulator/builds.ts): its init fails with esbuild's words. */
+const BUILD_ERROR = process.argv[4] === "--init-error" ? JSON.parse(process.argv[5] ?? "{}") : undefined;
+
 async function loadHandler() {
+  if (BUILD_ERROR) throw new LambdaError(BUILD_ERROR.errorType ?? "Runtime.ImportModuleError", BUILD_ERROR.error ?? "the handler could not be built");
   const handler = process.env._HANDLER ?? "";
   const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
   const lastSlash = handler.lastIndexOf("/");
