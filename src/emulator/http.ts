@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 const READ_AHEAD = new WeakMap<IncomingMessage, { body: Buffer; size: number }>();
 
 /**
- * Reads a raw body up to `limit` bytes; past it, "too-large", and the rest is not read (the answer then closes the
- * connection: see request-limits.ts).
+ * Reads a raw body up to `limit` bytes; past it, "too-large", and the rest is not kept (it is thrown away once
+ * the answer is out: see request-limits.ts).
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
   const ahead = READ_AHEAD.get(req);
@@ -45,12 +45,12 @@ function readHashedBody(
     let taken = 0;
     const finish = (result: { body: Buffer | "too-large" | "busy"; size: number; sha256: string }) => {
       req.off("data", onData);
+      req.pause(); // what is left is thrown away once the answer is out (request-limits.ts), or read by the route
       budget?.give(taken);
       taken = 0;
       resolve(result);
     };
     const stop = (why: "too-large" | "busy") => {
-      req.pause();
       chunks.length = 0;
       finish({ body: why, size, sha256: "" });
     };

@@ -9,7 +9,7 @@ import { EmulatorCore } from "./core.js";
 import { readBodyAhead, sendAwsError } from "./http.js";
 import { handleLambdaApi } from "./lambda-api.js";
 import { verifyHeaders, verifySignature, type EmulatorCredentials } from "./sigv4.js";
-import { bodyLimit, closeAfterAnswer, closeIfUnread, declaredLength, tooLargeMessage, UnverifiedBytes } from "./request-limits.js";
+import { bodyLimit, declaredLength, discardUnreadBody, tooLargeMessage, UnverifiedBytes } from "./request-limits.js";
 import { CONNECTION_LIMITS as CONNECTION_DEFAULTS, limitConnections, refusedConnection, TIMEOUT_CHECK_INTERVAL_MS, type ConnectionLimits } from "./connections.js";
 import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
@@ -86,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req.once("close", () => clearTimeout(timer));
       req.once("end", () => clearTimeout(timer));
     }
-    closeIfUnread(req, res);
+    discardUnreadBody(req, res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     route(req, res, url).catch((error: Error) => {
       if (!res.headersSent) sendAwsError(res, 500, "ServiceException", `pipes emulator: ${error.message}`, { capitalMessage: true });
@@ -97,7 +97,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Everything here is decided from the headers alone: no body is read before the request is trusted.
     const refused = refusal(req.headers, url.pathname, port) ?? (options.credentials && !url.pathname.startsWith("/w/") ? verifyHeaders(req.rawHeaders, options.credentials, Date.now()) : null);
     if (refused) {
-      closeAfterAnswer(req, res);
       sendAwsError(res, refused.status, refused.type, refused.message);
       return;
     }
@@ -106,8 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const limit = bodyLimit(req.method ?? "GET", url.pathname, Array.isArray(invocationType) ? invocationType[0] : invocationType);
       const length = declaredLength(req);
       if (length !== null && length > limit.bytes) {
-        closeAfterAnswer(req, res);
-        sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
+          sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
         return;
       }
       if (options.credentials) {

@@ -4,14 +4,13 @@
  * for requests whose signature is not checked yet, so hostile clients cannot make it buffer without limit.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { ASYNC_PAYLOAD_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT } from "../lambda/facts.js";
 
 /** Any other API call carries settings (environment variables: 4 KB on AWS) or a query: 1 MB is plenty. */
 export const OTHER_REQUEST_LIMIT = 1024 * 1024;
 /** Bytes held at once for requests whose signature is not verified yet (a signed CreateFunction may be 70 MB). */
 export const UNVERIFIED_BYTES_LIMIT = 256 * 1024 * 1024;
-/** How long a connection refused before its body was read is kept half-open, so its client reads the answer. */
+/** How long the rest of a body answered before it was read is thrown away before its connection is closed. */
 const LINGER_MS = 2_000;
 
 export interface BodyLimit {
@@ -47,26 +46,21 @@ export function tooLargeMessage(limit: BodyLimit): string {
 }
 
 /**
- * Answers without reading the rest of the body: the answer says `Connection: close`, the emulator sends its FIN once
- * the answer is out, and the socket is destroyed shortly after, whatever the client still sends.
+ * When an answer goes out before its request's body was read whole (refused, or too large), the rest is read and
+ * thrown away (never kept) for a short while, then the connection is closed. Closing at once would reset it while
+ * the client still sends, and a reset can make the client lose the answer already on its way.
  */
-export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  if (!res.headersSent) res.setHeader("Connection", "close");
-  const socket = req.socket;
-  res.once("finish", () => lingerThenDestroy(socket));
-}
-
-/** When an answer went out before its request's body was read whole, that connection is not reused. */
-export function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
+export function discardUnreadBody(req: IncomingMessage, res: ServerResponse): void {
   res.once("finish", () => {
-    if (!req.complete) lingerThenDestroy(req.socket);
+    if (req.complete) return;
+    req.removeAllListeners("data");
+    req.resume();
+    const socket = req.socket;
+    const timer = setTimeout(() => req.complete || socket.destroy(), LINGER_MS);
+    timer.unref();
+    req.once("end", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
   });
-}
-
-function lingerThenDestroy(socket: Socket): void {
-  if (socket.destroyed) return;
-  socket.end();
-  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
 /** The bytes held for requests not yet authenticated, across all connections. */
