@@ -45,18 +45,23 @@ export function rawRequest(port: number, head: string, body?: Buffer, timeoutMs 
       setTimeout(() => done(false), 3_000).unref();
     });
     socket.on("end", () => done(true));
-    socket.on("close", () => (answer ? done(true) : (clearTimeout(timer), reject(new Error(`closed without an answer: ${data.slice(0, 200)}`)))));
+    socket.on("close", () => {
+      if (answer) return done(true);
+      clearTimeout(timer);
+      reject(new Error(`closed without an answer: ${data.slice(0, 200)}`));
+    });
     socket.on("error", () => undefined);
     socket.write(head);
     if (body) socket.write(body, () => undefined);
   });
 }
 
-/** Opens a socket and sends nothing; resolves once connected. */
+/** Opens a socket and sends nothing; resolves once connected. It reads (and drops) what comes, so it sees a close. */
 export function idleSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1", () => resolve(socket));
     socket.on("error", reject);
+    socket.resume();
   });
 }
 
