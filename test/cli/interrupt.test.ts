@@ -1,6 +1,6 @@
 // Ctrl-C while an invocation runs: the run ends within a couple of seconds, the asset is reported as
 // interrupted (not as a service error), and no worker process is left.
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
@@ -50,6 +50,16 @@ describe("Ctrl-C during a run", () => {
     expect(out).toMatch(/✖ 2 interrupted \((busy, slow|slow, busy)\)/);
     expect(out).not.toMatch(/service error|ECONNREFUSED|socket hang up/);
     await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+
+  it("pipes materialize: SIGTERM stops it as Ctrl-C does: exit 130, interrupted, no worker process left (/proc)", async () => {
+    running = startPipes(["materialize", "-f", LOGS, "busy"]);
+    const workers = await inFlight(running);
+    running.child.kill("SIGTERM");
+    const exit = await running.exited;
+    expect(exit).toEqual({ code: 130, signal: null });
+    expect(running.output()).toMatch(/⊘ busy\n {2}interrupted/);
+    await waitUntil(() => workers.every((pid) => !existsSync(`/proc/${pid}`)), 5000);
   });
 
   it("pipes dev: the run is interrupted, the session ends cleanly within 2 s, no prompt after it, no worker left", async () => {
