@@ -65,14 +65,14 @@ describe("request bodies", () => {
           head(port, "POST", "/2015-03-31/functions", { Authorization: bogus[i % bogus.length]!, "X-Amz-Date": i % 3 === 1 ? "19990101T000000Z" : date, "Content-Length": body.length }),
           body,
           60_000,
-        ),
+        ).catch(() => ({ status: 0 })),
       ),
     );
-    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(403));
     const grew = memory(pid, "VmHWM") - before;
     console.log(`emulator RSS ${Math.round(before / 2 ** 20)} MB before, peak ${Math.round(memory(pid, "VmHWM") / 2 ** 20)} MB after 20 × 60 MB bogus-signed bodies`);
     // Before the fix every body was read whole first: 20 × 60 MB. A generous bound, for a loaded machine.
     expect(grew).toBeLessThan(200 * 1024 * 1024);
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(403));
     // The signed SDK still gets in.
     const lambda = new LambdaClient({ endpoint: url!, region: "us-east-1", credentials, maxAttempts: 1 });
     const listed = await lambda.send(new ListFunctionsCommand({}));
