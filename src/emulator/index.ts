@@ -105,22 +105,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const limit = bodyLimit(req.method ?? "GET", url.pathname, Array.isArray(invocationType) ? invocationType[0] : invocationType);
       const length = declaredLength(req);
       if (length !== null && length > limit.bytes) {
-          sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
+        sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
+        return;
+      }
+      // Read ahead of the route, within the bytes budget of requests not yet trusted (without credentials, none
+      // ever is), and verified when there are credentials.
+      const bodySha256 = await readBodyAhead(req, limit.bytes, unverified);
+      if (bodySha256 === "too-large") {
+        sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
+        return;
+      }
+      if (bodySha256 === "busy") {
+        sendAwsError(res, 503, "ServiceException", "pipes emulator: too many request bytes are waiting for their signature check; retry", {
+          capitalMessage: true,
+          headers: { "Retry-After": "1" },
+        });
         return;
       }
       if (options.credentials) {
-        const bodySha256 = await readBodyAhead(req, limit.bytes, unverified);
-        if (bodySha256 === "too-large") {
-          sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
-          return;
-        }
-        if (bodySha256 === "busy") {
-          sendAwsError(res, 503, "ServiceException", "pipes emulator: too many request bytes are waiting for their signature check; retry", {
-            capitalMessage: true,
-            headers: { "Retry-After": "1" },
-          });
-          return;
-        }
         const target = { method: req.method ?? "GET", target: req.url ?? "/", rawHeaders: req.rawHeaders, bodySha256 };
         const unsigned = verifySignature(target, options.credentials, Date.now());
         if (unsigned) {

@@ -138,5 +138,10 @@ describe("request bodies", () => {
     const lambda = new LambdaClient({ endpoint: emulator.url, region: "us-east-1", credentials, maxAttempts: 1 });
     expect((await invoke(lambda, "sleep", { ms: 1 })).status).toBe(200);
     lambda.destroy();
+    await emulator.close();
+    // Without credentials no request is ever trusted: the same bound holds.
+    emulator = await startEmulator({ functions: [fn("sleep", "node/sleep.handler")], unverifiedBytesLimit: 1024 * 1024 });
+    const open = await rawRequest(emulator.port, head(emulator.port, "POST", "/2015-03-31/functions/sleep/invocations", { Authorization: authorization, "X-Amz-Date": date, "Content-Length": body.length }), body);
+    expect(open.status).toBe(503);
   });
 });
