@@ -52,16 +52,6 @@ describe("Ctrl-C during a run", () => {
     await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
   });
 
-  it("pipes materialize: SIGTERM stops it as Ctrl-C does: exit 130, interrupted, no worker process left (/proc)", async () => {
-    running = startPipes(["materialize", "-f", LOGS, "busy"]);
-    const workers = await inFlight(running);
-    running.child.kill("SIGTERM");
-    const exit = await running.exited;
-    expect(exit).toEqual({ code: 130, signal: null });
-    expect(running.output()).toMatch(/⊘ busy\n {2}interrupted/);
-    await waitUntil(() => workers.every((pid) => !existsSync(`/proc/${pid}`)), 5000);
-  });
-
   it("pipes dev: the run is interrupted, the session ends cleanly within 2 s, no prompt after it, no worker left", async () => {
     running = startPipes(["dev", "-f", LOGS]);
     await running.waitFor(/watching/);
@@ -78,5 +68,17 @@ describe("Ctrl-C during a run", () => {
     expect(after).toMatch(/pipes dev stopped\.\n$/);
     expect(after).not.toMatch(/service error|ECONNREFUSED|── run 2/);
     await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+});
+
+describe("SIGTERM during a run", () => {
+  it("pipes materialize: SIGTERM stops it as Ctrl-C does: exit 130, interrupted, no worker process left (/proc)", async () => {
+    running = startPipes(["materialize", "-f", LOGS, "busy"]);
+    const workers = await inFlight(running);
+    running.child.kill("SIGTERM");
+    const exit = await running.exited;
+    expect(exit).toEqual({ code: 130, signal: null });
+    expect(running.output()).toMatch(/⊘ busy\n {2}interrupted/);
+    await waitUntil(() => workers.every((pid) => !existsSync(`/proc/${pid}`)), 5000);
   });
 });
