@@ -7,6 +7,7 @@ import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { unpackZip } from "./unzip.js";
 import type { EmulatorEvents } from "./events.js";
+import { EventQueue } from "./event-queue.js";
 import { Pools } from "./pool.js";
 import { createCodeDir } from "./code-dir.js";
 import { debuggerPorts } from "./debugger.js";
@@ -31,6 +32,8 @@ export class EmulatorCore {
   private uploads = 0;
   /** Event invocations accepted (202) and not yet ended: what a stop would drop. */
   eventsInFlight = 0;
+  /** The bytes those Event invocations hold, bounded per function and in total. */
+  readonly eventQueue = new EventQueue();
 
   readonly logs: LogStore;
   private readonly python: PythonResolver;

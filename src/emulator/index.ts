@@ -7,8 +7,10 @@ import type { AddressInfo } from "node:net";
 import { isPythonRuntime } from "../lambda/facts.js";
 import { EmulatorCore } from "./core.js";
 import { readBodyAhead, sendAwsError } from "./http.js";
-import { handleLambdaApi, MANAGEMENT_LIMIT } from "./lambda-api.js";
-import { verifySignature, type EmulatorCredentials } from "./sigv4.js";
+import { handleLambdaApi } from "./lambda-api.js";
+import { verifyHeaders, verifySignature, type EmulatorCredentials } from "./sigv4.js";
+import { bodyLimit, declaredLength, discardUnreadBody, tooLargeMessage, UnverifiedBytes } from "./request-limits.js";
+import { CONNECTION_LIMITS as CONNECTION_DEFAULTS, limitConnections, refusedConnection, TIMEOUT_CHECK_INTERVAL_MS, type ConnectionLimits } from "./connections.js";
 import { refusal } from "./guard.js";
 import { handleLogsApi } from "./logs/api.js";
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
@@ -39,6 +41,10 @@ export interface EmulatorOptions {
   hostEnv?: NodeJS.ProcessEnv;
   /** Start each worker with a debugger, on ports from this one (0: free ports); see `pipes dev --inspect`. */
   inspectPort?: number;
+  /** Keep-alive, header and request timeouts and the connection cap (defaults: connections.ts); for tests. */
+  connections?: Partial<ConnectionLimits>;
+  /** Bytes held at once for requests whose signature is not checked yet (default 256 MB); for tests. */
+  unverifiedBytesLimit?: number;
 }
 
 const BODY_TIMEOUT_MS = 10_000;
@@ -66,15 +72,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const spec of options.functions ?? []) core.register(spec);
   core.warmPython((options.functions ?? []).map((f) => f.runtime).filter(isPythonRuntime));
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
-  const server = createServer((req, res) => {
-    // requestTimeout is off (workers wait on /next for as long as it takes): a body that never comes is cut here,
-    // so idle sockets cannot pile up. Only the body is timed, never the wait for an invocation's answer.
+  const unverified = new UnverifiedBytes(options.unverifiedBytesLimit);
+  const server = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, (req, res) => {
+    if (refusedConnection(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
+    // A body that never comes is cut here, so slow sockets cannot pile up. Only the body is timed, never the wait
+    // for an invocation's answer.
     if (!req.complete) {
       const timer = setTimeout(() => req.complete || req.socket.destroy(), bodyTimeoutMs);
       timer.unref();
       req.once("close", () => clearTimeout(timer));
       req.once("end", () => clearTimeout(timer));
     }
+    discardUnreadBody(req, res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     route(req, res, url).catch((error: Error) => {
       if (!res.headersSent) sendAwsError(res, 500, "ServiceException", `pipes emulator: ${error.message}`, { capitalMessage: true });
@@ -82,19 +94,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const route = async (req: Parameters<typeof handleRuntimeApi>[0], res: Parameters<typeof handleRuntimeApi>[1], url: URL) => {
-    const refused = refusal(req.headers, url.pathname, port);
+    // Everything here is decided from the headers alone: no body is read before the request is trusted.
+    const refused = refusal(req.headers, url.pathname, port) ?? (options.credentials && !url.pathname.startsWith("/w/") ? verifyHeaders(req.rawHeaders, options.credentials, Date.now()) : null);
     if (refused) {
-      req.resume();
       sendAwsError(res, refused.status, refused.type, refused.message);
       return;
     }
-    if (options.credentials && !url.pathname.startsWith("/w/")) {
-      const bodySha256 = await readBodyAhead(req, MANAGEMENT_LIMIT);
-      const target = { method: req.method ?? "GET", target: req.url ?? "/", rawHeaders: req.rawHeaders, bodySha256 };
-      const unsigned = verifySignature(target, options.credentials, Date.now());
-      if (unsigned) {
-        sendAwsError(res, unsigned.status, unsigned.type, unsigned.message);
+    if (!url.pathname.startsWith("/w/")) {
+      const invocationType = req.headers["x-amz-invocation-type"];
+      const limit = bodyLimit(req.method ?? "GET", url.pathname, Array.isArray(invocationType) ? invocationType[0] : invocationType);
+      const length = declaredLength(req);
+      if (length !== null && length > limit.bytes) {
+        sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
         return;
+      }
+      // Read ahead of the route, within the bytes budget of requests not yet trusted (without credentials, none
+      // ever is), and verified when there are credentials.
+      const bodySha256 = await readBodyAhead(req, limit.bytes, unverified);
+      if (bodySha256 === "too-large") {
+        sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
+        return;
+      }
+      if (bodySha256 === "busy") {
+        sendAwsError(res, 503, "ServiceException", "pipes emulator: too many request bytes are waiting for their signature check; retry", {
+          capitalMessage: true,
+          headers: { "Retry-After": "1" },
+        });
+        return;
+      }
+      if (options.credentials) {
+        const target = { method: req.method ?? "GET", target: req.url ?? "/", rawHeaders: req.rawHeaders, bodySha256 };
+        const unsigned = verifySignature(target, options.credentials, Date.now());
+        if (unsigned) {
+          sendAwsError(res, unsigned.status, unsigned.type, unsigned.message);
+          return;
+        }
       }
     }
     if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
@@ -103,10 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     req.resume();
     sendAwsError(res, 404, "UnknownOperationException", `pipes emulator does not implement ${req.method} ${url.pathname}`);
   };
-  // The SDK keeps connections alive; a long keep-alive avoids reconnects between invocations.
-  server.keepAliveTimeout = 60_000;
-  // A warm worker waits on /invocation/next for as long as no invocation comes: no request timeout.
-  server.requestTimeout = 0;
+  limitConnections(server, { ...CONNECTION_DEFAULTS, ...options.connections });
   await listen(server, options.port ?? 0);
   port = (server.address() as AddressInfo).port;
   let closed = false;

@@ -8,12 +8,13 @@ import type { EmulatorCore } from "./core.js";
 import type { InvokeRequest } from "./invocation.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";
 import { logTail } from "./log-format.js";
-import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
+import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
+import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 
 const CLIENT_CONTEXT_LIMIT = 3583;
 /** A management body carries a base64 zip of up to 50 MB; no API body is larger. */
-export const MANAGEMENT_LIMIT = 70 * 1024 * 1024;
+const MANAGEMENT_LIMIT = CODE_UPLOAD_REQUEST_LIMIT;
 
 const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
 const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuration|\/code)?\/?$/;
@@ -28,7 +29,12 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
   }
   const match = FUNCTION.exec(url.pathname);
   if (!match) return false;
-  const { name, qualifier: inName } = parseFunctionName(decodeURIComponent(match[1]!));
+  const decoded = decodePathSegment(match[1]!);
+  if (decoded === null) {
+    sendAwsError(res, 400, "ValidationException", malformedEscapeMessage(match[1]!));
+    return true;
+  }
+  const { name, qualifier: inName } = parseFunctionName(decoded);
   const qualifier = url.searchParams.get("Qualifier") ?? inName;
   const invalid = invalidFunctionName(name, qualifier);
   if (invalid) {
@@ -107,13 +113,24 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
   const requestId = randomUUID();
   const request: InvokeRequest = { requestId, payload, clientContext: type === "Event" ? null : clientContext, invocationType: type };
   if (type === "Event") {
+    const full = core.eventQueue.admit(fn.name, payload.length);
+    if (full) {
+      sendAwsError(res, 429, "TooManyRequestsException", "Rate Exceeded. (the emulator's Event queue is full: see README, Limits)", {
+        body: { Reason: full },
+        headers: { "Retry-After": "1" },
+      });
+      return;
+    }
     res.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": 0 }).end();
     // Nobody awaits an Event invocation; one cut short by the emulator closing has nowhere to report to.
     core.eventsInFlight++;
     core
       .invoke(fn.name, request, true)
       .catch(() => undefined)
-      .finally(() => core.eventsInFlight--);
+      .finally(() => {
+        core.eventsInFlight--;
+        core.eventQueue.release(fn.name, payload.length);
+      });
     return;
   }
   const outcome = await core.invoke(fn.name, request, false);
@@ -189,7 +206,7 @@ function listFunctions(res: ServerResponse, url: URL, core: EmulatorCore): void 
 async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
   const body = await readBody(req, MANAGEMENT_LIMIT);
   if (body === "too-large") {
-    sendAwsError(res, 413, "RequestTooLargeException", "Request must be smaller than 70167211 bytes for the CreateFunction operation");
+    sendAwsError(res, 413, "RequestTooLargeException", `Request must be smaller than ${MANAGEMENT_LIMIT} bytes for the CreateFunction operation`);
     return undefined;
   }
   try {

@@ -32,15 +32,32 @@ function sha256Hex(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** Null when the request is signed with `credentials`, else why not, in AWS's words and error codes. */
-export function verifySignature(request: SignedRequest, credentials: EmulatorCredentials, now: number): Refusal | null {
-  const headers = headerValues(request.rawHeaders);
+interface Authorization {
+  date: string;
+  region: string;
+  service: string;
+  signedHeaderList: string;
+  signedHeaders: string[];
+  signature: string;
+  amzDate: string;
+}
+
+/**
+ * What can be checked before a byte of the body is read: the Authorization header's form, the access key, the
+ * signed headers, the clock skew and the credential date. A request that fails here is refused without its body.
+ */
+export function verifyHeaders(rawHeaders: string[], credentials: EmulatorCredentials, now: number): Refusal | null {
+  const parsed = checkAuthorization(headerValues(rawHeaders), credentials, now);
+  return "status" in parsed ? parsed : null;
+}
+
+function checkAuthorization(headers: Map<string, string>, credentials: EmulatorCredentials, now: number): Authorization | Refusal {
   const match = AUTHORIZATION.exec(headers.get("authorization") ?? "");
   if (!match) return invalid("IncompleteSignatureException", "Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).");
   const [, credential, signedHeaderList, signature] = match as unknown as [string, string, string, string];
   const [accessKeyId, date, region, service, terminator, ...rest] = credential.split("/");
   if (!accessKeyId || !date || !region || !service || terminator !== "aws4_request" || rest.length > 0) {
-    return invalid("IncompleteSignatureException", `Credential should be scoped to a valid region, service and date: ${credential}`);
+    return invalid("IncompleteSignatureException", `Credential should be scoped to a valid region, service and date: ${credential.slice(0, 200)}`);
   }
   if (accessKeyId !== credentials.accessKeyId) {
     return invalid("UnrecognizedClientException", "The security token included in the request is invalid.");
@@ -55,6 +72,15 @@ export function verifySignature(request: SignedRequest, credentials: EmulatorCre
     return invalid("InvalidSignatureException", `Signature expired: ${amzDate} is not within 5 minutes of the emulator's clock.`);
   }
   if (date !== amzDate.slice(0, 8)) return invalid("InvalidSignatureException", `Credential date ${date} does not match x-amz-date ${amzDate}.`);
+  return { date, region, service, signedHeaderList, signedHeaders, signature, amzDate };
+}
+
+/** Null when the request is signed with `credentials`, else why not, in AWS's words and error codes. */
+export function verifySignature(request: SignedRequest, credentials: EmulatorCredentials, now: number): Refusal | null {
+  const headers = headerValues(request.rawHeaders);
+  const parsed = checkAuthorization(headers, credentials, now);
+  if ("status" in parsed) return parsed;
+  const { date, region, service, signedHeaderList, signedHeaders, signature, amzDate } = parsed;
   const declaredHash = headers.get("x-amz-content-sha256");
   if (declaredHash !== undefined && declaredHash !== request.bodySha256) {
     return invalid("InvalidSignatureException", "The provided x-amz-content-sha256 header does not match what was computed.");

@@ -33,6 +33,11 @@ export const MAX_RESPONSE_BYTES = SYNC_PAYLOAD_LIMIT + 100;
 export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 /** A zip uploaded in the request (Code.ZipFile): 50 MB. */
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
+/**
+ * The largest CreateFunction / UpdateFunctionCode request body: the 50 MB zip in base64 plus its JSON, as AWS
+ * words it ("Request must be smaller than 70167211 bytes for the CreateFunction operation").
+ */
+export const CODE_UPLOAD_REQUEST_LIMIT = 70_167_211;
 /** A function's code once unzipped (layers included on AWS): 250 MB, counted in bytes as AWS states it. */
 export const UNZIPPED_CODE_LIMIT = 262_144_000;
 

@@ -16,6 +16,7 @@ import { selectAssets } from "../run/select.js";
 import { assetHistory, type DefsResponse, defsView, runsView, runView } from "./api.js";
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
+import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 
 const PAGE_DIR = new URL("./page/", import.meta.url);
 const BODY_LIMIT = 64 * 1024;
@@ -66,6 +67,8 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
     const path = url.pathname;
     if (path.startsWith("/api/") && !carriesToken(req, url)) return send(res, 403, { error: "the API needs the token printed with the URL: open the page from that URL" });
+    // One check for every route: a malformed escape (`%ZZ`) is the client's fault, said as such.
+    if (decodePathSegment(path) === null) return send(res, 400, { error: malformedEscapeMessage(path) });
     if (req.method === "POST" && path === "/api/materialize") return materialize(req, res);
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "only GET, and POST /api/materialize" });
     if (path === "/") return sendFile(res, page("index.html"), "text/html; charset=utf-8");
@@ -83,7 +86,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       return view ? send(res, 200, view) : send(res, 404, { error: `no run ${run[1]}` });
     }
     const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
-    if (asset) return send(res, 200, assetHistory(options.historyDir, decodeURIComponent(asset[1]!), read));
+    if (asset) return send(res, 200, assetHistory(options.historyDir, decodePathSegment(asset[1]!)!, read));
     if (path === "/api/live") {
       if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
       return options.live.listen(res);

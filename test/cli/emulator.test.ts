@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromIni } from "@aws-sdk/credential-providers";
@@ -63,6 +63,16 @@ describe("pipes emulator", () => {
     running.child.kill("SIGINT");
     expect((await running.exited).code).toBe(0);
     expect(running.output()).toContain("⚠ 3 Event invocations were queued or running and were dropped by the stop.");
+  });
+
+  it("SIGTERM stops it as Ctrl-C does: exit 0, \"Emulator stopped.\", no worker process left (/proc)", async () => {
+    const { pids, lambda } = await startWithWorkers();
+    lambda.destroy();
+    running!.child.kill("SIGTERM");
+    const exit = await running!.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(running!.output()).toContain("Emulator stopped.");
+    await waitUntil(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 5_000);
   });
 
   it("serves the defs file's functions, prints a line per invocation, and stops cleanly on SIGINT", async () => {

@@ -1,6 +1,6 @@
 // Ctrl-C while an invocation runs: the run ends within a couple of seconds, the asset is reported as
 // interrupted (not as a service error), and no worker process is left.
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { alive, waitUntil, workerPids } from "../helpers/emulator.js";
@@ -68,5 +68,17 @@ describe("Ctrl-C during a run", () => {
     expect(after).toMatch(/pipes dev stopped\.\n$/);
     expect(after).not.toMatch(/service error|ECONNREFUSED|── run 2/);
     await waitUntil(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+});
+
+describe("SIGTERM during a run", () => {
+  it("pipes materialize: SIGTERM stops it as Ctrl-C does: exit 130, interrupted, no worker process left (/proc)", async () => {
+    running = startPipes(["materialize", "-f", LOGS, "busy"]);
+    const workers = await inFlight(running);
+    running.child.kill("SIGTERM");
+    const exit = await running.exited;
+    expect(exit).toEqual({ code: 130, signal: null });
+    expect(running.output()).toMatch(/⊘ busy\n {2}interrupted/);
+    await waitUntil(() => workers.every((pid) => !existsSync(`/proc/${pid}`)), 5000);
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { zipSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { invoke, withEmulator } from "../helpers/emulator.js";
+import { rawRequest } from "../helpers/raw-http.js";
 
 const zip = zipSync({ "app.mjs": strToU8("export const handler = async () => 1;\n") });
 const create = (FunctionName: string) =>
@@ -29,6 +30,20 @@ describe("function names", () => {
       const long = "f".repeat(64);
       await lambda.send(create(long));
       expect((await invoke(lambda, long)).payload).toBe(1);
+    }));
+});
+
+describe("malformed paths", () => {
+  it("a malformed percent-escape (%ZZ) in a function's path is 400 ValidationException naming it, never a 500", () =>
+    withEmulator([], async (emulator) => {
+      const auth = "AWS4-HMAC-SHA256 Credential=a/20240101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=x";
+      for (const [method, path] of [["POST", "/2015-03-31/functions/%ZZ/invocations"], ["GET", "/2015-03-31/functions/a%E0%A4%A"], ["GET", "/2015-03-31/functions/%"]] as const) {
+        const head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${emulator.port}\r\nAuthorization: ${auth}\r\nContent-Length: 2\r\n\r\n{}`;
+        const answer = await rawRequest(emulator.port, head);
+        expect(answer.status, path).toBe(400);
+        expect(answer.headers["x-amzn-errortype"], path).toBe("ValidationException");
+        expect(JSON.parse(answer.body).message, path).toMatch(/malformed percent-escape/);
+      }
     }));
 });
 

@@ -125,6 +125,16 @@ describe("pipes ui: the history is its owner's", () => {
     expect((await raw(`${dev.url}api/live?token=wrong`, {})).status).toBe(403);
   });
 
+  it("a malformed percent-escape (%ZZ) in a path is 400 with a message naming it, never a 500", async () => {
+    const ui = await serve(["ui", "--port", "0"], ordersProject());
+    for (const path of ["api/assets/%ZZ/history", "api/runs/%ZZ/events", "api/assets/a%E0%A4%A/history"]) {
+      const answer = await raw(`${ui.url}${path}`, { headers: { "X-Pipes-Token": ui.token! } });
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.body).error, path).toMatch(/malformed percent-escape/);
+    }
+    expect((await raw(`${ui.url}api/runs`, { headers: { "X-Pipes-Token": ui.token! } })).status).toBe(200);
+  });
+
   it("serves the page and its API with a strict Content Security Policy", async () => {
     const ui = await serve(["ui", "--port", "0"], ordersProject());
     for (const [path, headers] of [["", {}], ["app.js", {}], ["api/runs", { "X-Pipes-Token": ui.token! }]] as const) {
