@@ -98,3 +98,7 @@ export interface LoggingSettings {
   systemLevel?: LogLevel;
   logGroup?: string;
 }
+
+/** At this ApplicationLogLevel (JSON format), Lambda drops a JSON line without a `level` (filed as INFO). */
+export const dropsLevellessLines = (level: string | undefined): boolean =>
+  level !== undefined && LOG_LEVELS.indexOf(level as LogLevel) > LOG_LEVELS.indexOf("INFO");
