@@ -110,8 +110,10 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const followed = await live.stop(requestId);
   // Lambda always answers LogType Tail with a log; some Lambda-compatible endpoints (serverless-offline) send none.
   const noTail = response.LogResult === undefined;
-  const tail = logLines(response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "");
-  const tailReading = tailFacts(tail);
+  const tailBytes = response.LogResult ? Buffer.from(response.LogResult, "base64") : Buffer.alloc(0);
+  const tail = logLines(tailBytes.toString("utf8"));
+  // Fewer than 4 KB is the whole log, START line or not (none at SystemLogLevel WARN with the JSON format).
+  const tailReading = tailFacts(tail, !noTail && tailBytes.length < TAIL_BYTES);
   const ok = !response.FunctionError;
   const report = tailReading.report;
   emit({

@@ -111,8 +111,8 @@ export function logLines(log: string): string[] {
 }
 
 /** What the platform lines of a tail say, without decoding the rest: whether it lost its start, and the REPORT. */
-export function tailFacts(lines: readonly string[]): { cut: boolean; report: Report | null } {
-  let cut = true;
+export function tailFacts(lines: readonly string[], whole = false): { cut: boolean; report: Report | null } {
+  let cut = !whole;
   let report: Report | null = null;
   for (const line of lines) {
     if (!line.startsWith("START ") && !line.startsWith("REPORT ") && !line.startsWith("{")) continue;

@@ -60,6 +60,15 @@ describe("logging controls from the definitions", () => {
   });
 });
 
+describe("SystemLogLevel WARN", () => {
+  it("a log without platform records that fits the 4 KB tail is read as whole: messages, no cut-tail warning", async () => {
+    const r = await runPipes(["materialize", "raw_orders", "-f", join(FIXTURES, "logging/syswarn.defs.ts")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fetching orders for 2024-01-01/);
+    expect(r.stdout).not.toMatch(/⚠/);
+  });
+});
+
 describe("definitions Lambda would refuse", () => {
   const project = (fn: string) =>
     tempProject({
