@@ -60,6 +60,17 @@ describe("logging controls from the definitions", () => {
   });
 });
 
+describe("a JSON-format function's own log records", () => {
+  it("are shown as level and message (an error with its stack), what its level drops is not there", async () => {
+    const r = await runPipes(["materialize", "chatty", "-f", DEFS]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/│ WARN a warning line\n/);
+    expect(r.stdout).toMatch(/│ ERROR RangeError: out of range\n\s+│ ERROR {5}at /);
+    expect(r.stdout).not.toContain("an info line");
+    expect(r.stdout).not.toContain('"timestamp"');
+  });
+});
+
 describe("SystemLogLevel WARN", () => {
   it("a log without platform records that fits the 4 KB tail is read as whole: messages, no cut-tail warning", async () => {
     const r = await runPipes(["materialize", "raw_orders", "-f", join(FIXTURES, "logging/syswarn.defs.ts")]);
