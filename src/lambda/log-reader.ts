@@ -40,6 +40,8 @@ const TEXT_PLATFORM = /^(START|END|REPORT) RequestId: ([^\s]+)|^(INIT_START|INIT
 // The runtime's own log line for a function error; the error itself is reported from the payload.
 const INVOKE_ERROR = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[^\t]*\tERROR\t(Invoke Error|Uncaught Exception|Unhandled Promise Rejection) \t\{/;
 
+const INVOKE_ERROR_RECORD = /^(Invoke Error|Uncaught Exception|Unhandled Promise Rejection) \t\{/;
+
 /** Recognises Lambda's platform lines, in the text format and the JSON log format (`platform.*` records). */
 export function platformMark(line: string): PlatformMark | null {
   const text = TEXT_PLATFORM.exec(line);
@@ -99,6 +101,8 @@ export class LogReader {
     }
     if (decoded.kind === "invalid") return { kind: "invalid", text: decoded.text, error: decoded.error };
     const record = jsonLogRecord(line);
+    // The runtime's record of a function error, as INVOKE_ERROR in the text format: the payload reports it.
+    if (record && record.level === "ERROR" && INVOKE_ERROR_RECORD.test(record.text)) return null;
     if (record) return { kind: "output", ...record };
     const prefixed = NODE_PREFIX.exec(line);
     return prefixed ? { kind: "output", text: prefixed[2]!.replace(/\r/g, "\n"), level: prefixed[1]! } : { kind: "output", text: line, level: null };

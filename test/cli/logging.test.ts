@@ -69,6 +69,14 @@ describe("a JSON-format function's own log records", () => {
     expect(r.stdout).not.toContain("an info line");
     expect(r.stdout).not.toContain('"timestamp"');
   });
+
+  it("the runtime's record of a function error is not shown as output: the error is reported once", async () => {
+    const r = await runPipes(["materialize", "fails", "-f", DEFS]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/│ WARN about to fail\n/);
+    expect(r.stdout).toContain("pipes closed with exception: Error: it broke");
+    expect(r.stdout).not.toContain("Invoke Error");
+  });
 });
 
 describe("SystemLogLevel WARN", () => {
