@@ -10,6 +10,7 @@ import { packageVersion } from "./version.js";
 import { withSharedOptions } from "./shared-options.js";
 import { deprecationNotice } from "../facts/runtimes.js";
 import { calendarToday } from "../util/clock.js";
+import { effectiveLogging } from "../defs/logging.js";
 
 interface DeployOptions {
   file?: string;
@@ -157,6 +158,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       timeoutSeconds: fn?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       environment: fn?.environment ?? {},
       description: fn?.description ?? null,
+      logging: effectiveLogging(fn, defs.profile),
     };
     const result = await upload({
       client: target!.client,

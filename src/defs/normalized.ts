@@ -2,6 +2,7 @@ import type { Partitions } from "../partitions/definition.js";
 import type { AssetCheck } from "./checks.js";
 import type { Architecture } from "../lambda/pricing.js";
 import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
+import type { LoggingSettings } from "../lambda/facts.js";
 
 /** A validated asset; `key` is the escaped key string, `deps` too. */
 export interface Asset {
@@ -36,6 +37,8 @@ export interface LambdaFunction {
   exclude: string[];
   /** Its processor: what its invocations cost (pricing.ts). */
   architecture: Architecture;
+  /** Its own logging controls; null: the profile's (logging.ts effectiveLogging). */
+  logging: LoggingSettings | null;
 }
 
 export type LambdaResource =
@@ -60,6 +63,8 @@ export interface Profile {
   lambda: LambdaResource;
   extras: Record<string, unknown>;
   messages: MessagesMode;
+  /** The logging controls of its functions that have none of their own. */
+  logging: LoggingSettings | null;
 }
 
 /** The whole file after validation: assets in dependency order, every profile. */

@@ -4,8 +4,13 @@
  */
 import { deprecationNotice } from "../facts/runtimes.js";
 import type { Asset, ResolvedDefinitions } from "./normalized.js";
+import { loggingNotices } from "./logging-notices.js";
 
-export function runtimeNotices(defs: Pick<ResolvedDefinitions, "functions">, assets: readonly Asset[], today: string): string[] {
+/**
+ * What list, --plan, materialize and dev say before running: deprecated runtimes, then (given the resolved
+ * definitions) functions whose messages their log level would drop (logging-notices.ts, which reads handler files).
+ */
+export function runtimeNotices(defs: Pick<ResolvedDefinitions, "functions"> & Partial<Pick<ResolvedDefinitions, "profile" | "file">>, assets: readonly Asset[], today: string): string[] {
   const callers = new Map<string, string[]>();
   for (const asset of assets) {
     if (!asset.function || asset.run || !defs.functions.has(asset.function)) continue;
@@ -20,5 +25,6 @@ export function runtimeNotices(defs: Pick<ResolvedDefinitions, "functions">, ass
     const shown = keys.length > 3 ? `${keys.slice(0, 3).join(", ")} and ${keys.length - 3} more` : keys.join(", ");
     notices.push(`function ${name} (${keys.length === 1 ? "asset" : "assets"} ${shown}): ${notice}`);
   }
+  if (defs.profile && defs.file) notices.push(...loggingNotices({ functions: defs.functions, profile: defs.profile, file: defs.file }, assets));
   return notices;
 }

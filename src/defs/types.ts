@@ -2,7 +2,7 @@
  * The definitions file as a user writes it (`defs.ts`). Everything here is plain data except the optional
  * `run` functions, credentials providers and function-name mappings, which the CLI calls.
  */
-import type { Runtime } from "../lambda/facts.js";
+import type { LogLevel, Runtime } from "../lambda/facts.js";
 import type { PartitionsInput } from "../partitions/definition.js";
 import type { ChecksInput } from "./checks.js";
 import type { PipesContextData } from "../protocol/context.js";
@@ -31,6 +31,20 @@ export interface FunctionDefinition {
   exclude?: string[];
   /** The processor it runs on in AWS: what its invocations cost. Default `x86_64`. */
   architecture?: "x86_64" | "arm64";
+  /** Lambda's logging controls (LoggingConfig); default: the profile's `logging`, else Text. */
+  logging?: LoggingDefinition;
+}
+
+/**
+ * Lambda's advanced logging controls. `format: "JSON"` makes the runtimes write JSON records and filters them by
+ * `applicationLevel` (default INFO) and the platform's records by `systemLevel` (DEBUG, INFO, WARN; default INFO).
+ */
+export interface LoggingDefinition {
+  format?: "Text" | "JSON";
+  applicationLevel?: LogLevel;
+  systemLevel?: "DEBUG" | "INFO" | "WARN";
+  /** Default `/aws/lambda/<function name>`. */
+  logGroup?: string;
 }
 
 /** Credentials as the AWS SDK takes them: static values or a provider such as `fromIni({ profile })`. */
@@ -65,6 +79,8 @@ export interface ProfileDefinition {
    * function runs and survive a timeout or crash. `"buffered_stdio"`: all at the end, Dagster's exact event.
    */
   messages?: "stdio" | "buffered_stdio";
+  /** Logging controls for every function of this profile without its own `logging`. */
+  logging?: LoggingDefinition;
 }
 
 /** What an asset's own `run` receives. */

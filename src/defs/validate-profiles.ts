@@ -2,6 +2,7 @@
 import { didYouMean } from "../util/suggest.js";
 import { isObject, kindOf } from "../util/values.js";
 import type { LambdaResource, Profile } from "./normalized.js";
+import { validateLogging } from "./logging.js";
 
 export const DEFAULT_PROFILE = "local";
 
@@ -19,7 +20,7 @@ export function validateProfiles(raw: unknown, report: Report): Map<string, Prof
         continue;
       }
       for (const k of Object.keys(def)) {
-        if (!["lambda", "extras", "description", "messages"].includes(k)) report(where, `unknown field "${k}"`);
+        if (!["lambda", "extras", "description", "messages", "logging"].includes(k)) report(where, `unknown field "${k}"`);
       }
       if (def.extras !== undefined && !isObject(def.extras)) report(where, "extras must be an object");
       if (def.messages !== undefined && def.messages !== "stdio" && def.messages !== "buffered_stdio") {
@@ -31,12 +32,13 @@ export function validateProfiles(raw: unknown, report: Report): Map<string, Prof
         lambda: validateLambda(def.lambda, where, report),
         extras: isObject(def.extras) ? def.extras : {},
         messages: def.messages === "buffered_stdio" ? "buffered_stdio" : "stdio",
+        logging: validateLogging(def.logging, where, report),
       });
     }
   }
   // Every file has a local profile on the emulator unless it defines its own.
   if (!profiles.has(DEFAULT_PROFILE)) {
-    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {}, messages: "stdio" });
+    profiles.set(DEFAULT_PROFILE, { name: DEFAULT_PROFILE, description: null, lambda: { kind: "emulator" }, extras: {}, messages: "stdio", logging: null });
   }
   return profiles;
 }

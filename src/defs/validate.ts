@@ -12,6 +12,7 @@ import { isObject, isStringArray, kindOf } from "../util/values.js";
 import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
 import { validateChecks } from "./checks.js";
+import { checkEnvironment, validateLogging } from "./logging.js";
 import { ARCHITECTURES, type Architecture } from "../lambda/pricing.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
@@ -198,7 +199,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
       continue;
     }
-    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture"];
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture", "logging"];
     for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
     const handler = typeof def.handler === "string" ? def.handler : "";
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
@@ -233,6 +234,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
         }
       }
     }
+    checkEnvironment(environment, where, report);
     let concurrency = DEFAULT_CONCURRENCY;
     if (def.concurrency !== undefined) {
       const c = def.concurrency;
@@ -263,6 +265,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       concurrencyReserved: def.concurrency !== undefined,
       description: typeof def.description === "string" ? def.description : null,
       architecture: ARCHITECTURES.includes(architecture) ? architecture : "x86_64",
+      logging: validateLogging(def.logging, where, report),
     });
   }
   return functions;

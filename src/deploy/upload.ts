@@ -6,6 +6,8 @@ import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda
 import { ServiceError, UserError } from "../errors.js";
 import { serviceError } from "../lambda/service-errors.js";
 import { lambdaSdk } from "../lambda/sdk.js";
+import type { LoggingSettings } from "../lambda/facts.js";
+import { loggingConfigInput } from "../defs/logging.js";
 
 export interface FunctionSettings {
   runtime: string;
@@ -14,6 +16,8 @@ export interface FunctionSettings {
   timeoutSeconds: number;
   environment: Record<string, string>;
   description: string | null;
+  /** LoggingConfig to set; null leaves the function's as it is. */
+  logging: LoggingSettings | null;
 }
 
 export interface UploadResult {
@@ -66,6 +70,7 @@ export async function upload(options: {
           Timeout: settings.timeoutSeconds,
           Environment: { Variables: settings.environment },
           ...(settings.description ? { Description: settings.description } : {}),
+          ...(settings.logging ? { LoggingConfig: loggingConfigInput(settings.logging) as never } : {}),
         }),
       );
       await sdk.waitUntilFunctionActiveV2({ client, maxWaitTime: MAX_WAIT_SECONDS }, { FunctionName: functionName });
@@ -84,6 +89,7 @@ export async function upload(options: {
         MemorySize: settings.memoryMb,
         Timeout: settings.timeoutSeconds,
         Environment: { Variables: settings.environment },
+        ...(settings.logging ? { LoggingConfig: loggingConfigInput(settings.logging) as never } : {}),
       }),
     );
     await wait();
@@ -105,5 +111,14 @@ function differences(current: FunctionConfiguration, wanted: FunctionSettings): 
     Object.keys(env).length === Object.keys(wanted.environment).length &&
     Object.entries(wanted.environment).every(([k, v]) => env[k] === v);
   if (!sameEnv) changes.push(`environment: ${Object.keys(wanted.environment).join(", ") || "(none)"}`);
+  if (wanted.logging) {
+    const want = loggingConfigInput(wanted.logging);
+    const have = current.LoggingConfig ?? {};
+    const differs = Object.entries(want).some(([k, v]) => (have as Record<string, unknown>)[k] !== v);
+    if (differs) changes.push(`logging ${describeLoggingConfig(have)} → ${describeLoggingConfig(want)}`);
+  }
   return changes;
 }
+
+const describeLoggingConfig = (c: { LogFormat?: string; ApplicationLogLevel?: string; SystemLogLevel?: string }) =>
+  c.LogFormat === "JSON" ? `JSON (application ${c.ApplicationLogLevel ?? "INFO"}, system ${c.SystemLogLevel ?? "INFO"})` : (c.LogFormat ?? "Text");

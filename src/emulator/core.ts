@@ -58,7 +58,7 @@ export class EmulatorCore {
       this.registry,
       runtimeApi,
       (functionName, line, requestId, logStream) => {
-        this.logs.append(logGroupName(functionName), logStream, line);
+        this.logs.append(this.registry.get(functionName)?.logging?.logGroup ?? logGroupName(functionName), logStream, line);
         this.events.emit("log", { functionName, requestId, logStream, line });
       },
       {

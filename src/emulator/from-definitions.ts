@@ -5,17 +5,19 @@ import { isTypeScript } from "../deploy/bundle.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
 import type { Runtime } from "../defs/types.js";
 import type { FunctionSpec } from "./registry.js";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime, type LoggingSettings } from "../lambda/facts.js";
 
 /**
  * The `functions` of a definitions file as the emulator registers them. A function's code runs from the folder
  * of its handler file, as it will on Lambda once `pipes deploy-handler` zipped that folder: Python imports and
  * the files a handler can see are the same in both places.
  */
-export function functionSpecs(definitions: Pick<ValidDefinitions, "functions">, file: string): FunctionSpec[] {
+export function functionSpecs(definitions: Pick<ValidDefinitions, "functions"> & { profile?: { logging: LoggingSettings | null } }, file: string): FunctionSpec[] {
   return [...definitions.functions.values()]
     .filter((fn) => fn.handler)
     .map((fn) => ({
+      // Its own logging controls, else its profile's (defs/logging.ts).
+      ...((fn.logging ?? definitions.profile?.logging) ? { logging: (fn.logging ?? definitions.profile?.logging)! } : {}),
       name: fn.name,
       ...functionFolder(fn.handler, dirname(file)),
       runtime: fn.runtime,

@@ -6,6 +6,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Architecture } from "../lambda/pricing.js";
+import type { LoggingSettings } from "../lambda/facts.js";
+import { loggingConfigOf } from "./logging-config.js";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -26,6 +28,8 @@ export interface FunctionSpec {
   reservedConcurrency?: boolean;
   description?: string;
   role?: string;
+  /** LoggingConfig; absent: Text format to the default log group. */
+  logging?: LoggingSettings;
   /**
    * Python, from a definitions file: the folder's requirements.txt is built for this architecture before the first
    * invocation and put on sys.path after the folder (dependencies.ts). A deployed zip carries its own: unset.
@@ -175,6 +179,6 @@ export function functionConfiguration(fn: RegisteredFunction): Record<string, un
     PackageType: "Zip",
     Architectures: ["x86_64"],
     EphemeralStorage: { Size: 512 },
-    LoggingConfig: { LogFormat: "Text", LogGroup: logGroupName(fn.name) },
+    LoggingConfig: loggingConfigOf(fn.logging, logGroupName(fn.name)),
   };
 }

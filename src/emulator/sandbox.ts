@@ -51,9 +51,11 @@ export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, l
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(fn.name),
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logging?.logGroup ?? logGroupName(fn.name),
     AWS_LAMBDA_LOG_STREAM_NAME: logStream,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
+    // With the JSON format the runtimes format and filter their own logging by these (LAMBDA_API.md, LoggingConfig).
+    ...(fn.logging?.format === "JSON" ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: fn.logging.applicationLevel ?? "INFO" } : {}),
   };
 }
 

@@ -5,6 +5,9 @@
 import type { FunctionSpec, RegisteredFunction } from "./registry.js";
 import {
   DEFAULT_MEMORY_MB,
+  ENVIRONMENT_BYTES_LIMIT,
+  RESERVED_ENVIRONMENT_VARIABLES,
+  reservedVariablesMessage,
   DEFAULT_TIMEOUT_SECONDS,
   isRuntime,
   MEMORY_MAX_MB,
@@ -13,6 +16,7 @@ import {
   TIMEOUT_MAX_SECONDS,
   TIMEOUT_MIN_SECONDS,
 } from "../lambda/facts.js";
+import { mergeLoggingConfig } from "./logging-config.js";
 import { blockedBecause, blockedRuntimeMessage, OTHER_API_RUNTIMES, RETIRED_RUNTIMES } from "../facts/runtimes.js";
 
 /** What the API answers a bad request with: AWS's error type (status 400) and message. */
@@ -40,6 +44,8 @@ function invalidEnvironment(variables: unknown): ApiError | null {
   if (typeof variables !== "object" || Array.isArray(variables)) {
     return { errorType: "InvalidParameterValueException", message: "Environment.Variables must be a map of strings" };
   }
+  const reserved = Object.keys(variables).filter((name) => RESERVED_ENVIRONMENT_VARIABLES.includes(name));
+  if (reserved.length > 0) return { errorType: "InvalidParameterValueException", message: reservedVariablesMessage(reserved) };
   let size = 0;
   for (const [name, value] of Object.entries(variables)) {
     if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(name)) {
@@ -50,7 +56,7 @@ function invalidEnvironment(variables: unknown): ApiError | null {
     }
     size += Buffer.byteLength(name) + Buffer.byteLength(value);
   }
-  return size > 4096
+  return size > ENVIRONMENT_BYTES_LIMIT
     ? {
         errorType: "InvalidParameterValueException",
         message: `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${size}`,
@@ -95,6 +101,11 @@ export function mergeSettings(existing: RegisteredFunction | undefined, name: st
     const problem = invalidEnvironment(variables);
     if (problem) return problem;
     spec.environment = { ...(variables ?? {}) };
+  }
+  if (s.LoggingConfig !== undefined) {
+    const logging = mergeLoggingConfig(spec.logging, s.LoggingConfig);
+    if ("errorType" in logging) return logging;
+    spec.logging = logging;
   }
   return (
     invalidRuntime(spec.runtime, existing?.runtime, today) ??

@@ -17,6 +17,7 @@ import { inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
 import type { DependencyLayout } from "./dependencies.js";
 import { Freezer } from "./freezer.js";
+import { LogShaper } from "./logs/json-format.js";
 import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
 import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
 
@@ -51,6 +52,8 @@ export class Worker {
   private invocations = 0;
   private initError: { payload: Buffer; errorType: string } | undefined;
   private readonly held = new HeldOutput();
+  /** LoggingConfig: JSON records and level filtering (logs/json-format.ts). */
+  private readonly shape: LogShaper;
   /** Peak memory for REPORT; past the function's memory the sandbox is stopped, invocation or not. */
   private readonly memory: MemoryWatch;
   /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
@@ -77,6 +80,7 @@ export class Worker {
     private readonly hooks: WorkerHooks,
   ) {
     this.generation = fn.generation;
+    this.shape = new LogShaper(fn.logging);
     this.memory = new MemoryWatch(() => this.child?.pid, fn.memoryMb, () => this.outOfMemory());
     this.exitedPromise = new Promise((resolve) => (this.markExited = resolve));
   }
@@ -147,7 +151,7 @@ export class Worker {
     return new Promise((resolve) => {
       const cold = this.invocations++ === 0;
       this.active = newActive(request, cold, resolve);
-      this.platformLine(this.active, startLine(request.requestId));
+      for (const line of this.shape.platform(startLine(request.requestId), { cold, functionName: this.fn.name })) this.platformLine(this.active, line);
       // A Lambda sandbox is frozen between invocations: what it wrote meanwhile appears once it is thawed, after
       // the next START line, in that invocation's log (and its log stream) with that invocation's request id.
       for (const line of this.held.take()) this.platformLine(this.active, line);
@@ -277,6 +281,9 @@ export class Worker {
     if (this.inspecting && line.startsWith("Debugger attached.")) this.debuggerAttached = true;
     const url = this.inspecting ? inspectorUrl(line) : null;
     if (url) this.hooks.sandbox.note(`${this.fn.name}: a debugger can attach at ${url} (chrome://inspect, VS Code "Attach to Node Process")`);
+    const shaped = this.shape.application(line);
+    if (shaped === null) return; // below the function's ApplicationLogLevel
+    line = shaped;
     const active = this.active;
     if (active) {
       this.platformLine(active, line);
@@ -322,7 +329,8 @@ export class Worker {
       initDurationMs: active.cold ? this.initDurationMs : null,
       reportStatus: extraStatus,
     };
-    for (const line of closingLines(active, facts)) this.platformLine(active, line);
+    const status = extraStatus ?? (active.result.status === "success" ? "success" : "error");
+    for (const line of closingLines(active, facts)) for (const shaped of this.shape.platform(line, { status })) this.platformLine(active, shaped);
     this.freezer.schedule(); // if it already waits for its next event
     active.resolve(outcomeOf(active, facts));
   }

@@ -222,7 +222,10 @@ class PipesSession {
   _send(method, params) {
     if (this._closed) throw new PipesError(`cannot send ${method}: the pipes session is closed`);
     if (!this.isPipesInvocation) return;
-    const line = pythonJson({ __dagster_pipes_version: PROTOCOL_VERSION, method, params });
+    const envelope = { __dagster_pipes_version: PROTOCOL_VERSION, method, params };
+    const level = messageLevel();
+    if (level) envelope.level = level;
+    const line = pythonJson(envelope);
     if (this._buffered) this._buffer.push(line);
     else this._write(`${line}\n`);
   }
@@ -255,6 +258,18 @@ function withPipes(handler) {
       throw error;
     }
   };
+}
+
+/**
+ * With Lambda's JSON log format (LoggingConfig), a JSON line without a `level` is filed as INFO and dropped at
+ * ApplicationLogLevel WARN or above. A message line carries the function's own level (AWS_LAMBDA_LOG_LEVEL), which
+ * no filter of that function drops; Dagster's reader ignores keys other than the version, method and params. With the
+ * Text format nothing is filtered, and the line is byte for byte what dagster_pipes writes.
+ */
+function messageLevel() {
+  if (process.env.AWS_LAMBDA_LOG_FORMAT !== "JSON") return undefined;
+  const level = (process.env.AWS_LAMBDA_LOG_LEVEL || "").toUpperCase();
+  return ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].includes(level) ? level : "FATAL";
 }
 
 module.exports = { withPipes, openPipes, metadata, PipesSession, PipesError, PROTOCOL_VERSION };

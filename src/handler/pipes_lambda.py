@@ -17,6 +17,7 @@ the standard library on Python <= 3.12.
 import base64
 import functools
 import json
+import os
 import sys
 import traceback
 import warnings
@@ -289,7 +290,11 @@ class PipesSession:
             raise PipesError(f"cannot send {method}: the pipes session is closed")
         if not self.is_pipes_invocation:
             return
-        line = json.dumps({"__dagster_pipes_version": PROTOCOL_VERSION, "method": method, "params": params})
+        envelope = {"__dagster_pipes_version": PROTOCOL_VERSION, "method": method, "params": params}
+        level = _message_level()
+        if level:
+            envelope["level"] = level
+        line = json.dumps(envelope)
         if self._buffered:
             self._buffer.append(line)
         else:
@@ -301,6 +306,17 @@ class PipesSession:
         else:
             self._stream.write(text)
             self._stream.flush()
+
+
+def _message_level():
+    """With Lambda's JSON log format (LoggingConfig), a JSON line without a `level` is filed as INFO and dropped
+    at ApplicationLogLevel WARN or above. A message line carries the function's own level (AWS_LAMBDA_LOG_LEVEL),
+    which no filter of that function drops; Dagster's reader ignores keys other than the version, method and params.
+    With the Text format nothing is filtered, and the line is byte for byte what dagster_pipes writes."""
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT") != "JSON":
+        return None
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    return level if level in ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL") else "FATAL"
 
 
 def open_pipes(event, write=None):

@@ -47,3 +47,63 @@ export const UNZIPPED_CODE_LIMIT = 262_144_000;
  * newer, so manylinux2014 wheels load there.
  */
 export const PIP_PLATFORMS = { x86_64: "manylinux2014_x86_64", arm64: "manylinux2014_aarch64" } as const;
+
+/** Environment.Variables: names and values together, at most 4 KB. */
+export const ENVIRONMENT_BYTES_LIMIT = 4096;
+
+/**
+ * The variables Lambda sets itself and refuses in a function's Environment (CreateFunction /
+ * UpdateFunctionConfiguration answer InvalidParameterValueException). From AWS's "Defined runtime environment
+ * variables" page (docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime):
+ * "The following environment variables are reserved ... Lambda ... doesn't allow you to set them."
+ */
+export const RESERVED_ENVIRONMENT_VARIABLES: readonly string[] = [
+  "_HANDLER",
+  "_X_AMZN_TRACE_ID",
+  "AWS_DEFAULT_REGION",
+  "AWS_REGION",
+  "AWS_EXECUTION_ENV",
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+  "AWS_LAMBDA_FUNCTION_VERSION",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME",
+  "AWS_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_LAMBDA_RUNTIME_API",
+  "LAMBDA_TASK_ROOT",
+  "LAMBDA_RUNTIME_DIR",
+];
+
+/** AWS's words when Environment holds reserved names. */
+export const reservedVariablesMessage = (names: readonly string[]) =>
+  `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${names.join(", ")}`;
+
+/** LoggingConfig (advanced logging controls): the formats and the levels Lambda takes. */
+export const LOG_FORMATS = ["Text", "JSON"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Lowest first: a record is kept when its level is at or above the configured one. */
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** SystemLogLevel takes fewer: DEBUG, INFO, WARN. */
+export const SYSTEM_LOG_LEVELS = ["DEBUG", "INFO", "WARN"] as const;
+/** Lambda's defaults once the format is JSON: application INFO, system INFO. */
+export const DEFAULT_LOG_LEVEL: LogLevel = "INFO";
+export const isLogLevel = (v: unknown): v is LogLevel => typeof v === "string" && (LOG_LEVELS as readonly string[]).includes(v);
+/** LogGroup: 1-512 characters of `[\.\-_/#A-Za-z0-9]`. */
+export const LOG_GROUP_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** A function's logging settings as the emulator keeps them (absent levels: Text format, where they do not apply). */
+export interface LoggingSettings {
+  format: LogFormat;
+  applicationLevel?: LogLevel;
+  systemLevel?: LogLevel;
+  logGroup?: string;
+}
+
+/** At this ApplicationLogLevel (JSON format), Lambda drops a JSON line without a `level` (filed as INFO). */
+export const dropsLevellessLines = (level: string | undefined): boolean =>
+  level !== undefined && LOG_LEVELS.indexOf(level as LogLevel) > LOG_LEVELS.indexOf("INFO");

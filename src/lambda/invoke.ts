@@ -12,7 +12,7 @@ import { since } from "../util/time.js";
 import type { Emit, Metadata } from "../run/events.js";
 import { serviceError } from "./service-errors.js";
 import { isThrottle, THROTTLE_RETRIES, throttleDelay } from "./throttle.js";
-import { TAIL_BYTES } from "./facts.js";
+import { dropsLevellessLines, TAIL_BYTES } from "./facts.js";
 import { invocationCost } from "./pricing.js";
 import { LiveFollow, unshownTail } from "./live.js";
 import { LogReader, logLines, platformMark, tailFacts, type LogItem } from "./log-reader.js";
@@ -110,8 +110,10 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const followed = await live.stop(requestId);
   // Lambda always answers LogType Tail with a log; some Lambda-compatible endpoints (serverless-offline) send none.
   const noTail = response.LogResult === undefined;
-  const tail = logLines(response.LogResult ? Buffer.from(response.LogResult, "base64").toString("utf8") : "");
-  const tailReading = tailFacts(tail);
+  const tailBytes = response.LogResult ? Buffer.from(response.LogResult, "base64") : Buffer.alloc(0);
+  const tail = logLines(tailBytes.toString("utf8"));
+  // Fewer than 4 KB is the whole log, START line or not (none at SystemLogLevel WARN with the JSON format).
+  const tailReading = tailFacts(tail, !noTail && tailBytes.length < TAIL_BYTES);
   const ok = !response.FunctionError;
   const report = tailReading.report;
   emit({
@@ -174,10 +176,13 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
         : `${asset}: the function opened a pipes session but never closed it (close the session, e.g. with withPipes, also on errors)`,
     });
   } else if (ok && (fromLogs || !tailReading.cut) && reader.messageCount === 0) {
+    const dropped = droppedByLevel(deployed, await logLocation(target, deployed));
     emit({
       type: "warning",
       asset,
-      message: `${asset}: the function sent no pipes messages. Its handler should read the context from the event and write messages to stderr (wrap it with withPipes from pipes-lambda.cjs, or use dagster_pipes with PipesMappingParamsLoader(event))`,
+      message: dropped
+        ? `${asset}: the function sent no pipes messages that reached its log: ${dropped}`
+        : `${asset}: the function sent no pipes messages. Its handler should read the context from the event and write messages to stderr (wrap it with withPipes from pipes-lambda.cjs, or use dagster_pipes with PipesMappingParamsLoader(event))`,
     });
   }
   const text = response.Payload ? Buffer.from(response.Payload).toString("utf8") : "";
@@ -305,4 +310,13 @@ function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> 
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * Why messages may have been dropped: a JSON-format function above INFO drops every JSON line without a `level`,
+ * which is how Dagster's dagster_pipes writes them (defs/logging-notices.ts says the same before a run).
+ */
+function droppedByLevel(deployed: string, loc: { format: string; applicationLevel?: string }): string | null {
+  if (loc.format !== "JSON" || !dropsLevellessLines(loc.applicationLevel)) return null;
+  return `${deployed} logs in the JSON format at ApplicationLogLevel ${loc.applicationLevel}, and Lambda files a JSON line without a "level" as INFO and drops it. Use pipes' handler library (pipes-lambda.cjs / pipes_lambda.py), which tags its lines with the function's level, or lower the level to INFO (logging.applicationLevel)`;
 }

@@ -40,6 +40,8 @@ const TEXT_PLATFORM = /^(START|END|REPORT) RequestId: ([^\s]+)|^(INIT_START|INIT
 // The runtime's own log line for a function error; the error itself is reported from the payload.
 const INVOKE_ERROR = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[^\t]*\tERROR\t(Invoke Error|Uncaught Exception|Unhandled Promise Rejection) \t\{/;
 
+const INVOKE_ERROR_RECORD = /^(Invoke Error|Uncaught Exception|Unhandled Promise Rejection) \t\{/;
+
 /** Recognises Lambda's platform lines, in the text format and the JSON log format (`platform.*` records). */
 export function platformMark(line: string): PlatformMark | null {
   const text = TEXT_PLATFORM.exec(line);
@@ -98,6 +100,10 @@ export class LogReader {
       return { kind: "message", message: decoded.message };
     }
     if (decoded.kind === "invalid") return { kind: "invalid", text: decoded.text, error: decoded.error };
+    const record = jsonLogRecord(line);
+    // The runtime's record of a function error, as INVOKE_ERROR in the text format: the payload reports it.
+    if (record && record.level === "ERROR" && INVOKE_ERROR_RECORD.test(record.text)) return null;
+    if (record) return { kind: "output", ...record };
     const prefixed = NODE_PREFIX.exec(line);
     return prefixed ? { kind: "output", text: prefixed[2]!.replace(/\r/g, "\n"), level: prefixed[1]! } : { kind: "output", text: line, level: null };
   }
@@ -111,8 +117,8 @@ export function logLines(log: string): string[] {
 }
 
 /** What the platform lines of a tail say, without decoding the rest: whether it lost its start, and the REPORT. */
-export function tailFacts(lines: readonly string[]): { cut: boolean; report: Report | null } {
-  let cut = true;
+export function tailFacts(lines: readonly string[], whole = false): { cut: boolean; report: Report | null } {
+  let cut = !whole;
   let report: Report | null = null;
   for (const line of lines) {
     if (!line.startsWith("START ") && !line.startsWith("REPORT ") && !line.startsWith("{")) continue;
@@ -151,4 +157,26 @@ function parseReport(line: string): Report {
     maxMemoryMb: field(REPORT_FIELD.maxMemory) ?? 0,
     initDurationMs: field(REPORT_FIELD.init),
   };
+}
+
+/**
+ * A record of Lambda's JSON log format (LoggingConfig JSON: Node.js console.*, Python logging), shown as its level
+ * and message, as the text format's prefixed line is; an error's stack follows its message. Null for anything else.
+ */
+function jsonLogRecord(line: string): { text: string; level: string } | null {
+  if (!line.startsWith("{") || !line.includes('"level"')) return null;
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (typeof r !== "object" || r === null || typeof r.level !== "string" || !("message" in r) || !("timestamp" in r)) return null;
+  // console.error(err) logs the error itself as the message: {errorType, errorMessage, stackTrace}.
+  const error = typeof r.message === "object" && r.message !== null && "errorType" in r.message ? (r.message as Record<string, unknown>) : r;
+  const message = error !== r ? `${String(error.errorType)}: ${String(error.errorMessage)}` : typeof r.message === "string" ? r.message : JSON.stringify(r.message);
+  const stackTrace = error.stackTrace;
+  const stack = Array.isArray(stackTrace) ? stackTrace.filter((s): s is string => typeof s === "string").slice(error !== r && stackTrace[0] === message ? 1 : 0) : [];
+  const level = r.level === "WARNING" ? "WARN" : r.level === "CRITICAL" ? "FATAL" : r.level;
+  return { text: [message, ...stack.map((s) => s.replace(/\n$/, ""))].join("\n"), level };
 }

@@ -13,6 +13,8 @@ import { lambdaSdk } from "./sdk.js";
 export interface LogLocation {
   group: string;
   format: "Text" | "JSON";
+  /** With the JSON format: LoggingConfig.ApplicationLogLevel, below which Lambda drops application lines. */
+  applicationLevel?: string;
 }
 
 /** Lambda's and the caller's clocks differ a little: look that far before the call for its START line. */
@@ -43,7 +45,12 @@ export function logLocation(target: LambdaTarget, deployed: string): Promise<Log
       try {
         const { GetFunctionConfigurationCommand } = lambdaSdk();
         const config = await target.client.send(new GetFunctionConfigurationCommand({ FunctionName: deployed }));
-        return { group: config.LoggingConfig?.LogGroup ?? fallback.group, format: config.LoggingConfig?.LogFormat === "JSON" ? "JSON" : "Text" };
+        const json = config.LoggingConfig?.LogFormat === "JSON";
+        return {
+          group: config.LoggingConfig?.LogGroup ?? fallback.group,
+          format: json ? "JSON" : "Text",
+          ...(json && config.LoggingConfig?.ApplicationLogLevel ? { applicationLevel: config.LoggingConfig.ApplicationLogLevel } : {}),
+        };
       } catch {
         return fallback;
       }

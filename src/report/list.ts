@@ -3,6 +3,8 @@ import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { summarizePartitions } from "../partitions/keys.js";
 import { displayPath } from "../util/paths.js";
 import type { Output } from "./output.js";
+import { effectiveLogging } from "../defs/logging.js";
+import type { LoggingSettings } from "../lambda/facts.js";
 
 /** One row of `pipes list`: also the shape of `--json`'s `assets` entries. */
 export interface ListedAsset {
@@ -14,6 +16,8 @@ export interface ListedAsset {
   /** The name that would be invoked under the profile (after the profile's name mapping). */
   invokes: string | null;
   runtime: string | null;
+  /** Its function's logging controls (its own, else the profile's); null: Lambda's default, Text. */
+  logging: LoggingSettings | null;
   custom: boolean;
   /** kind (static, hourly, daily, weekly, monthly), how many there are now, the first and last key. */
   partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
@@ -34,6 +38,7 @@ export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.a
       function: asset.function,
       invokes,
       runtime: fn?.runtime ?? null,
+      logging: asset.function ? effectiveLogging(fn, defs.profile) : null,
       custom: asset.run !== null,
       partitions: asset.partitions ? summarizePartitions(asset.partitions, now) : null,
       tags: asset.tags,
@@ -81,6 +86,7 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
   for (const a of assets) {
     const extra = [
       a.runtime && a.invokes ? c.dim(a.runtime) : "",
+      a.logging ? c.dim(loggingText(a.logging)) : "",
       a.deps.length ? c.dim(`after ${a.deps.join(", ")}`) : "",
       a.partitions ? c.magenta(partitionsText(a.partitions)) : "",
       a.group ? c.dim(`group ${a.group}`) : "",
@@ -105,4 +111,10 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
 /** `daily × 11 (2024-01-01..2024-01-11)`, `static × 3 (eu..apac)`. */
 function partitionsText(p: NonNullable<ListedAsset["partitions"]>): string {
   return `${p.kind} × ${p.count}${p.first ? ` (${p.first === p.last ? p.first : `${p.first}..${p.last}`})` : ""}`;
+}
+
+/** `logs JSON (app WARN, system INFO)`, `logs Text → /custom/group`. */
+function loggingText(l: LoggingSettings): string {
+  const levels = l.format === "JSON" ? ` (app ${l.applicationLevel ?? "INFO"}, system ${l.systemLevel ?? "INFO"})` : "";
+  return `logs ${l.format}${levels}${l.logGroup ? ` → ${l.logGroup}` : ""}`;
 }

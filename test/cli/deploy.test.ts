@@ -60,6 +60,23 @@ describe("pipes deploy-handler against a running pipes emulator", () => {
     expect(again.stdout).not.toContain("Settings");
   });
 
+  it("sets the defs file's logging controls as LoggingConfig, and the library's messages survive its level", async () => {
+    const defs = join(project, "defs.ts");
+    const original = readFileSync(defs, "utf8");
+    writeFileSync(defs, original.replace('environment: { GREETING: "hello" } }', 'environment: { GREETING: "hello" }, logging: { format: "JSON", applicationLevel: "ERROR" } }'));
+    try {
+      const r = await deploy(["--function", "greet"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("Settings    logging Text → JSON (application ERROR, system INFO)");
+      const run = await pipes(["materialize", "greeting", "--profile", "emu"]);
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/INFO {5}hello pipes \(v\d\)/);
+      expect(run.stdout).not.toContain("sent no pipes messages");
+    } finally {
+      writeFileSync(defs, original);
+    }
+  });
+
   it("a Python function with the shipped library materializes", async () => {
     const r = await deploy(["--function", "report", "--create", "--role", ROLE]);
     expect(r.code, r.stderr).toBe(0);

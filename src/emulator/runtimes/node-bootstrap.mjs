@@ -163,14 +163,41 @@ function writeLog(level, message, timestamp = new Date().toISOString()) {
     return;
   }
   const line = JSON_LOGS
-    ? JSON.stringify({ timestamp, level, requestId: requestId ?? "", message })
+    ? jsonRecord(timestamp, level, requestId ?? "", message)
     : `${timestamp}\t${requestId ?? "undefined"}\t${level}\t${message.replace(/\n/g, "\r")}`;
   process.stdout.write(`${line}\n`);
 }
+// With the JSON format a console call keeps its arguments, for the record's shape (jsonRecord).
+const logArgs = JSON_LOGS ? (args) => args : (args) => format(...args);
 for (const [method, level] of Object.entries(LEVELS)) {
-  console[method] = (...args) => writeLog(level, format(...args));
+  console[method] = (...args) => writeLog(level, logArgs(args));
 }
-console.fatal = (...args) => writeLog("FATAL", format(...args));
+console.fatal = (...args) => writeLog("FATAL", logArgs(args));
+
+// AWS, "Log and monitor Node.js Lambda functions" (docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html),
+// JSON format: `{"timestamp", "level", "requestId", "message"}`; as the runtime interface client's LogPatch.js
+// builds it, one argument stays the value it is (an object stays an object, an Error becomes
+// {errorType, errorMessage, stackTrace}); several are util.format'ed, and the first Error among them adds
+// errorType / errorMessage / stackTrace to the record.
+const errorFields = (e) => ({ errorType: e?.constructor?.name ?? "UnknownError", errorMessage: e.message, stackTrace: typeof e.stack === "string" ? e.stack.split("\n") : [] });
+const errorReplacer = (_key, value) => (value instanceof Error ? { ...errorFields(value), ...value } : value);
+function jsonRecord(timestamp, level, requestId, message) {
+  const args = Array.isArray(message) ? message : [message];
+  const record = { timestamp, level, requestId };
+  if (args.length === 1) {
+    record.message = args[0];
+    try {
+      return JSON.stringify(record, errorReplacer);
+    } catch {
+      record.message = format(args[0]);
+      return JSON.stringify(record);
+    }
+  }
+  record.message = format(...args);
+  const error = args.find((a) => a instanceof Error);
+  if (error) Object.assign(record, errorFields(error));
+  return JSON.stringify(record);
+}
 let started = false; // set once the first invocation arrived: init output is logged as is
 
 function writeHeld() {

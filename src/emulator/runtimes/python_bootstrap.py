@@ -91,9 +91,48 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _JsonFormatter(logging.Formatter):
+    """AWS, "Log and monitor Python Lambda functions" (docs.aws.amazon.com/lambda/latest/dg/python-logging.html),
+    JSON format: `{"timestamp": "2023-10-27T19:17:45Z", "level", "message", "logger", "requestId"}`, with
+    errorType / errorMessage / stackTrace / location for an exception, and `extra=` keys merged in, as the runtime
+    interface client's lambda_runtime_log_utils.py builds it."""
+
+    _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "aws_request_id"}
+
+    def format(self, record):
+        result = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": getattr(record, "aws_request_id", None) or None,
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, value, tb = record.exc_info
+            result["errorType"] = kind.__name__
+            result["errorMessage"] = str(value)
+            result["stackTrace"] = traceback.format_tb(tb)
+            result["location"] = "%s:%s:%d" % (record.pathname, record.funcName, record.lineno)
+        for key, value in vars(record).items():
+            if key not in self._RESERVED and key not in result:
+                result[key] = value
+        return json.dumps(result, default=str)
+
+
+# AWS_LAMBDA_LOG_LEVEL's names as Python's levels.
+_LEVELS = {"TRACE": 5, "DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL}
+
+
 def _install_logging():
-    """The root handler Lambda installs: `[LEVEL]\\t<time>Z\\t<request id>\\t<message>`."""
+    """The root handler Lambda installs: `[LEVEL]\\t<time>Z\\t<request id>\\t<message>`, or JSON records."""
     handler = logging.StreamHandler(sys.stdout)
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT") == "JSON":
+        handler.setFormatter(_JsonFormatter())
+        handler.addFilter(_RequestIdFilter())
+        root = logging.getLogger()
+        root.handlers = [handler]
+        root.setLevel(_LEVELS.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"), logging.INFO))
+        return
     formatter = logging.Formatter(
         "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
     )
