@@ -131,7 +131,7 @@ export class EmulatorCore {
 
   async close(): Promise<void> {
     this.dependencies.close();
-    await this.pools.closeAll();
+    await Promise.all([this.pools.closeAll(), this.python.close()]);
     rmSync(this.codeDir, { recursive: true, force: true });
   }
 }

@@ -95,7 +95,7 @@ export class Pools {
     for (const worker of workers) worker.kill();
     for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
     await Promise.all(workers.map((w) => w.exited()));
-    this.reaper.close();
+    await this.reaper.close();
   }
 
   /** Process ids of the live workers. */
@@ -140,7 +140,7 @@ export class Pools {
     try {
       worker.start();
       pid = worker.pid;
-      if (pid !== undefined) this.reaper.watch(pid);
+      if (pid !== undefined) this.reaper.watch(pid, worker.mark);
     } catch (error) {
       worker.kill();
       throw error;
