@@ -14,6 +14,7 @@ import { PythonResolver } from "./python.js";
 import { NodeResolver } from "./node.js";
 import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
+import { idleLimits } from "./idle-sandboxes.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
@@ -66,6 +67,7 @@ export class EmulatorCore {
         note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
+      idleLimits(hostEnv, warn),
     );
   }
 
