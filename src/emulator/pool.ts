@@ -23,6 +23,8 @@ interface FunctionPool {
 export class Pools {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byId = new Map<string, Worker>();
+  /** Every worker whose process has not exited yet, taking invocations or not. */
+  private readonly started = new Set<Worker>();
   private closed = false;
   private readonly reaper = new Reaper();
   /** The idle workers of all functions, bounded in number and idle time. */
@@ -101,11 +103,18 @@ export class Pools {
   async closeAll(): Promise<void> {
     this.closed = true;
     this.idle.stop();
-    const workers = [...this.byId.values()];
+    // Those already stopped (retired, timed out) may still be exiting: a stop waits for them too.
+    const workers = [...this.started];
     for (const worker of workers) worker.kill();
     for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
     await Promise.all(workers.map((w) => w.exited()));
     await this.reaper.close();
+  }
+
+  /** Whether a live worker runs from this code folder. */
+  runsFrom(codeRoot: string): boolean {
+    for (const worker of this.byId.values()) if (worker.alive && worker.fn.codeRoot === codeRoot) return true;
+    return false;
   }
 
   /** Process ids of the live workers. */
@@ -150,12 +159,15 @@ export class Pools {
     });
     pool.all.add(worker);
     this.byId.set(worker.id, worker);
+    this.started.add(worker);
     try {
       worker.start();
       pid = worker.pid;
       if (pid !== undefined) this.reaper.watch(pid, worker.mark);
+      void worker.exited().then(() => this.started.delete(worker));
     } catch (error) {
       worker.kill();
+      this.started.delete(worker);
       throw error;
     }
     return worker;
