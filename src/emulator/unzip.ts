@@ -17,8 +17,9 @@ export async function unpackZip(zip: Uint8Array, root: string, limit = UNZIPPED_
   // What the zip says it holds refuses most at once; the thread counts what it really holds.
   const declared = declaredEntries(zip);
   if (declared !== undefined && declared > maxEntries) return tooManyEntries(maxEntries);
-  // A copy of the bytes moves to the thread (transferred, not copied again); the caller keeps its own.
-  const bytes = zip.slice().buffer;
+  // A copy of exactly these bytes moves to the thread (transferred, not copied again). Not Buffer#slice: that is a
+  // view, and a small Buffer's backing store is Node's shared pool, which must be neither sent nor detached.
+  const bytes = new Uint8Array(zip).buffer;
   return new Promise((resolve) => {
     const thread = new Worker(THREAD, { workerData: { zip: bytes, root, limit, maxEntries }, transferList: [bytes] });
     let answer: string | null | undefined;

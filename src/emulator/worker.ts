@@ -10,7 +10,7 @@ import type { ProcessTree } from "./process-tree.js";
 import { readOutput, spawnSandbox } from "./sandbox-process.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
 import { startLine } from "./log-format.js";
-import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, type Outcome, outcomeOf } from "./invocation.js";
+import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, nextTraceId, type Outcome, outcomeOf } from "./invocation.js";
 import { MemoryWatch } from "./memory-watch.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
@@ -31,10 +31,6 @@ export interface WorkerHooks {
   onGone(worker: Worker): void;
   sandbox: SandboxSupport;
 }
-
-// X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
-const TRACE_PREFIX = randomBytes(8).toString("hex");
-let traceCounter = 0;
 
 export class Worker {
   /** The worker's Runtime API path (`/w/<id>/...`): unguessable, so no other local process can take its events. */
@@ -260,7 +256,7 @@ export class Worker {
       requestId: active.request.requestId,
       deadlineMs: deadline,
       functionArn: this.fn.arn,
-      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`,
+      traceId: nextTraceId(),
       clientContext: active.request.clientContext,
     };
     sink.send(event, active.request.payload);
