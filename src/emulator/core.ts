@@ -72,7 +72,7 @@ export class EmulatorCore {
         note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
-      idleLimits(hostEnv, warn),
+      () => idleLimits(hostEnv, warn),
       () => this.codeFolders.sweep(),
     );
     this.codeFolders = new RetiredCode(this.codeDir, (root) => this.pools.runsFrom(root));

@@ -35,8 +35,11 @@ export class IdleSandboxes<T> {
   private readonly since = new Map<T, number>();
   private timer: NodeJS.Timeout | undefined;
 
+  private known: IdleLimits | undefined;
+
   constructor(
-    private readonly limits: IdleLimits,
+    /** Read at the first idle sandbox, when the embedder listens to the warnings a bad value gives. */
+    private readonly readLimits: () => IdleLimits,
     /** Stops a sandbox that has to go (it is no longer listed here). */
     private readonly evict: (sandbox: T) => void,
   ) {}
@@ -58,6 +61,11 @@ export class IdleSandboxes<T> {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private get limits(): IdleLimits {
+    this.known ??= this.readLimits();
+    return this.known;
   }
 
   private drop(sandbox: T): void {

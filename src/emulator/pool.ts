@@ -35,7 +35,7 @@ export class Pools {
     private readonly runtimeApi: () => string,
     private readonly onLog: (functionName: string, line: string, requestId: string | null, logStream: string) => void,
     private readonly sandbox: SandboxSupport,
-    idleLimits: IdleLimits,
+    idleLimits: () => IdleLimits,
     /** A worker is gone (its code folder may be unused now). */
     private readonly onWorkerGone: () => void = () => undefined,
   ) {

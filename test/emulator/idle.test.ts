@@ -36,6 +36,20 @@ describe("idle sandboxes", () => {
     });
   });
 
+  it("a bad PIPES_MAX_IDLE_SANDBOXES is named in a warning and the default used", async () => {
+    const emulator = await startEmulator({ functions: [fn("f0", "node/sleep.handler")], hostEnv: { ...process.env, PIPES_MAX_IDLE_SANDBOXES: "lots" } });
+    const warnings: string[] = [];
+    emulator.events.on("warning", ({ message }) => warnings.push(message));
+    const lambda = client(emulator);
+    try {
+      expect((await invoke(lambda, "f0")).functionError).toBeUndefined();
+      expect(warnings).toEqual(["PIPES_MAX_IDLE_SANDBOXES=lots is not a whole number of at least 0; using 32"]);
+    } finally {
+      lambda.destroy();
+      await emulator.close();
+    }
+  });
+
   it("are stopped after PIPES_IDLE_SANDBOX_SECONDS without an invocation", async () => {
     await withLimits({ PIPES_IDLE_SANDBOX_SECONDS: "1" }, 3, async (lambda) => {
       for (let i = 0; i < 3; i++) await invoke(lambda, `f${i}`);
