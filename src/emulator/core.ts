@@ -16,6 +16,8 @@ import { NodeResolver } from "./node.js";
 import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
 import { HandlerBuilds } from "./builds.js";
+import { idleLimits } from "./idle-sandboxes.js";
+import { RetiredCode } from "./retired-code.js";
 import { LogStore } from "./logs/store.js";
 import { describeCode, logGroupName, Registry, type FunctionSpec, type RegisteredFunction } from "./registry.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
@@ -30,6 +32,10 @@ export class EmulatorCore {
   /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
   private readonly codeDir = createCodeDir();
   private uploads = 0;
+  /** Functions whose upload is being unpacked. */
+  private readonly deploying = new Set<string>();
+  /** Replaced uploads, removed once no worker runs from them. */
+  private readonly codeFolders: RetiredCode;
   /** Event invocations accepted (202) and not yet ended: what a stop would drop. */
   eventsInFlight = 0;
   /** The bytes those Event invocations hold, bounded per function and in total. */
@@ -70,7 +76,10 @@ export class EmulatorCore {
         note,
         inspect: inspectPort === undefined ? null : debuggerPorts(inspectPort),
       },
+      () => idleLimits(hostEnv, warn),
+      () => this.codeFolders.sweep(),
     );
+    this.codeFolders = new RetiredCode(this.codeDir, (root) => this.pools.runsFrom(root));
   }
 
   /** Starts asking the Python interpreters these runtimes would use, so no invocation waits for that. */
@@ -98,24 +107,38 @@ export class EmulatorCore {
     return outcome;
   }
 
-  /** CreateFunction / UpdateFunctionCode: unpacks the zip and (re)registers, or says what is wrong. */
-  deploy(name: string, zip: Buffer, settings: Record<string, unknown>): RegisteredFunction | ApiError {
+  /**
+   * CreateFunction / UpdateFunctionCode: unpacks the zip (in a thread) and (re)registers, or says what is wrong.
+   * One upload per function at a time: another meanwhile is refused, as AWS refuses an update while one is in
+   * progress (ResourceConflictException, 409).
+   */
+  async deploy(name: string, zip: Buffer, settings: Record<string, unknown>): Promise<RegisteredFunction | ApiError> {
     const existing = this.registry.get(name);
+    if (this.deploying.has(name)) {
+      const message = existing ? `The operation cannot be performed at this time. An update is in progress for resource: ${existing.arn}` : `Function already exist: ${name}`;
+      return { errorType: "ResourceConflictException", message };
+    }
     const merged = mergeSettings(existing, name, settings, calendarToday(this.hostEnv));
     if ("errorType" in merged) return merged;
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
     // Names are checked at the API; this keeps the code folder inside the emulator's whatever a caller passes.
     if (dirname(root) !== this.codeDir) return { errorType: "ValidationException", message: "Invalid function name" };
-    const problem = unpackZip(zip, root);
-    if (problem) {
-      rmSync(root, { recursive: true, force: true });
-      return { errorType: "InvalidParameterValueException", message: problem };
+    this.deploying.add(name);
+    try {
+      const problem = await unpackZip(zip, root);
+      if (problem) {
+        await this.codeFolders.drop(root);
+        return { errorType: "InvalidParameterValueException", message: problem };
+      }
+      // The zip holds its packages (deploy-handler built them in): nothing is built for it, as on Lambda.
+      const { requirements: _built, ...spec } = merged;
+      const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
+      this.pools.retire(name);
+      if (existing) this.codeFolders.retire(existing.codeRoot);
+      return fn;
+    } finally {
+      this.deploying.delete(name);
     }
-    // The zip holds its packages (deploy-handler built them in): nothing is built for it, as on Lambda.
-    const { requirements: _built, ...spec } = merged;
-    const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
-    this.pools.retire(name);
-    return fn;
   }
 
   /** UpdateFunctionConfiguration: Environment.Variables replaces the whole set, as on AWS. */
@@ -129,13 +152,15 @@ export class EmulatorCore {
   }
 
   deleteFunction(name: string): void {
+    const fn = this.registry.get(name);
     this.registry.delete(name);
     this.pools.retire(name);
+    if (fn) this.codeFolders.retire(fn.codeRoot);
   }
 
   async close(): Promise<void> {
     this.dependencies.close();
-    await this.pools.closeAll();
+    await Promise.all([this.pools.closeAll(), this.python.close()]);
     rmSync(this.codeDir, { recursive: true, force: true });
   }
 }

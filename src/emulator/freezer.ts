@@ -1,9 +1,11 @@
 /**
  * Between invocations nothing runs in a Lambda sandbox: its timers wait, it uses no CPU and cannot grow. A
- * worker is stopped (SIGSTOP) only while it waits for its next event, so no request of its own is cut in half,
+ * worker and every process its handler started (process-tree.ts) are stopped (SIGSTOP) only while it waits for its next event, so no request of its own is cut in half,
  * and FREEZE_AFTER_MS after it began to wait, unless an invocation came first; it is continued (SIGCONT) once
  * the next event is on its socket.
  */
+
+import type { ProcessTree } from "./process-tree.js";
 
 /**
  * In a burst (a backfill) a sandbox is reused sooner than this, and is spared the two signals of a freeze and a
@@ -16,10 +18,12 @@ const FREEZE_AFTER_MS = 20;
 export class Freezer {
   private frozen = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The processes stopped outside the worker's group, continued with it. */
+  private stopped: number[] = [];
 
   /** `mayFreeze`: the worker is alive, idle and waiting for its next event (and has no debugger attached). */
   constructor(
-    private readonly pid: () => number | undefined,
+    private readonly tree: () => ProcessTree | undefined,
     private readonly mayFreeze: () => boolean,
     private readonly beforeFreeze: () => void,
   ) {}
@@ -36,25 +40,27 @@ export class Freezer {
   thaw(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const pid = this.pid();
-    if (!this.frozen || pid === undefined) return;
+    const tree = this.tree();
+    if (!this.frozen || tree === undefined) return;
     this.frozen = false;
-    try {
-      process.kill(pid, "SIGCONT");
-    } catch {
-      // already gone
-    }
+    // The group first: the worker resumes with the event on its socket, its children with it.
+    send(-tree.leader, "SIGCONT");
+    for (const pid of this.stopped.splice(0)) send(pid, "SIGCONT");
   }
 
   private freezeNow(): void {
-    const pid = this.pid();
-    if (this.frozen || pid === undefined || !this.mayFreeze()) return;
+    const tree = this.tree();
+    if (this.frozen || tree === undefined || !this.mayFreeze()) return;
     this.beforeFreeze();
-    try {
-      process.kill(pid, "SIGSTOP");
-      this.frozen = true;
-    } catch {
-      // already gone: its exit event follows
-    }
+    this.stopped = tree.signal("SIGSTOP");
+    this.frozen = true;
+  }
+}
+
+function send(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone: its exit event follows
   }
 }

@@ -2,8 +2,17 @@
  * One invocation on a worker, from its START line to its REPORT: what the worker keeps while it runs, and what
  * it ends with (its closing log lines, the outcome Invoke answers with). No I/O.
  */
+import { randomBytes } from "node:crypto";
 import type { InvocationEnd, InvocationStatus, InvocationType } from "./events.js";
 import { endLine, reportLine } from "./log-format.js";
+
+// X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
+const TRACE_PREFIX = randomBytes(8).toString("hex");
+let traceCounter = 0;
+
+/** The `_X_AMZN_TRACE_ID` of the next invocation. */
+export const nextTraceId = () =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`;
 
 export interface InvokeRequest {
   requestId: string;

@@ -11,6 +11,7 @@ import { logTail } from "./log-format.js";
 import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
+import { apiErrorStatus } from "./settings.js";
 
 const CLIENT_CONTEXT_LIMIT = 3583;
 /** A management body carries a base64 zip of up to 50 MB; no API body is larger. */
@@ -245,9 +246,9 @@ async function createFunction(req: IncomingMessage, res: ServerResponse, core: E
     sendAwsError(res, 409, "ResourceConflictException", `Function already exist: ${name}`);
     return;
   }
-  const result = core.deploy(name, Buffer.from(code!.ZipFile!, "base64"), body);
+  const result = await core.deploy(name, Buffer.from(code!.ZipFile!, "base64"), body);
   if ("errorType" in result) {
-    sendAwsError(res, 400, result.errorType, result.message);
+    sendAwsError(res, apiErrorStatus(result), result.errorType, result.message);
     return;
   }
   sendJson(res, 201, functionConfiguration(result));
@@ -264,8 +265,8 @@ async function updateCode(req: IncomingMessage, res: ServerResponse, fn: Registe
     sendJson(res, 200, functionConfiguration(fn));
     return;
   }
-  const result = core.deploy(fn.name, Buffer.from(body.ZipFile, "base64"), {});
-  if ("errorType" in result) sendAwsError(res, 400, result.errorType, result.message);
+  const result = await core.deploy(fn.name, Buffer.from(body.ZipFile, "base64"), {});
+  if ("errorType" in result) sendAwsError(res, apiErrorStatus(result), result.errorType, result.message);
   else sendJson(res, 200, functionConfiguration(result));
 }
 

@@ -10,6 +10,7 @@ import { Worker } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
 import { isPythonRuntime } from "../lambda/facts.js";
 import type { DependencyLayout } from "./dependencies.js";
+import { type IdleLimits, IdleSandboxes } from "./idle-sandboxes.js";
 
 const sameLayout = (a: DependencyLayout | null, b: DependencyLayout | null) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -22,15 +23,25 @@ interface FunctionPool {
 export class Pools {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byId = new Map<string, Worker>();
+  /** Every worker whose process has not exited yet, taking invocations or not. */
+  private readonly started = new Set<Worker>();
   private closed = false;
   private readonly reaper = new Reaper();
+  /** The idle workers of all functions, bounded in number and idle time. */
+  private readonly idle: IdleSandboxes<Worker>;
 
   constructor(
     private readonly registry: Registry,
     private readonly runtimeApi: () => string,
     private readonly onLog: (functionName: string, line: string, requestId: string | null, logStream: string) => void,
     private readonly sandbox: SandboxSupport,
-  ) {}
+    idleLimits: () => IdleLimits,
+    /** A worker is gone (its code folder may be unused now). */
+    private readonly onWorkerGone: () => void = () => undefined,
+  ) {
+    // The worker's own onGone takes it off its function's idle list.
+    this.idle = new IdleSandboxes(idleLimits, (worker) => worker.kill());
+  }
 
   /** The worker a Runtime API request comes from (its path carries the worker id). */
   worker(id: string): Worker | undefined {
@@ -91,11 +102,19 @@ export class Pools {
   /** Kills every worker and resolves once their processes have exited. */
   async closeAll(): Promise<void> {
     this.closed = true;
-    const workers = [...this.byId.values()];
+    this.idle.stop();
+    // Those already stopped (retired, timed out) may still be exiting: a stop waits for them too.
+    const workers = [...this.started];
     for (const worker of workers) worker.kill();
     for (const pool of this.pools.values()) for (const wake of pool.waiters.splice(0)) wake();
     await Promise.all(workers.map((w) => w.exited()));
-    this.reaper.close();
+    await this.reaper.close();
+  }
+
+  /** Whether a live worker runs from this code folder. */
+  runsFrom(codeRoot: string): boolean {
+    for (const worker of this.byId.values()) if (worker.alive && worker.fn.codeRoot === codeRoot) return true;
+    return false;
   }
 
   /** Process ids of the live workers. */
@@ -114,6 +133,7 @@ export class Pools {
     const pool = this.pool(name);
     while (pool.idle.length > 0) {
       const worker = pool.idle.pop()!;
+      this.idle.remove(worker);
       // A changed requirements.txt was built into another folder: a worker on the old one goes.
       if (worker.alive && worker.generation === fn.generation && sameLayout(worker.dependencies, dependencies)) return worker;
       worker.kill();
@@ -132,17 +152,22 @@ export class Pools {
         this.byId.delete(gone.id);
         const index = pool.idle.indexOf(gone);
         if (index >= 0) pool.idle.splice(index, 1);
+        this.idle.remove(gone);
         pool.waiters.shift()?.();
+        this.onWorkerGone();
       },
     });
     pool.all.add(worker);
     this.byId.set(worker.id, worker);
+    this.started.add(worker);
     try {
       worker.start();
       pid = worker.pid;
-      if (pid !== undefined) this.reaper.watch(pid);
+      if (pid !== undefined) this.reaper.watch(pid, worker.mark);
+      void worker.exited().then(() => this.started.delete(worker));
     } catch (error) {
       worker.kill();
+      this.started.delete(worker);
       throw error;
     }
     return worker;
@@ -157,6 +182,8 @@ export class Pools {
       return;
     }
     pool.idle.push(worker);
+    // Past the bound the least recently used idle worker (of any function) is stopped.
+    this.idle.add(worker);
     pool.waiters.shift()?.();
   }
 }

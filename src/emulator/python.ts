@@ -4,10 +4,13 @@
  * user's PATH (a venv or pyenv there wins), then a pyenv or uv install of 3.12, then `python3` on PATH — never
  * the sandbox's PATH. Found once per runtime; a version other than the runtime's is a note, once, naming both.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync } from "node:child_process";
 import { accessSync, constants, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
+
+/** How long a stop waits for killed probes to be done (their output closed). */
+const PROBE_CLOSE_WAIT_MS = 3000;
 
 export interface PythonChoice {
   /** Absolute path of the interpreter (the sandbox's PATH plays no part). */
@@ -38,7 +41,20 @@ export class PythonResolver {
   /** The warm-up's probes still running, by interpreter. */
   private readonly pending = new Map<string, Promise<void>>();
 
+  /** The warm-up's probe processes still running: a stop ends them and waits. */
+  private readonly probes = new Set<ChildProcess>();
+
   constructor(private readonly env: PythonEnvironment = process.env) {}
+
+  /** Ends the probes still running and resolves once they have exited (the emulator stops). */
+  async close(): Promise<void> {
+    const running = [...this.probes];
+    for (const probe of running) probe.kill("SIGKILL");
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, PROBE_CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all([...this.pending.values()]), bound]);
+    clearTimeout(timer);
+  }
 
   /**
    * Asks the candidate interpreters of these runtimes in the background, all at once: a pyenv shim takes a few
@@ -48,11 +64,14 @@ export class PythonResolver {
     for (const command of new Set(runtimes.flatMap((runtime) => this.candidates(runtime)))) {
       if (this.probed.has(command) || this.pending.has(command)) continue;
       const answered = new Promise<void>((resolve) => {
-        execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
+        const probe = execFile(command, ["-c", PROBE_SCRIPT], { encoding: "utf8", timeout: 5000 }, (error, out) => {
           if (!this.probed.has(command)) this.probed.set(command, error ? null : parseProbe(out));
           this.pending.delete(command);
+          this.probes.delete(probe);
           resolve();
-        }).unref();
+        });
+        probe.unref();
+        this.probes.add(probe);
       });
       this.pending.set(command, answered);
     }

@@ -21,9 +21,12 @@ import { blockedBecause, blockedRuntimeMessage, OTHER_API_RUNTIMES, RETIRED_RUNT
 
 /** What the API answers a bad request with: AWS's error type (status 400) and message. */
 export interface ApiError {
-  errorType: "ValidationException" | "InvalidParameterValueException";
+  errorType: "ValidationException" | "InvalidParameterValueException" | "ResourceConflictException";
   message: string;
 }
+
+/** The HTTP status AWS answers an ApiError with. */
+export const apiErrorStatus = (error: ApiError) => (error.errorType === "ResourceConflictException" ? 409 : 400);
 
 const validation = (value: unknown, field: string, constraint: string): ApiError => ({
   errorType: "ValidationException",

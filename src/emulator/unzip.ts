@@ -1,84 +1,47 @@
 /**
- * Unpacks an uploaded zip into a function's code folder as it inflates: each entry goes to disk in small chunks,
- * and the unzipped bytes are counted against Lambda's limit while streaming, so a zip bomb is refused after at
- * most the limit was written and memory stays bounded by the chunk size, never by what the zip claims or holds.
+ * Unpacks an uploaded zip into a function's code folder off the event loop: a zip of 100,000 small entries takes
+ * seconds to write, and every other invocation would wait for it. The work is in unzip-thread.mjs, run in a worker
+ * thread; the entry count is bounded, as the bytes are (Lambda's limit), so no upload can keep it busy for long.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
-import { Unzip, UnzipInflate, type UnzipFile } from "fflate";
+import { Worker } from "node:worker_threads";
 import { UNZIPPED_CODE_LIMIT } from "../lambda/facts.js";
 
-/**
- * Compressed bytes fed to the inflater at a time. Deflate expands at most ~1032:1, so one chunk inflates to at
- * most ~8 MB held at once.
- */
-const CHUNK = 8 * 1024;
+/** The most entries an upload may hold; an npm project's node_modules rarely passes 20,000. */
+export const MAX_ZIP_ENTRIES = 50_000;
+
+// From src/emulator (tests) and dist/emulator (the package) alike: the .mjs ships as it is (package.json "files").
+const THREAD = new URL("../../src/emulator/unzip-thread.mjs", import.meta.url);
 
 /** Unpacks `zip` under `root` (which must not exist yet); the result is AWS's error message, or null. */
-export function unpackZip(zip: Uint8Array, root: string, limit = UNZIPPED_CODE_LIMIT): string | null {
-  mkdirSync(root, { recursive: true });
-  const open = new Set<number>();
-  let unzipped = 0;
-  let problem: string | null = null;
-  const fail = (message: string, file?: UnzipFile) => {
-    problem ??= message;
-    file?.terminate();
-  };
-
-  const unzip = new Unzip((file) => {
-    if (problem) return;
-    const target = resolve(root, file.name);
-    if (!target.startsWith(root + sep)) return fail(`Zip entry ${file.name.slice(0, 200)} points outside the function's folder`);
-    let fd: number;
-    try {
-      if (file.name.endsWith("/")) {
-        mkdirSync(target, { recursive: true });
-        return;
-      }
-      mkdirSync(dirname(target), { recursive: true });
-      fd = openSync(target, "w");
-    } catch (error) {
-      return fail(entryProblem(file.name, error));
-    }
-    open.add(fd);
-    file.ondata = (error, data, final) => {
-      if (problem) return;
-      if (error) return fail(unreadable(error), file);
-      unzipped += data.length;
-      if (unzipped > limit) return fail(`Unzipped size must be smaller than ${limit} bytes`, file);
-      try {
-        writeSync(fd, data);
-        if (final) {
-          closeSync(fd);
-          open.delete(fd);
-        }
-      } catch (error) {
-        fail(entryProblem(file.name, error), file);
-      }
-    };
-    file.start();
+export async function unpackZip(zip: Uint8Array, root: string, limit = UNZIPPED_CODE_LIMIT, maxEntries = MAX_ZIP_ENTRIES): Promise<string | null> {
+  // What the zip says it holds refuses most at once; the thread counts what it really holds.
+  const declared = declaredEntries(zip);
+  if (declared !== undefined && declared > maxEntries) return tooManyEntries(maxEntries);
+  // A copy of exactly these bytes moves to the thread (transferred, not copied again). Not Buffer#slice: that is a
+  // view, and a small Buffer's backing store is Node's shared pool, which must be neither sent nor detached.
+  const bytes = new Uint8Array(zip).buffer;
+  return new Promise((resolve) => {
+    const thread = new Worker(THREAD, { workerData: { zip: bytes, root, limit, maxEntries }, transferList: [bytes] });
+    let answer: string | null | undefined;
+    thread.once("message", (problem: string | null) => (answer = problem));
+    thread.once("error", (error) => (answer ??= `Could not unzip uploaded file: ${error.message}`));
+    thread.once("exit", () => resolve(answer === undefined ? "Could not unzip uploaded file: the unzip stopped early" : answer));
   });
-  unzip.register(UnzipInflate);
-
-  try {
-    for (let at = 0; at < zip.length && !problem; at += CHUNK) {
-      unzip.push(zip.subarray(at, at + CHUNK), at + CHUNK >= zip.length);
-    }
-    if (zip.length === 0) unzip.push(new Uint8Array(0), true);
-  } catch (error) {
-    fail(unreadable(error as Error));
-  } finally {
-    for (const fd of open) closeSync(fd);
-  }
-  return problem;
 }
 
-/** AWS's words for a zip that cannot be read. */
-const unreadable = (error: Error) => `Could not unzip uploaded file. Please check your file, then try to upload again. (${error.message})`;
+/** The words for a zip of too many entries (the thread says the same). */
+export const tooManyEntries = (max: number) => `Zip has more than ${max} entries; the emulator unpacks at most ${max}`;
 
-/** The entry's own name, never the emulator's folder: e.g. a file and a folder of the same name. */
-function entryProblem(name: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === "EISDIR" || code === "ENOTDIR" || code === "EEXIST" ? "a file and a folder have the same name" : code ?? "it cannot be written";
-  return `Could not unzip uploaded file: entry ${name.slice(0, 200)} cannot be unpacked (${why}).`;
+/**
+ * The entry count of the zip's end-of-central-directory record (the last 22 bytes, before a comment of at most
+ * 64 KB); undefined when there is none, or when it defers to Zip64 (0xFFFF).
+ */
+export function declaredEntries(zip: Uint8Array): number | undefined {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) !== 0x06054b50) continue;
+    const total = view.getUint16(at + 10, true);
+    return total === 0xffff ? undefined : total;
+  }
+  return undefined;
 }

@@ -2,14 +2,15 @@
  * One sandbox: a child process running a runtime bootstrap that talks to the emulator through the Lambda
  * Runtime API. It runs one invocation at a time and stays warm between them, as a Lambda sandbox does.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import { dirname } from "node:path";
-import { LineSplitter } from "./line-splitter.js";
+import type { ProcessTree } from "./process-tree.js";
+import { readOutput, spawnSandbox } from "./sandbox-process.js";
 import { exitFailure, exitReason, failurePayload, timeoutFailure, type Failure } from "./failures.js";
 import { startLine } from "./log-format.js";
-import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, type Outcome, outcomeOf } from "./invocation.js";
+import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, nextTraceId, type Outcome, outcomeOf } from "./invocation.js";
 import { MemoryWatch } from "./memory-watch.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
@@ -32,17 +33,17 @@ export interface WorkerHooks {
   sandbox: SandboxSupport;
 }
 
-// X-Ray trace ids only need to be unique: a random prefix and a counter are cheaper than randomness per call.
-const TRACE_PREFIX = randomBytes(8).toString("hex");
-let traceCounter = 0;
-
 export class Worker {
   /** The worker's Runtime API path (`/w/<id>/...`): unguessable, so no other local process can take its events. */
   readonly id = randomBytes(16).toString("hex");
   readonly generation: number;
   /** Named as Lambda names a sandbox's stream: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
   readonly logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomBytes(16).toString("hex")}`;
+  /** In its environment alone: finds its processes that left its process group (process-tree.ts). */
+  readonly mark = `AWS_LAMBDA_LOG_STREAM_NAME=${this.logStream}`;
   private child: ChildProcess | undefined;
+  /** The worker and every process its handler started (process-tree.ts). */
+  private tree: ProcessTree | undefined;
   private readonly fence = `~~pipes-fence-${randomBytes(12).toString("hex")}~~`;
   private waitingNext: EventSink | undefined;
   private channel: Socket | undefined;
@@ -58,7 +59,7 @@ export class Worker {
   private readonly memory: MemoryWatch;
   /** Stops it while it waits for its next event, as Lambda freezes an idle sandbox (freezer.ts). */
   private readonly freezer = new Freezer(
-    () => (this.dead ? undefined : this.child?.pid),
+    () => (this.dead ? undefined : this.tree),
     // A debugger talks to the process between invocations too.
     () => !this.inspecting && !this.dead && !this.active && this.waitingNext !== undefined,
     () => this.memory.stop(),
@@ -120,23 +121,20 @@ export class Worker {
     const taskRoot = python ? this.fn.codeRoot : this.hooks.sandbox.taskRoots.create(this.id, codeRoot);
     const env = sandboxEnvironment(this.fn, `${this.runtimeApi}/w/${this.id}`, this.logStream, taskRoot, dirname(node.command));
     this.spawnedAt = performance.now();
-    // fd 3: the worker's private channel to the Runtime API (channel.ts).
-    const child = spawn(command, args, { cwd: taskRoot, env, stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    const { child, tree } = spawnSandbox(command, args, taskRoot, env, this.mark);
     this.child = child;
+    this.tree = tree;
     this.channel = child.stdio[3] as Socket;
     serveChannel(this, this.channel);
-    for (const stream of [child.stdout!, child.stderr!]) {
-      const splitter = new LineSplitter(this.fence, (line) => this.addLine(line), () => this.fenceSeen());
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => splitter.push(chunk));
-      stream.on("end", () => splitter.flush());
-    }
+    readOutput(child, this.fence, (line) => this.addLine(line), () => this.fenceSeen());
     child.on("error", (error) => {
       this.addLine(`pipes emulator: could not start ${command}: ${error.message}`);
       this.markExited();
       this.processExited(null, null, error.message);
     });
     child.on("exit", (code, signal) => {
+      // A sandbox whose runtime exited is gone as a whole, with what its handler left running.
+      this.tree?.kill();
       this.hooks.sandbox.taskRoots.remove(this.id);
       this.markExited();
       this.processExited(code, signal);
@@ -226,7 +224,8 @@ export class Worker {
   kill(): void {
     if (this.dead) return;
     this.killed = true;
-    this.child?.kill("SIGKILL"); // ends a frozen process too
+    // SIGKILL ends frozen processes too. Without a tree (never started) there is nothing to end.
+    this.tree?.kill();
     this.markDead();
   }
 
@@ -263,7 +262,7 @@ export class Worker {
       requestId: active.request.requestId,
       deadlineMs: deadline,
       functionArn: this.fn.arn,
-      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${TRACE_PREFIX}${(++traceCounter).toString(16).padStart(8, "0")};Sampled=0`,
+      traceId: nextTraceId(),
       clientContext: active.request.clientContext,
     };
     sink.send(event, active.request.payload);

@@ -7,6 +7,8 @@ import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { alive, invoke, waitUntil, workerPids } from "../helpers/emulator.js";
 import { FIXTURES, startPipes, type Running } from "../helpers/run-pipes.js";
 import { tempDir } from "../helpers/temp.js";
+import { descendants, describe as describeProcs, processes } from "../helpers/procs.js";
+import { REAPER_MARK } from "../../src/emulator/reaper.js";
 
 const ORDERS = join(FIXTURES, "orders/defs.ts");
 let running: Running | undefined;
@@ -88,6 +90,20 @@ describe("pipes emulator", () => {
     expect(code).toBe(0);
     expect(running!.output()).toContain("Emulator stopped.");
     expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it("stops on SIGINT only once every process it started has ended: workers, the reaper, not even a zombie left", async () => {
+    const { lambda } = await startWithWorkers();
+    lambda.destroy();
+    const started = descendants(running!.child.pid!);
+    expect(started.some((p) => p.command.includes(REAPER_MARK))).toBe(true);
+    running!.child.kill("SIGINT");
+    expect((await running!.exited).code).toBe(0);
+    expect(running!.output()).toContain("Emulator stopped.");
+    // At once: whatever is still there now was left behind by the stop, whoever reaps it later.
+    const now = new Map(processes().map((p) => [p.pid, p]));
+    const left = started.filter((p) => now.get(p.pid)?.command === p.command || now.get(p.pid)?.state === "Z");
+    expect(describeProcs(left)).toEqual([]);
   });
 
   it("leaves no worker behind even when the CLI itself is killed", async () => {

@@ -7,7 +7,8 @@ import {
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { alive, client, fn, invoke } from "../helpers/emulator.js";
+import { client, fn, invoke } from "../helpers/emulator.js";
+import { leftAfter } from "../helpers/procs.js";
 
 let emulator: Emulator;
 let lambda: LambdaClient;
@@ -38,10 +39,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const pids = emulator.workerPids();
   lambda.destroy();
-  await emulator.close();
-  expect(pids.filter(alive)).toEqual([]);
+  expect(await leftAfter(() => emulator.close())).toEqual([]);
 });
 
 describe("function errors: 200, X-Amz-Function-Error: Unhandled, the runtime's payload", () => {

@@ -3,7 +3,8 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { Emulator } from "../../src/emulator/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import { join } from "node:path";
-import { alive, client, fn, HANDLERS, invoke } from "../helpers/emulator.js";
+import { client, fn, HANDLERS, invoke } from "../helpers/emulator.js";
+import { leftAfter } from "../helpers/procs.js";
 import { ROOT } from "../helpers/run-pipes.js";
 
 const ISO = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
@@ -30,10 +31,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.PIPES_TEST_SECRET;
-  const pids = emulator.workerPids();
   lambda.destroy();
-  await emulator.close();
-  expect(pids.filter(alive)).toEqual([]);
+  expect(await leftAfter(() => emulator.close())).toEqual([]);
 });
 
 describe("Invoke through @aws-sdk/client-lambda", () => {

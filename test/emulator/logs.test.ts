@@ -11,7 +11,8 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { alive, client, fn, invoke } from "../helpers/emulator.js";
+import { client, fn, invoke } from "../helpers/emulator.js";
+import { leftAfter } from "../helpers/procs.js";
 
 let emulator: Emulator;
 let lambda: LambdaClient;
@@ -28,11 +29,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const pids = emulator.workerPids();
   lambda.destroy();
   logs.destroy();
-  await emulator.close();
-  expect(pids.filter(alive)).toEqual([]);
+  expect(await leftAfter(() => emulator.close())).toEqual([]);
 });
 
 const STREAM = /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/;

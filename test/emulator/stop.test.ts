@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
 import { alive, client, fn, waitUntil } from "../helpers/emulator.js";
+import { leftAfter } from "../helpers/procs.js";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 
 describe("stopping", () => {
@@ -16,16 +17,15 @@ describe("stopping", () => {
     );
     await waitUntil(() => emulator.workerPids().length === 1);
     await new Promise((r) => setTimeout(r, 200));
-    const pids = emulator.workerPids();
     const started = Date.now();
-    await emulator.close();
+    const left = await leftAfter(() => emulator.close());
     // "At once": well within the 20 s the invocation would take (the bound is loose for a loaded machine).
     const settled = await Promise.race([call, new Promise((r) => setTimeout(() => r("still waiting"), 10_000))]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(settled).not.toBe("still waiting");
     // The invocation is ended (and reported), not left to its timer.
     expect(ends).toEqual(["crash"]);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(left).toEqual([]);
     lambda.destroy();
   });
 });
@@ -153,6 +153,19 @@ describe("an idle sandbox", () => {
       const after = (await invoke(lambda, "frozen", {})).payload.ticks;
       expect(after - during).toBeLessThan(10); // a second idle at 100 ticks a second would have added ~100
     });
+  });
+
+  it("is frozen as a whole: a child its handler left running stops too, even in a session of its own, and dies with it", async () => {
+    const { withEmulator, invoke } = await import("../helpers/emulator.js");
+    const { readFileSync } = await import("node:fs");
+    const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[0];
+    const children: number[] = [];
+    await withEmulator([fn("spawns", "node/spawns.handler", { concurrency: 1 })], async (_emulator, lambda) => {
+      for (const detached of [false, true]) children.push((await invoke(lambda, "spawns", { detached })).payload.pid);
+      await waitUntil(() => children.every((pid) => state(pid) === "T"), 5000);
+    });
+    // Reparented to init when the worker went, which reaps them in its own time.
+    await waitUntil(() => !children.some(alive), 5000);
   });
 
   it("writes what its timers log after the next START, with that invocation's request id", async () => {

@@ -6,6 +6,7 @@ import { REAPER_MARK } from "../../src/emulator/reaper.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { FunctionSpec } from "../../src/emulator/registry.js";
 import { FIXTURES } from "./run-pipes.js";
+import { leftAfter } from "./procs.js";
 
 export const HANDLERS = join(FIXTURES, "emulator");
 
@@ -63,17 +64,16 @@ export async function invoke(lambda: LambdaClient, name: string, event: unknown 
 export async function withEmulator<T>(functions: FunctionSpec[], body: (emulator: Emulator, lambda: LambdaClient) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({ functions });
   const lambda = client(emulator);
-  let pids: number[] = [];
+  let left: string[] = [];
   let result: T;
   try {
     result = await body(emulator, lambda);
   } finally {
-    pids = emulator.workerPids();
     lambda.destroy();
-    await emulator.close();
+    // The OS process table, not the emulator's own list of workers.
+    left = await leftAfter(() => emulator.close());
   }
-  const orphans = pids.filter(alive);
-  if (orphans.length > 0) throw new Error(`worker processes left behind: ${orphans.join(", ")}`);
+  if (left.length > 0) throw new Error(`processes left behind:\n${left.join("\n")}`);
   return result;
 }
 
