@@ -92,6 +92,11 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     },
     ctx.cwd,
   );
+  if (pkg.bundleMap) {
+    // Kept beside the run history, never zipped: a later run maps the deployed bundle's stacks back to the sources.
+    const { saveDeployedMap } = await import("../run/deployed-maps.js");
+    saveDeployedMap(defs.file, name, pkg.bundleMap.name, pkg.bundleMap.map);
+  }
   const deps = pkg.dependencies;
   const how = pkg.bundled ? `bundled with esbuild from ${pkg.bundleInputs.length} files of` : `${pkg.entries.length - (deps?.files ?? 0)} files from`;
   const withDeps = deps ? ` and ${deps.packages.length} ${deps.packages.length === 1 ? "package" : "packages"} of ${deps.requirements} (${deps.platform}${deps.cached ? ", from the cache" : ", built with pip"})` : "";

@@ -36,6 +36,11 @@ export interface Bundle {
   sourceFiles: string[];
   /** The bundle's file name: the handler's, with a TypeScript extension turned into JavaScript's. */
   name: string;
+  /**
+   * The source map, when it is not in `files` (no `sourcemap` asked): deploy-handler keeps it under .pipes/ so an
+   * error of the deployed bundle maps back to the user's lines (src/run/deployed-maps.ts).
+   */
+  map: Uint8Array | null;
 }
 
 /** TypeScript handler files, which only run bundled (Lambda's Node.js runtimes load JavaScript). */
@@ -68,7 +73,8 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
       write: false,
       metafile: true,
       logLevel: "silent",
-      sourcemap: input.sourcemap ? "linked" : false,
+      // Without a map in the zip, an external one (no sourceMappingURL: the bundle's bytes are the same) is kept aside.
+      sourcemap: input.sourcemap ? "linked" : "external",
       ...(input.sourcemap && input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}),
       external: ["@aws-sdk/*"],
       banner: {
@@ -90,11 +96,16 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
     );
   }
   const files: Record<string, Uint8Array> = {};
-  for (const out of result.outputFiles) files[relative(folder, out.path).split(sep).join("/")] = out.contents;
+  let map: Uint8Array | null = null;
+  for (const out of result.outputFiles) {
+    const path = relative(folder, out.path).split(sep).join("/");
+    if (!input.sourcemap && path === `${name}.map`) map = out.contents;
+    else files[path] = out.contents;
+  }
   if (format === "esm" && extname(name) === ".js") files["package.json"] = Buffer.from('{"type":"module"}\n');
   const inputs = Object.keys(result.metafile.inputs).map((p) => p.replace(/^pipes-vendored:/, "")).sort();
   const sourceFiles = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith("pipes-vendored:")).map((p) => resolve(folder, p));
-  return { files, format, inputs, name, sourceFiles };
+  return { files, format, inputs, name, sourceFiles, map };
 }
 
 /** esbuild refused the handler: its messages, for the emulator to put as the runtime would. */

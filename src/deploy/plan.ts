@@ -94,6 +94,8 @@ export interface DeployPackage extends Package {
   bundled: boolean;
   /** The sources a bundle holds, relative to the folder. */
   bundleInputs: string[];
+  /** A bundled handler's source map kept out of the zip, and the bundle's name (see bundle.ts). */
+  bundleMap?: { name: string; map: Uint8Array } | null;
   /** Python: the requirements.txt built into the zip. */
   dependencies: (BuiltDependencies & { requirements: string; files: number }) | null;
 }
@@ -113,7 +115,7 @@ export async function packageFunction(plan: DeployTarget, options: PackageOption
   }
   if (libraryRuntime === "node" && options.bundle) {
     const bundle = await bundleHandler({ handlerFile: plan.handlerFile, runtime: plan.runtime, vendored, sourcemap: options.sourcemap ?? false, pipesVersion: options.pipesVersion });
-    pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs, dependencies: null };
+    pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs, dependencies: null, bundleMap: bundle.map ? { name: bundle.name, map: bundle.map } : null };
   } else {
     const includeNodeModules = options.includeNodeModules || (libraryRuntime === "node" && hasDependencies(plan.folder, cwd));
     const requirements = libraryRuntime === "python" ? requirementsOf(plan.folder) : null;

@@ -13,6 +13,11 @@ export interface FrameRoots {
   project: string;
   /** The function's source folder, which its code ran from; null when the step has none (an asset's own run). */
   functionFolder: string | null;
+  /**
+   * Where a position in a bundle deploy-handler uploaded came from (its kept source map, src/run/deployed-maps.ts):
+   * an absolute path, 1-based line and column; null when there is no map for it.
+   */
+  deployed?: (bundleFile: string, line: number, column: number) => { file: string; line: number; column: number } | null;
 }
 
 /** Where a function's code ran: an emulator task root, bundle or upload, or Lambda's task root. */
@@ -27,9 +32,24 @@ const PYTHON_ERROR_REPORT = /^\[ERROR\] [A-Za-z_][\w.]*(?::|$)/;
 /** `at fn (path:line:col)` or `at path:line:col`. */
 const NODE_FRAME = /^\s*at (?:.*\()?([^()\s]+):(\d+):\d+\)?\s*$/;
 
+/**
+ * A position in a deployed zip's code: Lambda's task root, or an upload to a `pipes emulator` (`/var/task/index.js:12:7`);
+ * not the emulator's own task roots and bundles of definitions-file functions, which run from the sources or map
+ * themselves.
+ */
+const DEPLOYED_POSITION = /(?:file:\/\/)?(?:[^\s"'(]*\/pipes-emulator-[A-Za-z0-9]+\/[A-Za-z0-9_-]+-\d+|\/var\/task)\/([^\s:()"']+):(\d+):(\d+)/g;
+
 /** A text's paths as the user knows them. */
 export function userPaths(text: string, roots: FrameRoots): string {
-  let out = text.replace(RAN_FROM, () => (roots.functionFolder ? `${roots.functionFolder}/` : ""));
+  let out = text;
+  const deployed = roots.deployed;
+  if (deployed) {
+    out = out.replace(DEPLOYED_POSITION, (whole, file: string, line: string, column: string) => {
+      const at = deployed(file, Number(line), Number(column));
+      return at ? `${at.file}:${at.line}:${at.column}` : whole;
+    });
+  }
+  out = out.replace(RAN_FROM, () => (roots.functionFolder ? `${roots.functionFolder}/` : ""));
   const project = `${roots.project.replace(/\/+$/, "")}/`;
   out = out.split(`file://${project}`).join("").split(project).join("");
   return out;

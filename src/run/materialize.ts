@@ -15,6 +15,7 @@ import type { PipesContextData } from "../protocol/context.js";
 import { stepContext } from "./step-context.js";
 import { since } from "../util/time.js";
 import { diagnoseFailure } from "./diagnosis.js";
+import { DeployedMaps } from "./deployed-maps.js";
 import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type RunEventOf, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
 import { pricedRegion } from "../lambda/pricing.js";
@@ -109,6 +110,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   let fatal: UserError | null = null;
 
   let costUsd = 0;
+  const deployedMaps = new DeployedMaps(defs.file);
   const explain: Explain = (functionName, error, maxMemoryMb) => diagnoseFailure(defs, options.cwd ?? dirname(defs.file), functionName, error, maxMemoryMb);
   const emitFor = (step: Step): Emit => (event) => {
     if (event.type === "throttled") {
@@ -152,7 +154,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn), signal, explain);
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn, deployedMaps), signal, explain);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -292,8 +294,13 @@ async function computeAsset(
 }
 
 /** The project's folder and the function's source folder, which its stack frames are shown against. */
-function frameRoots(defs: ResolvedDefinitions, functionName: string | null): FrameRoots {
+function frameRoots(defs: ResolvedDefinitions, functionName: string | null, maps: DeployedMaps): FrameRoots {
   const project = dirname(defs.file);
   const handler = functionName ? defs.functions.get(functionName)?.handler : undefined;
-  return { project, functionFolder: handler ? resolve(project, dirname(splitHandler(handler).module)) : null };
+  const functionFolder = handler ? resolve(project, dirname(splitHandler(handler).module)) : null;
+  return {
+    project,
+    functionFolder,
+    deployed: functionName && functionFolder ? (file, line, column) => maps.position(functionName, functionFolder, file, line, column) : undefined,
+  };
 }

@@ -5,6 +5,7 @@ import { unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/emulator.js";
 import { type Running, runPipes, startPipes, tempProject } from "../helpers/run-pipes.js";
+import { tempDir } from "../helpers/temp.js";
 
 const DEFS = `import { defineDefinitions } from "lambda-pipes";
 export default defineDefinitions({
@@ -105,6 +106,38 @@ describe("TypeScript handlers", () => {
     const error = JSON.parse(Buffer.from(broken.Payload!).toString("utf8"));
     expect(error.errorType).toBe("Runtime.UserCodeSyntaxError");
     expect(error.errorMessage).toContain(`${join(dir, "fn/lib.ts")}:2:`);
+  });
+
+  it("a deployed bundle's error is shown at the .ts line: deploy-handler keeps the bundle's map under .pipes/", async () => {
+    const dir = tempProject({
+      "defs.ts": `import { defineDefinitions } from "lambda-pipes";
+export default defineDefinitions({
+  assets: { boom: { function: "boom" } },
+  functions: { boom: { handler: "./fn/boom.handler", runtime: "nodejs24.x" } },
+  profiles: {
+    local: { lambda: { emulator: true } },
+    remote: { lambda: { endpoint: process.env.PIPES_TEST_ENDPOINT, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } } },
+  },
+});
+`,
+      "fn/boom.ts": 'import { withPipes } from "./pipes-lambda.cjs";\n\nfunction fail(n: number): never {\n  throw new Error(\"boom \" + n);\n}\n\nexport const handler = withPipes(async () => fail(1));\n',
+    });
+    expect((await runPipes(["vendor", "--out", "fn"], { cwd: dir })).code).toBe(0);
+    // An emulator of its own, without this definitions file: the function exists there only as the uploaded zip.
+    running = startPipes(["emulator", "--port", "0"], { cwd: tempDir("pipes-remote-") });
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const env = { PIPES_TEST_ENDPOINT: url!, PIPES_HISTORY: "0" };
+    const deployed = await runPipes(["deploy-handler", "--function", "boom", "--profile", "remote", "--create", "--role", "arn:aws:iam::123456789012:role/x"], { cwd: dir, env });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(readFileSync(join(dir, ".pipes/sourcemaps/boom/boom.js.map"), "utf8")).toContain("boom.ts");
+
+    const r = await runPipes(["materialize", "boom", "--profile", "remote", "--json"], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    const error = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "error");
+    expect(error.message).toContain("boom 1");
+    // Not the uploaded bundle's boom.js:LINE, but the line of fn/boom.ts that threw
+    expect(error.trace.join("\n")).toMatch(/fn\/boom\.ts:4:\d+/);
+    expect(error.trace.join("\n")).not.toMatch(/boom\.js:/);
   });
 
   it("pipes dev builds an edited .ts file again: the next run shows the new code", async () => {
