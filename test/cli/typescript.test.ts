@@ -120,7 +120,7 @@ export default defineDefinitions({
   },
 });
 `,
-      "fn/boom.ts": 'import { withPipes } from "./pipes-lambda.cjs";\n\nfunction fail(n: number): never {\n  throw new Error(\"boom \" + n);\n}\n\nexport const handler = withPipes(async () => fail(1));\n',
+      "fn/boom.ts": 'import { withPipes } from "./pipes-lambda.cjs";\n\nfunction fail(n: number): never {\n  throw new Error(\x27boom \x27 + n);\n}\n\nexport const handler = withPipes(async () => fail(1));\n',
     });
     expect((await runPipes(["vendor", "--out", "fn"], { cwd: dir })).code).toBe(0);
     // An emulator of its own, without this definitions file: the function exists there only as the uploaded zip.
