@@ -130,8 +130,9 @@ export class EmulatorCore {
         await this.codeFolders.drop(root);
         return { errorType: "InvalidParameterValueException", message: problem };
       }
-      // The zip holds its packages (deploy-handler built them in): nothing is built for it, as on Lambda.
-      const { requirements: _built, ...spec } = merged;
+      // The zip holds its packages (deploy-handler built them in) and its bundle: nothing is built for it, as on
+      // Lambda — a definitions-file function updated with a zip runs the zip, not its sources any more.
+      const { requirements: _built, bundle: _bundled, ...spec } = merged;
       const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
       this.pools.retire(name);
       if (existing) this.codeFolders.retire(existing.codeRoot);

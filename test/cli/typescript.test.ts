@@ -1,7 +1,7 @@
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { unzipSync } from "fflate";
+import { strToU8, unzipSync, zipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/emulator.js";
 import { type Running, runPipes, startPipes, tempProject } from "../helpers/run-pipes.js";
@@ -106,6 +106,18 @@ describe("TypeScript handlers", () => {
     const error = JSON.parse(Buffer.from(broken.Payload!).toString("utf8"));
     expect(error.errorType).toBe("Runtime.UserCodeSyntaxError");
     expect(error.errorMessage).toContain(`${join(dir, "fn/lib.ts")}:2:`);
+  });
+
+  it("a definitions-file TypeScript function updated with a zip runs the zip, not its sources", async () => {
+    const dir = await project();
+    running = startPipes(["emulator", "--port", "0", "-f", "defs.ts"], { cwd: dir });
+    const [, url] = await running.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const lambda = new LambdaClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const call = async () => JSON.parse(Buffer.from((await lambda.send(new InvokeCommand({ FunctionName: "greet", Payload: Buffer.from("{}") }))).Payload!).toString("utf8"));
+    expect(await call()).toMatchObject({ text: "hello world" });
+    const zip = zipSync({ "index.js": strToU8('exports.handler = async () => "from the zip";\n') });
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: "greet", ZipFile: zip }));
+    expect(await call()).toBe("from the zip");
   });
 
   it("a deployed bundle's error is shown at the .ts line: deploy-handler keeps the bundle's map under .pipes/", async () => {
