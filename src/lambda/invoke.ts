@@ -103,7 +103,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
         emit({ type: "error", asset, source: "service", errorType: "TooManyRequestsException", message, trace: [] });
         return { ok: false, requestId: null, payload: null };
       }
-      throw serviceError(error, { functionName: deployed, target: target.description });
+      throw serviceError(error, { functionName: deployed, target: target.description, definedAs: invocation.functionName });
     }
   }
   const requestId = response.$metadata.requestId ?? null;

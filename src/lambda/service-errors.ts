@@ -20,13 +20,15 @@ const CREDENTIALS = new Set([
 ]);
 const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN", "TimeoutError"]);
 
-export function serviceError(error: unknown, where: { functionName: string; target: string }): UserError {
+/** `definedAs`: the function's name in the definitions file, when the profile maps it to another deployed name. */
+export function serviceError(error: unknown, where: { functionName: string; target: string; definedAs?: string }): UserError {
   const e = (error ?? {}) as SdkError;
   const name = e.name ?? "Error";
   const message = e.message ?? String(error);
   if (name === "ResourceNotFoundException") {
+    const mapped = where.definedAs && where.definedAs !== where.functionName ? ` (function "${where.definedAs}" of the definitions, as the profile's lambda.functionName maps it)` : "";
     return new ServiceError(
-      `Lambda function "${where.functionName}" was not found on ${where.target}: ${message}\n` +
+      `Lambda function "${where.functionName}"${mapped} was not found on ${where.target}: ${message}\n` +
         "Deploy it (pipes deploy-handler), or check the profile's lambda.functionName mapping and region.",
     );
   }
