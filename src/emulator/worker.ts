@@ -261,7 +261,7 @@ export class Worker {
     const event: NextEvent = {
       requestId: active.request.requestId,
       deadlineMs: deadline,
-      functionArn: this.fn.arn,
+      functionArn: active.request.invokedFunctionArn ?? this.fn.arn,
       traceId: nextTraceId(),
       clientContext: active.request.clientContext,
     };
