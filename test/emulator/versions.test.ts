@@ -113,6 +113,19 @@ describe("versions and aliases", () => {
       expect((await invoke(lambda, "fn")).payload.release).toBe("one");
     }));
 
+  it("a Python handler sees the version and the alias ARN too", () =>
+    withEmulator([], async (_emulator, lambda) => {
+      const py = zipSync({
+        "app.py": strToU8(
+          "import os\n\ndef handler(event, context):\n    return {'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION'], 'contextVersion': context.function_version, 'arn': context.invoked_function_arn}\n",
+        ),
+      });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: "fn", Role: "r", Runtime: "python3.12", Handler: "app.handler", Code: { ZipFile: py } }));
+      await lambda.send(new PublishVersionCommand({ FunctionName: "fn" }));
+      await lambda.send(new CreateAliasCommand({ FunctionName: "fn", Name: "live", FunctionVersion: "1" }));
+      expect((await invoke(lambda, "fn", {}, { Qualifier: "live" })).payload).toEqual({ version: "1", contextVersion: "1", arn: `${ARN}:live` });
+    }));
+
   it("an invocation with a qualifier passes the qualified ARN to the handler, $LATEST too", () =>
     withEmulator([], async (_emulator, lambda) => {
       await lambda.send(new CreateFunctionCommand({ FunctionName: "fn", Role: "r", Runtime: "nodejs24.x", Handler: "index.handler", Code: { ZipFile: zip("one") } }));
