@@ -47,6 +47,7 @@ describe("versions and aliases", () => {
       const live = await invoke(lambda, "fn", {}, { Qualifier: "live" });
       expect(live.payload).toMatchObject({ release: "one", version: "1", contextVersion: "1", arn: `${ARN}:live`, colour: "red" });
       expect(live.executedVersion).toBe("1");
+      expect(live.log[0]).toMatch(/^START RequestId: \S+ Version: 1$/);
       // The qualified-ARN form and `name:qualifier` name the same thing.
       expect((await invoke(lambda, `${ARN}:live`)).payload.arn).toBe(`${ARN}:live`);
       expect((await invoke(lambda, "fn:1")).payload).toMatchObject({ arn: `${ARN}:1`, version: "1" });
