@@ -29,6 +29,8 @@ interface DeployOptions {
   depsBuild: boolean;
   sourcemap?: boolean;
   json?: boolean;
+  publish?: boolean;
+  alias?: string;
 }
 
 export function registerDeployHandler(program: Command, ctx: CliContext): void {
@@ -52,6 +54,8 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
     .option("--sourcemap", "Node.js: put the bundle's source map in the zip (run with NODE_OPTIONS=--enable-source-maps)")
     .option("--no-deps-build", "Python: do not build requirements.txt with pip; the folder must hold its packages already")
     .option("--include-node-modules", "with --no-bundle: zip the folder's node_modules even without dependencies in package.json")
+    .option("--publish", "after the upload, publish a version (PublishVersion) of the code just uploaded")
+    .option("--alias <name>", "with --publish: point this alias (e.g. live) at the new version, creating it if needed")
     .option("-y, --yes", "do not ask before replacing the code of a function on AWS")
     .action(async (options: DeployOptions) => {
       await deployHandler(options, ctx);
@@ -61,6 +65,12 @@ export function registerDeployHandler(program: Command, ctx: CliContext): void {
 async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<void> {
   const output = outputFor(ctx, options);
   const c = output.color;
+  if (options.alias !== undefined && !options.publish) {
+    throw new UserError("--alias points an alias at the version --publish makes: add --publish.");
+  }
+  if (options.alias !== undefined && (!/^[a-zA-Z0-9_-]{1,128}$/.test(options.alias) || /^[0-9]+$/.test(options.alias))) {
+    throw new UserError(`--alias ${JSON.stringify(options.alias)}: an alias name is 1–128 letters, digits, - and _, not all digits.`);
+  }
   if (options.create && !options.role) {
     throw new UserError("--create needs --role <ARN>: the execution role the new function runs as (e.g. arn:aws:iam::123456789012:role/lambda-exec).");
   }
@@ -177,6 +187,16 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     say(`${c.green("✔")} ${result.created ? "created" : "deployed"} ${c.bold(name)} → ${deployed} on ${target!.description}\n`);
     say(`  ARN         ${config.FunctionArn}\n  CodeSha256  ${config.CodeSha256}\n  Size        ${summary}\n`);
     if (result.changed.length > 0) say(`  Settings    ${result.changed.join("; ")}\n`);
+    let published: Awaited<ReturnType<typeof import("../deploy/publish.js").publishVersion>> | null = null;
+    if (options.publish) {
+      const { publishVersion } = await import("../deploy/publish.js");
+      published = await publishVersion({ client: target!.client, functionName: deployed, codeSha256: config.CodeSha256, alias: options.alias ?? null, target: target!.description });
+      say(`  Version     ${published.version} (${published.arn})\n`);
+      if (published.alias) {
+        const from = published.alias.created ? "created" : `moved from version ${published.alias.previousVersion}`;
+        say(`  Alias       ${published.alias.name} → version ${published.version} (${from}): ${published.alias.arn}\n`);
+      }
+    }
     report({
       uploaded: true,
       created: result.created,
@@ -186,6 +206,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       codeSha256: config.CodeSha256,
       settings: { runtime, handler: lambdaHandler, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, environment: Object.keys(settings.environment) },
       changed: result.changed,
+      ...(published ? { version: published.version, alias: published.alias?.name ?? null } : {}),
     });
   } finally {
     await target!.close();

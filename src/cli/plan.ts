@@ -4,7 +4,7 @@ import type { Asset, ResolvedDefinitions } from "../defs/normalized.js";
 import { ExitCode } from "../errors.js";
 import { DAGSTER_PIPES_CONTEXT, decodeParam } from "../protocol/params.js";
 import type { PipesContextData } from "../protocol/context.js";
-import { deployedName, describeTarget } from "../report/list.js";
+import { describeTarget, invokedName } from "../report/list.js";
 import { type Plan, renderPlan } from "../report/plan.js";
 import type { Output } from "../report/output.js";
 import { planSteps, type PlanOptions } from "../run/plan.js";
@@ -47,7 +47,7 @@ export async function showPlan(request: PlanRequest, ctx: CliContext, output: Ou
       return {
         asset: step.asset.key,
         partition: step.partition,
-        functionName: fn ? deployedName(defs, fn) : null,
+        functionName: fn ? invokedName(defs, fn) : null,
         after: step.deps.map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition)),
         event,
         // What the function will read: the param decoded back, not the object it was made from.

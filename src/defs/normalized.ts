@@ -39,6 +39,8 @@ export interface LambdaFunction {
   architecture: Architecture;
   /** Its own logging controls; null: the profile's (logging.ts effectiveLogging). */
   logging: LoggingSettings | null;
+  /** The version or alias to invoke (`live`); absent: its profile's, else unqualified (qualifier.ts). */
+  qualifier?: string;
 }
 
 export type LambdaResource =
@@ -65,6 +67,8 @@ export interface Profile {
   messages: MessagesMode;
   /** The logging controls of its functions that have none of their own. */
   logging: LoggingSettings | null;
+  /** The version or alias its functions are invoked with when they name none (qualifier.ts). */
+  qualifier?: string;
 }
 
 /** The whole file after validation: assets in dependency order, every profile. */

@@ -3,6 +3,7 @@ import { didYouMean } from "../util/suggest.js";
 import { isObject, kindOf } from "../util/values.js";
 import type { LambdaResource, Profile } from "./normalized.js";
 import { validateLogging } from "./logging.js";
+import { optionalQualifier, validateQualifier } from "./qualifier.js";
 
 export const DEFAULT_PROFILE = "local";
 
@@ -20,7 +21,7 @@ export function validateProfiles(raw: unknown, report: Report): Map<string, Prof
         continue;
       }
       for (const k of Object.keys(def)) {
-        if (!["lambda", "extras", "description", "messages", "logging"].includes(k)) report(where, `unknown field "${k}"`);
+        if (!["lambda", "extras", "description", "messages", "logging", "qualifier"].includes(k)) report(where, `unknown field "${k}"`);
       }
       if (def.extras !== undefined && !isObject(def.extras)) report(where, "extras must be an object");
       if (def.messages !== undefined && def.messages !== "stdio" && def.messages !== "buffered_stdio") {
@@ -33,6 +34,7 @@ export function validateProfiles(raw: unknown, report: Report): Map<string, Prof
         extras: isObject(def.extras) ? def.extras : {},
         messages: def.messages === "buffered_stdio" ? "buffered_stdio" : "stdio",
         logging: validateLogging(def.logging, where, report),
+        ...optionalQualifier(validateQualifier(def.qualifier, where, report)),
       });
     }
   }

@@ -23,10 +23,13 @@ import { describeCode, logGroupName, Registry, type FunctionSpec, type Registere
 import type { InvokeRequest, Outcome } from "./invocation.js";
 import { mergeSettings, type ApiError } from "./settings.js";
 import { calendarToday } from "../util/clock.js";
+import { Versions, type QualifierError } from "./versions.js";
 
 
 export class EmulatorCore {
   readonly registry = new Registry();
+  /** Published versions and aliases (versions.ts). */
+  readonly versions = new Versions();
   readonly events = new EventEmitter<EmulatorEvents>();
   readonly pools: Pools;
   /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
@@ -61,7 +64,8 @@ export class EmulatorCore {
     const note = (message: string) => this.events.emit("note", { message });
     this.dependencies = new FunctionDependencies(hostEnv, this.python, { warn, note }, new HandlerBuilds(join(this.codeDir, "builds")));
     this.pools = new Pools(
-      this.registry,
+      // Pools are keyed `name` ($LATEST) or `name:N` (a version): each version has its own warm sandboxes.
+      { get: (key) => this.lookup(key) },
       runtimeApi,
       (functionName, line, requestId, logStream) => {
         this.logs.append(this.registry.get(functionName)?.logging?.logGroup ?? logGroupName(functionName), logStream, line);
@@ -79,7 +83,11 @@ export class EmulatorCore {
       () => idleLimits(hostEnv, warn),
       () => this.codeFolders.sweep(),
     );
-    this.codeFolders = new RetiredCode(this.codeDir, (root) => this.pools.runsFrom(root));
+    // A version shares its code folder with $LATEST until $LATEST's code is replaced: kept while either uses it.
+    this.codeFolders = new RetiredCode(
+      this.codeDir,
+      (root) => this.pools.runsFrom(root) || this.versions.uses(root) || this.registry.list().some((fn) => fn.codeRoot === root),
+    );
   }
 
   /** Starts asking the Python interpreters these runtimes would use, so no invocation waits for that. */
@@ -94,8 +102,16 @@ export class EmulatorCore {
     return fn;
   }
 
-  async invoke(name: string, request: InvokeRequest, wait: boolean): Promise<Outcome | "throttled"> {
-    const outcome = await this.pools.invoke(name, request, wait, (cold) =>
+  /** A function's `$LATEST` by `name`, or a published version by `name:N`. */
+  lookup(key: string): RegisteredFunction | undefined {
+    const [name, version] = key.split(":");
+    return version === undefined ? this.registry.get(name!) : this.versions.version(name!, version);
+  }
+
+  /** `key`: the function's name, or `name:N` for a published version (versions.ts, poolKey). */
+  async invoke(key: string, request: InvokeRequest, wait: boolean): Promise<Outcome | "throttled"> {
+    const name = key.split(":")[0]!;
+    const outcome = await this.pools.invoke(key, request, wait, (cold) =>
       this.events.emit("invocation-start", {
         functionName: name,
         requestId: request.requestId,
@@ -156,7 +172,21 @@ export class EmulatorCore {
     const fn = this.registry.get(name);
     this.registry.delete(name);
     this.pools.retire(name);
+    for (const version of this.versions.deleteFunction(name)) this.dropVersion(version);
     if (fn) this.codeFolders.retire(fn.codeRoot);
+  }
+
+  /** DeleteFunction with a qualifier: that version goes (its sandboxes, its code once unused); null when done. */
+  deleteVersion(name: string, qualifier: string): QualifierError | null {
+    const gone = this.versions.deleteVersion(name, qualifier);
+    if ("status" in gone) return gone;
+    this.dropVersion(gone);
+    return null;
+  }
+
+  private dropVersion(version: RegisteredFunction): void {
+    this.pools.retire(`${version.name}:${version.version}`);
+    this.codeFolders.retire(version.codeRoot);
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface InvokeRequest {
   payload: Buffer;
   clientContext: string | null;
   invocationType: InvocationType;
+  /** The ARN the caller invoked (qualified when it was); the sandbox's `invokedFunctionArn`. Default: the function's. */
+  invokedFunctionArn?: string;
 }
 
 export interface Outcome {

@@ -12,6 +12,9 @@ import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAY
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 import { apiErrorStatus } from "./settings.js";
+import { poolKey } from "./versions.js";
+import { handleVersionsApi, sendQualifierError } from "./versions-api.js";
+import { qualifiedTarget, type QualifiedTarget } from "./qualified.js";
 
 const CLIENT_CONTEXT_LIMIT = 3583;
 /** A management body carries a base64 zip of up to 50 MB; no API body is larger. */
@@ -22,6 +25,7 @@ const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/invocations|\/configuratio
 
 export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse, url: URL, core: EmulatorCore): Promise<boolean> {
   const method = req.method ?? "GET";
+  if (await handleVersionsApi(req, res, url, core)) return true;
   if (FUNCTIONS.test(url.pathname)) {
     if (method === "GET") listFunctions(res, url, core);
     else if (method === "POST") await createFunction(req, res, core);
@@ -43,28 +47,35 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
     sendAwsError(res, 400, "ValidationException", invalid);
     return true;
   }
-  const fn = core.registry.get(name);
+  const latest = core.registry.get(name);
   const route = `${method} ${match[2] ?? ""}`;
-  if (!fn || (qualifier !== undefined && qualifier !== LATEST)) {
+  if (!latest) {
     await readBody(req, MANAGEMENT_LIMIT);
     const arn = `${functionArn(name)}${qualifier ? `:${qualifier}` : ""}`;
     sendAwsError(res, 404, "ResourceNotFoundException", `Function not found: ${arn}`, { capitalMessage: true });
     return true;
   }
+  const target = qualifiedTarget(core, latest, qualifier, inName, route);
+  if ("status" in target) {
+    await readBody(req, MANAGEMENT_LIMIT);
+    sendQualifierError(res, target);
+    return true;
+  }
+  const fn = target.fn;
   switch (route) {
     case "POST /invocations":
-      await invoke(req, res, fn, core);
+      await invoke(req, res, target, core);
       return true;
     case "GET ":
       // As AWS: Concurrency only when reserved concurrency was set for the function.
       sendJson(res, 200, {
-        Configuration: functionConfiguration(fn),
+        Configuration: target.configuration,
         Code: { RepositoryType: "S3", Location: `file://${fn.codeRoot}` },
         ...(fn.reservedConcurrency ? { Concurrency: { ReservedConcurrentExecutions: fn.concurrency } } : {}),
       });
       return true;
     case "GET /configuration":
-      sendJson(res, 200, functionConfiguration(fn));
+      sendJson(res, 200, target.configuration);
       return true;
     case "PUT /code":
       await updateCode(req, res, fn, core);
@@ -73,6 +84,12 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
       await updateConfiguration(req, res, fn, core);
       return true;
     case "DELETE ":
+      if (qualifier !== undefined) {
+        const deleted = core.deleteVersion(fn.name, qualifier);
+        if (deleted) sendQualifierError(res, deleted);
+        else res.writeHead(204, { "x-amzn-RequestId": randomUUID() }).end();
+        return true;
+      }
       core.deleteFunction(fn.name);
       res.writeHead(204, { "x-amzn-RequestId": randomUUID() }).end();
       return true;
@@ -81,7 +98,8 @@ export async function handleLambdaApi(req: IncomingMessage, res: ServerResponse,
   }
 }
 
-async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, core: EmulatorCore): Promise<void> {
+async function invoke(req: IncomingMessage, res: ServerResponse, target: QualifiedTarget, core: EmulatorCore): Promise<void> {
+  const fn = target.fn;
   const type = header(req, "x-amz-invocation-type") ?? "RequestResponse";
   if (type !== "RequestResponse" && type !== "Event" && type !== "DryRun") {
     await readBody(req, SYNC_LIMIT);
@@ -112,7 +130,13 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
     return;
   }
   const requestId = randomUUID();
-  const request: InvokeRequest = { requestId, payload, clientContext: type === "Event" ? null : clientContext, invocationType: type };
+  const request: InvokeRequest = {
+    requestId,
+    payload,
+    clientContext: type === "Event" ? null : clientContext,
+    invocationType: type,
+    invokedFunctionArn: target.invokedArn,
+  };
   if (type === "Event") {
     const full = core.eventQueue.admit(fn.name, payload.length);
     if (full) {
@@ -126,7 +150,7 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
     // Nobody awaits an Event invocation; one cut short by the emulator closing has nowhere to report to.
     core.eventsInFlight++;
     core
-      .invoke(fn.name, request, true)
+      .invoke(poolKey(fn), request, true)
       .catch(() => undefined)
       .finally(() => {
         core.eventsInFlight--;
@@ -134,7 +158,7 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
       });
     return;
   }
-  const outcome = await core.invoke(fn.name, request, false);
+  const outcome = await core.invoke(poolKey(fn), request, false);
   if (outcome === "throttled") {
     sendAwsError(res, 429, "TooManyRequestsException", "Rate Exceeded.", {
       body: { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" },
@@ -145,7 +169,7 @@ async function invoke(req: IncomingMessage, res: ServerResponse, fn: RegisteredF
   const headers: Record<string, string | number> = {
     "Content-Type": "application/json",
     "Content-Length": outcome.payload.length,
-    "X-Amz-Executed-Version": LATEST,
+    "X-Amz-Executed-Version": fn.version ?? LATEST,
     "x-amzn-RequestId": requestId,
   };
   if (outcome.status !== "success") headers["X-Amz-Function-Error"] = "Unhandled";

@@ -1,7 +1,7 @@
 /** The platform's log lines, as Lambda writes them (LAMBDA_API.md §2). Pure. */
 import { TAIL_BYTES } from "../lambda/facts.js";
 
-export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST`;
+export const startLine = (requestId: string, version = "$LATEST") => `START RequestId: ${requestId} Version: ${version}`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;
 
 export function reportLine(r: {

@@ -2,7 +2,8 @@
  * Warm workers per function: an idle one is reused, a new one is started while the function is below its
  * concurrency, and beyond that a synchronous call is throttled (an Event call waits for a free worker).
  */
-import type { Registry, RegisteredFunction } from "./registry.js";
+import type { RegisteredFunction } from "./registry.js";
+import { poolKey } from "./versions.js";
 import { Reaper } from "./reaper.js";
 import type { SandboxSupport } from "./sandbox.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
@@ -31,7 +32,8 @@ export class Pools {
   private readonly idle: IdleSandboxes<Worker>;
 
   constructor(
-    private readonly registry: Registry,
+    /** Finds a pool's function by its key: `name` ($LATEST) or `name:N` (a published version). */
+    private readonly registry: { get(key: string): RegisteredFunction | undefined },
     private readonly runtimeApi: () => string,
     private readonly onLog: (functionName: string, line: string, requestId: string | null, logStream: string) => void,
     private readonly sandbox: SandboxSupport,
@@ -174,8 +176,8 @@ export class Pools {
   }
 
   private release(worker: Worker): void {
-    const pool = this.pool(worker.fn.name);
-    const current = this.registry.get(worker.fn.name);
+    const pool = this.pool(poolKey(worker.fn));
+    const current = this.registry.get(poolKey(worker.fn));
     if (!worker.alive) return;
     if (!current || current.generation !== worker.generation) {
       worker.kill();

@@ -50,6 +50,8 @@ export interface RegisteredFunction extends FunctionSpec {
   revisionId: string;
   /** Bumped on every code or configuration change, so warm workers of an older generation are replaced. */
   generation: number;
+  /** A published version's number (versions.ts); absent for `$LATEST`. */
+  version?: string;
 }
 
 export function functionArn(name: string, region = REGION): string {
@@ -171,7 +173,7 @@ export function functionConfiguration(fn: RegisteredFunction): Record<string, un
     MemorySize: fn.memoryMb,
     LastModified: fn.lastModified,
     CodeSha256: fn.codeSha256,
-    Version: LATEST,
+    Version: fn.version ?? LATEST,
     Environment: { Variables: fn.environment },
     RevisionId: fn.revisionId,
     State: "Active",

@@ -49,7 +49,7 @@ export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, l
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_FUNCTION_VERSION: fn.version ?? "$LATEST",
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     AWS_LAMBDA_LOG_GROUP_NAME: fn.logging?.logGroup ?? logGroupName(fn.name),
     AWS_LAMBDA_LOG_STREAM_NAME: logStream,

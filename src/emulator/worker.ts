@@ -149,7 +149,7 @@ export class Worker {
     return new Promise((resolve) => {
       const cold = this.invocations++ === 0;
       this.active = newActive(request, cold, resolve);
-      for (const line of this.shape.platform(startLine(request.requestId), { cold, functionName: this.fn.name })) this.platformLine(this.active, line);
+      for (const line of this.shape.platform(startLine(request.requestId, this.fn.version), { cold, functionName: this.fn.name })) this.platformLine(this.active, line);
       // A Lambda sandbox is frozen between invocations: what it wrote meanwhile appears once it is thawed, after
       // the next START line, in that invocation's log (and its log stream) with that invocation's request id.
       for (const line of this.held.take()) this.platformLine(this.active, line);
@@ -261,7 +261,7 @@ export class Worker {
     const event: NextEvent = {
       requestId: active.request.requestId,
       deadlineMs: deadline,
-      functionArn: this.fn.arn,
+      functionArn: active.request.invokedFunctionArn ?? this.fn.arn,
       traceId: nextTraceId(),
       clientContext: active.request.clientContext,
     };

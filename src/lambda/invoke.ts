@@ -72,6 +72,8 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   const { InvokeCommand } = lambdaSdk();
   const { asset } = invocation;
   const deployed = target.functionName(invocation.functionName);
+  // A version or alias (`qualifier: "live"`): the logs stay the function's, the Invoke names the qualifier.
+  const qualifier = target.qualifier?.(invocation.functionName);
   emit({ type: "invocation-start", asset, functionName: deployed, startedAt: new Date().toISOString() });
   const started = performance.now();
   const sentAt = Date.now();
@@ -86,7 +88,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   for (let attempt = 1; ; attempt++) {
     try {
       response = await target.client.send(
-        new InvokeCommand({ FunctionName: deployed, InvocationType: "RequestResponse", LogType: "Tail", Payload: body }),
+        new InvokeCommand({ FunctionName: deployed, InvocationType: "RequestResponse", LogType: "Tail", Payload: body, ...(qualifier ? { Qualifier: qualifier } : {}) }),
       );
       break;
     } catch (error) {

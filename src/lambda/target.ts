@@ -16,6 +16,8 @@ export interface LambdaTarget {
   logs: LogsChannel;
   /** The deployed name of a function of the defs file under this profile. */
   functionName(name: string): string;
+  /** The version or alias a function of the defs file is invoked with (`qualifier` in the definitions); undefined: unqualified. */
+  qualifier?(name: string): string | undefined;
   /** For an invocation's cost: the region (null on the emulator: priced as on Lambda in us-east-1) and a function's architecture. */
   region: string | null;
   architecture(name: string): Architecture;

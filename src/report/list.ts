@@ -4,6 +4,7 @@ import { summarizePartitions } from "../partitions/keys.js";
 import { displayPath } from "../util/paths.js";
 import type { Output } from "./output.js";
 import { effectiveLogging } from "../defs/logging.js";
+import { effectiveQualifier } from "../defs/qualifier.js";
 import type { LoggingSettings } from "../lambda/facts.js";
 
 /** One row of `pipes list`: also the shape of `--json`'s `assets` entries. */
@@ -13,8 +14,10 @@ export interface ListedAsset {
   description: string | null;
   /** The function name in the defs file, or null for an asset with its own `run`. */
   function: string | null;
-  /** The name that would be invoked under the profile (after the profile's name mapping). */
+  /** The name that would be invoked under the profile (after the profile's name mapping), `name:qualifier` with one. */
   invokes: string | null;
+  /** The version or alias it is invoked with (`qualifier` in the definitions); null: unqualified. */
+  qualifier: string | null;
   runtime: string | null;
   /** Its function's logging controls (its own, else the profile's); null: Lambda's default, Text. */
   logging: LoggingSettings | null;
@@ -30,13 +33,14 @@ export interface ListedAsset {
 export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.assets, now = new Date()): ListedAsset[] {
   return selected.map((asset) => {
     const fn = asset.function ? defs.functions.get(asset.function) : undefined;
-    const invokes = asset.function ? deployedName(defs, asset.function) : null;
+    const invokes = asset.function ? invokedName(defs, asset.function) : null;
     return {
       key: asset.key,
       deps: asset.deps,
       description: asset.description,
       function: asset.function,
       invokes,
+      qualifier: (asset.function && effectiveQualifier(fn, defs.profile)) ?? null,
       runtime: fn?.runtime ?? null,
       logging: asset.function ? effectiveLogging(fn, defs.profile) : null,
       custom: asset.run !== null,
@@ -52,6 +56,12 @@ export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.a
 export function deployedName(defs: ResolvedDefinitions, name: string): string {
   const { lambda } = defs.profile;
   return lambda.kind === "aws" ? lambda.functionName(name) : name;
+}
+
+/** What Invoke names for a function of the defs file: its deployed name, with `:qualifier` when it has one. */
+export function invokedName(defs: ResolvedDefinitions, name: string): string {
+  const qualifier = effectiveQualifier(defs.functions.get(name), defs.profile);
+  return `${deployedName(defs, name)}${qualifier ? `:${qualifier}` : ""}`;
 }
 
 export function describeTarget(defs: ResolvedDefinitions): string {

@@ -11,6 +11,7 @@ import { AWS_PACING, EMULATOR_PACING } from "../lambda/logs-channel.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import { credentialProviders } from "../lambda/sdk.js";
 
+import { effectiveQualifier } from "../defs/qualifier.js";
 export interface Target extends LambdaTarget {
   /** The emulator behind a local profile, null on AWS. */
   emulator: Emulator | null;
@@ -31,6 +32,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
   const resource = defs.profile.lambda;
   const architecture = (name: string) => defs.functions.get(name)?.architecture ?? "x86_64";
   const messages = defs.profile.messages;
+  const qualifier = (name: string) => effectiveQualifier(defs.functions.get(name), defs.profile);
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
     const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv));
@@ -44,6 +46,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       interrupt: clients.interrupt,
       logs: clients.logs,
       functionName: (name) => name,
+      qualifier,
       messages,
       region: null,
       architecture,
@@ -89,6 +92,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
     interrupt: clients.interrupt,
     logs: clients.logs,
     functionName: resource.functionName,
+    qualifier,
     messages,
     // The region the SDK settled on (the profile's, or AWS_REGION / ~/.aws/config's).
     region: resource.region ?? (await clients.lambda.config.region().catch(() => null)),
