@@ -39,6 +39,8 @@ export interface LambdaFunction {
   architecture: Architecture;
   /** Its own logging controls; null: the profile's (logging.ts effectiveLogging). */
   logging: LoggingSettings | null;
+  /** Its layers, in order: folders (as written, relative to the definitions file) or layer version ARNs. */
+  layers: string[];
 }
 
 export type LambdaResource =

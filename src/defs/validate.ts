@@ -13,6 +13,7 @@ import type { Asset, LambdaFunction, ValidDefinitions } from "./normalized.js";
 import { validateProfiles } from "./validate-profiles.js";
 import { validateChecks } from "./checks.js";
 import { checkEnvironment, validateLogging } from "./logging.js";
+import { validateLayers } from "./layers.js";
 import { ARCHITECTURES, type Architecture } from "../lambda/pricing.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
@@ -199,7 +200,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
       continue;
     }
-    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture", "logging"];
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture", "logging", "layers"];
     for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
     const handler = typeof def.handler === "string" ? def.handler : "";
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
@@ -266,6 +267,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       description: typeof def.description === "string" ? def.description : null,
       architecture: ARCHITECTURES.includes(architecture) ? architecture : "x86_64",
       logging: validateLogging(def.logging, where, report),
+      layers: validateLayers(def.layers, where, report),
     });
   }
   return functions;

@@ -40,6 +40,8 @@ export interface FunctionSpec {
    * with esbuild (builds.ts) before its workers start; `codeRoot` stays its source folder.
    */
   bundle?: { handlerFile: string };
+  /** Its layers' folders (absolute, in order), each laid out as Lambda's /opt (layers.ts). */
+  layers?: string[];
 }
 
 export interface RegisteredFunction extends FunctionSpec {
