@@ -1,5 +1,7 @@
 // deploy-handler against a running `pipes emulator`: local layer folders are published and attached, and the
 // deployed functions import from them (a Node.js package by import and by require, a Python module).
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
+import { strToU8, zipSync } from "fflate";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Running, runPipes, startPipes, tempProject } from "../helpers/run-pipes.js";
@@ -57,5 +59,34 @@ describe("deploy-handler and layers", () => {
     expect(run.stdout).toMatch(/ESM from the layer/);
     expect(run.stdout).toMatch(/CJS from the layer/);
     expect(run.stdout).toMatch(/PY python layer/);
+  });
+
+  it("by API against pipes emulator: a published Node.js and Python layer are importable from created functions", async () => {
+    const lambda = new LambdaClient({ endpoint: env.PIPES_EMULATOR_URL, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const zip = (files: Record<string, string>) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])));
+    const layer = await lambda.send(
+      new PublishLayerVersionCommand({
+        LayerName: "api-shared",
+        Content: {
+          ZipFile: zip({
+            "nodejs/node_modules/greet/package.json": '{ "name": "greet", "main": "index.js" }',
+            "nodejs/node_modules/greet/index.js": 'exports.greet = () => "api layer";',
+            "python/shout.py": 'def shout():\n    return "api python layer"\n',
+          }),
+        },
+      }),
+    );
+    const functions = {
+      "api-esm": ["nodejs24.x", { "app.mjs": 'import { greet } from "greet";\nexport const handler = async () => greet();\n' }],
+      "api-cjs": ["nodejs24.x", { "app.js": 'exports.handler = async () => require("greet").greet();\n' }],
+      "api-py": ["python3.12", { "app.py": "import shout\n\ndef handler(event, context):\n    return shout.shout()\n" }],
+    } as const;
+    for (const [name, [runtime, code]] of Object.entries(functions)) {
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Runtime: runtime, Handler: "app.handler", Code: { ZipFile: zip(code) }, Layers: [layer.LayerVersionArn!] }));
+      const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+      expect(out.FunctionError, name).toBeUndefined();
+      expect(JSON.parse(Buffer.from(out.Payload!).toString()), name).toBe(name === "api-py" ? "api python layer" : "api layer");
+    }
+    lambda.destroy();
   });
 });
