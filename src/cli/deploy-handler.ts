@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { UserError } from "../errors.js";
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
@@ -166,6 +166,8 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       }
     }
     const { upload } = await import("../deploy/upload.js");
+    // Local layer folders are published first (a new version only when their files changed), then attached.
+    const layers = fn?.layers.length ? await (await import("../deploy/layers.js")).publishLayers(target!.client, fn.layers, dirname(defs.file), deployed, runtime, target!.description) : null;
     const settings = {
       runtime,
       handler: lambdaHandler,
@@ -174,6 +176,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       environment: fn?.environment ?? {},
       description: fn?.description ?? null,
       logging: effectiveLogging(fn, defs.profile),
+      layers: layers ? layers.map((l) => l.arn) : null,
     };
     const result = await upload({
       client: target!.client,
@@ -186,6 +189,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
     const config = result.configuration;
     say(`${c.green("✔")} ${result.created ? "created" : "deployed"} ${c.bold(name)} → ${deployed} on ${target!.description}\n`);
     say(`  ARN         ${config.FunctionArn}\n  CodeSha256  ${config.CodeSha256}\n  Size        ${summary}\n`);
+    for (const l of layers ?? []) say(`  Layer       ${l.arn}${l.published ? ` (published from ${l.source})` : l.arn === l.source ? "" : ` (${l.source}, unchanged)`}\n`);
     if (result.changed.length > 0) say(`  Settings    ${result.changed.join("; ")}\n`);
     let published: Awaited<ReturnType<typeof import("../deploy/publish.js").publishVersion>> | null = null;
     if (options.publish) {
@@ -207,6 +211,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       settings: { runtime, handler: lambdaHandler, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, environment: Object.keys(settings.environment) },
       changed: result.changed,
       ...(published ? { version: published.version, alias: published.alias?.name ?? null } : {}),
+      layers: layers ?? [],
     });
   } finally {
     await target!.close();

@@ -3,6 +3,7 @@
  * ResolvedDefinitions for one profile. Every failure is a UserError naming the file.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { isLayerArn, missingLayerFolders } from "./layers.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DefinitionsError, UserError, type Problem } from "../errors.js";
@@ -58,7 +59,8 @@ export async function loadDefinitions(options: LoadOptions): Promise<ResolvedDef
   const choice = chooseProfile({ flag: options.profile, env: options.env.PIPES_PROFILE, fileDefault: definitions.defaultProfile });
   problems.push(...checkProfile(definitions, choice.name, choice.source));
   const profile = definitions.profiles.get(choice.name);
-  if (profile?.lambda.kind === "emulator") problems.push(...missingHandlerFiles(definitions, dirname(file), options.cwd));
+  if (profile?.lambda.kind === "emulator") problems.push(...missingHandlerFiles(definitions, dirname(file), options.cwd), ...layerArnsOnEmulator(definitions));
+  problems.push(...missingLayerFolders(definitions.functions.values(), dirname(file)));
   if (problems.length > 0 || !profile) throw new DefinitionsError(shown, problems);
   return { ...definitions, file, profile, profileSource: choice.source };
 }
@@ -115,6 +117,16 @@ function codeFrame(file: string, line: number, column: number): string {
   } catch {
     return "";
   }
+}
+
+/** The embedded emulator has no published layers: an ARN there cannot be resolved. */
+function layerArnsOnEmulator(definitions: ValidDefinitions): Problem[] {
+  return [...definitions.functions.values()].flatMap((fn) =>
+    fn.layers.filter(isLayerArn).map((arn) => ({
+      where: `function "${fn.name}"`,
+      message: `layer ${arn} is an ARN, which the embedded emulator cannot resolve (nothing is published to it): use the layer's folder (laid out as /opt), or a profile whose lambda is AWS or a \`pipes emulator\` it was published to`,
+    })),
+  );
 }
 
 /** On the emulator a handler must point at a file that exists; say which paths were tried. */

@@ -41,6 +41,8 @@ export interface LambdaFunction {
   logging: LoggingSettings | null;
   /** The version or alias to invoke (`live`); absent: its profile's, else unqualified (qualifier.ts). */
   qualifier?: string;
+  /** Its layers, in order: folders (as written, relative to the definitions file) or layer version ARNs. */
+  layers: string[];
 }
 
 export type LambdaResource =

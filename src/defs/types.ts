@@ -33,6 +33,12 @@ export interface FunctionDefinition {
   architecture?: "x86_64" | "arm64";
   /** Lambda's logging controls (LoggingConfig); default: the profile's `logging`, else Text. */
   logging?: LoggingDefinition;
+  /**
+   * Up to 5 layers, in order (a later one wins where two hold the same path): folders laid out as Lambda's /opt
+   * (`nodejs/node_modules`, `python`, `bin`, `lib`), relative to this file, which `pipes deploy-handler` publishes;
+   * or layer version ARNs.
+   */
+  layers?: string[];
 }
 
 /**

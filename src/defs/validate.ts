@@ -14,6 +14,7 @@ import { validateProfiles } from "./validate-profiles.js";
 import { validateChecks } from "./checks.js";
 import { checkEnvironment, validateLogging } from "./logging.js";
 import { optionalQualifier, validateQualifier } from "./qualifier.js";
+import { validateLayers } from "./layers.js";
 import { ARCHITECTURES, type Architecture } from "../lambda/pricing.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
@@ -200,7 +201,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       report(where, `must be an object like { handler: "./handlers/app.handler" }, got ${kindOf(def)}`);
       continue;
     }
-    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture", "logging", "qualifier"];
+    const known = ["handler", "runtime", "memory", "timeout", "environment", "concurrency", "description", "include", "exclude", "architecture", "logging", "qualifier", "layers"];
     for (const k of Object.keys(def)) if (!known.includes(k)) report(where, `unknown field "${k}"${didYouMean(k, known)}`);
     const handler = typeof def.handler === "string" ? def.handler : "";
     if (def.handler !== undefined && !/^[^\s]*[^./\s]\.[A-Za-z_$][\w$.]*$/.test(handler)) {
@@ -268,6 +269,7 @@ function validateFunctions(raw: unknown, report: Report): Map<string, LambdaFunc
       architecture: ARCHITECTURES.includes(architecture) ? architecture : "x86_64",
       logging: validateLogging(def.logging, where, report),
       ...optionalQualifier(validateQualifier(def.qualifier, where, report)),
+      layers: validateLayers(def.layers, where, report),
     });
   }
   return functions;

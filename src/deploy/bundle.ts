@@ -23,6 +23,8 @@ export interface BundleInput {
   sourceRoot?: string;
   /** Named in the bundle's first line. */
   pipesVersion: string;
+  /** Packages left out of the bundle besides the AWS SDK: those the function's layers provide. */
+  external?: string[];
 }
 
 export interface Bundle {
@@ -76,7 +78,7 @@ export async function bundleHandler(input: BundleInput): Promise<Bundle> {
       // Without a map in the zip, an external one (no sourceMappingURL: the bundle's bytes are the same) is kept aside.
       sourcemap: input.sourcemap ? "linked" : "external",
       ...(input.sourcemap && input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}),
-      external: ["@aws-sdk/*"],
+      external: ["@aws-sdk/*", ...(input.external ?? [])],
       banner: {
         js:
           `// ${name} bundled by pipes ${input.pipesVersion} with esbuild: the handler, what it imports, and ${input.vendored.name}.` +

@@ -13,6 +13,8 @@ import { blockedBecause, successorOf } from "../facts/runtimes.js";
 import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";
 import { bundleHandler, isTypeScript } from "./bundle.js";
+import { layerPackages } from "./layers.js";
+import { isLayerArn, layerFolder } from "../defs/layers.js";
 import { buildPackage, checkSize, type Package } from "./package.js";
 import { buildDependencies, type BuildStart, type BuiltDependencies, dependencyFiles, RequirementsError, requirementsOf } from "./python-deps.js";
 import { PythonResolver } from "../emulator/python.js";
@@ -35,6 +37,8 @@ export interface DeployTarget {
   runtime: string;
   /** Lambda's handler string, e.g. `app.handler`. */
   lambdaHandler: string;
+  /** The function's local layer folders (absolute): their Node.js packages stay out of a bundle. */
+  layerFolders: string[];
 }
 
 /**
@@ -71,7 +75,9 @@ export function planDeploy(defs: ResolvedDefinitions, options: DeployChoice, cwd
     throw new UserError(`Runtime ${runtime} cannot run ${displayPath(handlerFile, cwd)}: use a ${python ? ".py" : ".js, .mjs, .cjs or .ts"} handler file or another --runtime.`);
   }
   const exportPath = fn?.handler ? splitHandler(fn.handler).exportPath : "handler";
-  return { name, fn, handlerFile, folder: dirname(handlerFile), runtime, lambdaHandler: `${basename(handlerFile, extension)}.${exportPath}` };
+  return { name, fn, handlerFile, folder: dirname(handlerFile), runtime, lambdaHandler: `${basename(handlerFile, extension)}.${exportPath}`,
+    layerFolders: (fn?.layers ?? []).filter((l) => !isLayerArn(l)).map((l) => layerFolder(l, dirname(defs.file))),
+  };
 }
 
 export interface PackageOptions {
@@ -114,7 +120,7 @@ export async function packageFunction(plan: DeployTarget, options: PackageOption
     throw new UserError(`${displayPath(plan.handlerFile, cwd)} is TypeScript, which Lambda's Node.js runtimes do not load: deploy it bundled (without --no-bundle).`);
   }
   if (libraryRuntime === "node" && options.bundle) {
-    const bundle = await bundleHandler({ handlerFile: plan.handlerFile, runtime: plan.runtime, vendored, sourcemap: options.sourcemap ?? false, pipesVersion: options.pipesVersion });
+    const bundle = await bundleHandler({ handlerFile: plan.handlerFile, runtime: plan.runtime, vendored, external: layerPackages(plan.layerFolders, plan.runtime), sourcemap: options.sourcemap ?? false, pipesVersion: options.pipesVersion });
     pkg = { ...buildPackage({ folder: plan.folder, vendored: null, generated: bundle.files }), bundled: true, bundleInputs: bundle.inputs, dependencies: null, bundleMap: bundle.map ? { name: bundle.name, map: bundle.map } : null };
   } else {
     const includeNodeModules = options.includeNodeModules || (libraryRuntime === "node" && hasDependencies(plan.folder, cwd));

@@ -18,6 +18,8 @@ export interface FunctionSettings {
   description: string | null;
   /** LoggingConfig to set; null leaves the function's as it is. */
   logging: LoggingSettings | null;
+  /** Layer version ARNs to attach, in order; null leaves the function's as they are. */
+  layers?: string[] | null;
 }
 
 export interface UploadResult {
@@ -71,6 +73,7 @@ export async function upload(options: {
           Environment: { Variables: settings.environment },
           ...(settings.description ? { Description: settings.description } : {}),
           ...(settings.logging ? { LoggingConfig: loggingConfigInput(settings.logging) as never } : {}),
+          ...(settings.layers ? { Layers: settings.layers } : {}),
         }),
       );
       await sdk.waitUntilFunctionActiveV2({ client, maxWaitTime: MAX_WAIT_SECONDS }, { FunctionName: functionName });
@@ -90,6 +93,7 @@ export async function upload(options: {
         Timeout: settings.timeoutSeconds,
         Environment: { Variables: settings.environment },
         ...(settings.logging ? { LoggingConfig: loggingConfigInput(settings.logging) as never } : {}),
+        ...(settings.layers ? { Layers: settings.layers } : {}),
       }),
     );
     await wait();
@@ -116,6 +120,10 @@ function differences(current: FunctionConfiguration, wanted: FunctionSettings): 
     const have = current.LoggingConfig ?? {};
     const differs = Object.entries(want).some(([k, v]) => (have as Record<string, unknown>)[k] !== v);
     if (differs) changes.push(`logging ${describeLoggingConfig(have)} → ${describeLoggingConfig(want)}`);
+  }
+  if (wanted.layers) {
+    const have = (current.Layers ?? []).map((l) => l.Arn ?? "");
+    if (have.join(",") !== wanted.layers.join(",")) changes.push(`layers ${have.length ? have.join(", ") : "(none)"} → ${wanted.layers.length ? wanted.layers.join(", ") : "(none)"}`);
   }
   return changes;
 }

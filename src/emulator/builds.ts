@@ -6,6 +6,7 @@
  * twice and a changed one gets a new folder: the worker pool sees another layout and replaces its warm workers.
  * Whether anything changed is asked of the inputs' sizes and times first, their contents only when those moved.
  */
+import { layerPackages } from "../deploy/layers.js";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -38,12 +39,13 @@ export class HandlerBuilds {
   constructor(private readonly dir: string) {}
 
   prepare(fn: RegisteredFunction & { bundle: { handlerFile: string } }): Promise<BuildLayout> {
-    const id = `${fn.bundle.handlerFile}\0${fn.runtime}`;
+    const layers = fn.layers ?? [];
+    const id = `${fn.bundle.handlerFile}\0${fn.runtime}\0${layers.join("\0")}`;
     const cached = this.cached(id);
     if (cached) return Promise.resolve({ codeRoot: cached });
     let build = this.running.get(id);
     if (!build) {
-      build = this.build(id, fn.bundle.handlerFile, fn.runtime).finally(() => this.running.delete(id));
+      build = this.build(id, fn.bundle.handlerFile, fn.runtime, layers).finally(() => this.running.delete(id));
       this.running.set(id, build);
     }
     return build;
@@ -61,12 +63,12 @@ export class HandlerBuilds {
     return folder;
   }
 
-  private async build(id: string, handlerFile: string, runtime: string): Promise<BuildLayout> {
+  private async build(id: string, handlerFile: string, runtime: string, layers: string[]): Promise<BuildLayout> {
     const version = packageVersion();
     const vendored = { name: vendorFileName("node"), text: vendoredText("node", version) };
     const sourceRoot = pathToFileURL(`${dirname(handlerFile)}/`).href;
     try {
-      const bundle = await bundleHandler({ handlerFile, runtime, vendored, sourcemap: true, sourceRoot, pipesVersion: version });
+      const bundle = await bundleHandler({ handlerFile, runtime, vendored, sourcemap: true, sourceRoot, pipesVersion: version, external: layerPackages(layers, runtime) });
       const signature = signatureOf(bundle.sourceFiles);
       const key = contentKey(id, bundle.sourceFiles);
       const folder = join(this.dir, key.slice(0, 32));

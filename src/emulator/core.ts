@@ -6,6 +6,7 @@ import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { unpackZip } from "./unzip.js";
+import { combinedSizeProblem, LayerStore } from "./layer-store.js";
 import type { EmulatorEvents } from "./events.js";
 import { EventQueue } from "./event-queue.js";
 import { Pools } from "./pool.js";
@@ -34,6 +35,8 @@ export class EmulatorCore {
   readonly pools: Pools;
   /** Where uploaded zips are unpacked, one folder per upload; removed on close. */
   private readonly codeDir = createCodeDir();
+  /** Layers published to the emulator (PublishLayerVersion), unpacked under the same folder. */
+  readonly layerStore = new LayerStore(join(this.codeDir, "layers"));
   private uploads = 0;
   /** Functions whose upload is being unpacked. */
   private readonly deploying = new Set<string>();
@@ -134,6 +137,8 @@ export class EmulatorCore {
       const message = existing ? `The operation cannot be performed at this time. An update is in progress for resource: ${existing.arn}` : `Function already exist: ${name}`;
       return { errorType: "ResourceConflictException", message };
     }
+    const attached = this.layerStore.attach(settings.Layers);
+    if (attached && "errorType" in attached) return attached;
     const merged = mergeSettings(existing, name, settings, calendarToday(this.hostEnv));
     if ("errorType" in merged) return merged;
     const root = join(this.codeDir, `${name}-${++this.uploads}`);
@@ -149,7 +154,12 @@ export class EmulatorCore {
       // The zip holds its packages (deploy-handler built them in) and its bundle: nothing is built for it, as on
       // Lambda — a definitions-file function updated with a zip runs the zip, not its sources any more.
       const { requirements: _built, bundle: _bundled, ...spec } = merged;
-      const fn = this.registry.put({ ...spec, codeRoot: root }, describeCode(zip, ""));
+      const tooLarge = combinedSizeProblem(root, (attached ?? spec).layerVersions);
+      if (tooLarge) {
+        await this.codeFolders.drop(root);
+        return tooLarge;
+      }
+      const fn = this.registry.put({ ...spec, ...attached, codeRoot: root }, describeCode(zip, ""));
       this.pools.retire(name);
       if (existing) this.codeFolders.retire(existing.codeRoot);
       return fn;
@@ -161,9 +171,13 @@ export class EmulatorCore {
   /** UpdateFunctionConfiguration: Environment.Variables replaces the whole set, as on AWS. */
   configure(name: string, settings: Record<string, unknown>): RegisteredFunction | ApiError {
     const existing = this.registry.get(name)!;
+    const attached = this.layerStore.attach(settings.Layers);
+    if (attached && "errorType" in attached) return attached;
     const merged = mergeSettings(existing, name, settings, calendarToday(this.hostEnv));
     if ("errorType" in merged) return merged;
-    const fn = this.registry.put(merged, { codeSha256: existing.codeSha256, codeSize: existing.codeSize });
+    const tooLarge = combinedSizeProblem(existing.codeRoot, attached?.layerVersions);
+    if (tooLarge) return tooLarge;
+    const fn = this.registry.put({ ...merged, ...attached }, { codeSha256: existing.codeSha256, codeSize: existing.codeSize });
     this.pools.retire(name);
     return fn;
   }

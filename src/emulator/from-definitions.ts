@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { handlerFileCandidates, splitHandler } from "../defs/handler-path.js";
+import { isLayerArn, layerFolder } from "../defs/layers.js";
 import { isTypeScript } from "../deploy/bundle.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
 import type { Runtime } from "../defs/types.js";
@@ -29,6 +30,8 @@ export function functionSpecs(definitions: Pick<ValidDefinitions, "functions"> &
       ...(fn.description ? { description: fn.description } : {}),
       ...(isPythonRuntime(fn.runtime) ? { requirements: { architecture: fn.architecture } } : {}),
       ...typeScriptBundle(fn.handler, fn.runtime, dirname(file)),
+      // Folders only: the embedded emulator has no published layers (an ARN is refused at load, defs/load.ts).
+      ...(fn.layers.length ? { layers: fn.layers.filter((l) => !isLayerArn(l)).map((l) => layerFolder(l, dirname(file))) } : {}),
     }));
 }
 

@@ -8,6 +8,7 @@ import { isPythonRuntime } from "../lambda/facts.js";
 import { EmulatorCore } from "./core.js";
 import { readBodyAhead, sendAwsError } from "./http.js";
 import { handleLambdaApi } from "./lambda-api.js";
+import { handleLayersApi } from "./layers-api.js";
 import { verifyHeaders, verifySignature, type EmulatorCredentials } from "./sigv4.js";
 import { bodyLimit, declaredLength, discardUnreadBody, tooLargeMessage, UnverifiedBytes } from "./request-limits.js";
 import { CONNECTION_LIMITS as CONNECTION_DEFAULTS, limitConnections, refusedConnection, TIMEOUT_CHECK_INTERVAL_MS, type ConnectionLimits } from "./connections.js";
@@ -134,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (url.pathname.startsWith("/w/") && (await handleRuntimeApi(req, res, url.pathname, core.pools))) return;
     if (url.pathname === "/" && (await handleLogsApi(req, res, core.logs))) return;
     if (await handleLambdaApi(req, res, url, core)) return;
+    if (await handleLayersApi(req, res, url, core)) return;
     req.resume();
     sendAwsError(res, 404, "UnknownOperationException", `pipes emulator does not implement ${req.method} ${url.pathname}`);
   };

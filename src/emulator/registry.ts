@@ -40,6 +40,10 @@ export interface FunctionSpec {
    * with esbuild (builds.ts) before its workers start; `codeRoot` stays its source folder.
    */
   bundle?: { handlerFile: string };
+  /** Its layers' folders (absolute, in order), each laid out as Lambda's /opt (layers.ts). */
+  layers?: string[];
+  /** Layers attached by ARN through the API (GetFunction's `Layers`), in the order of `layers`. */
+  layerVersions?: { arn: string; codeSize: number; unzippedBytes: number }[];
 }
 
 export interface RegisteredFunction extends FunctionSpec {
@@ -102,7 +106,7 @@ export function describeCode(zip: Uint8Array | undefined, fallback: string, fold
  * A folder's size, for the CodeSize of a function that runs from a folder (no zip): the bytes of its files, as a
  * zip would hold them before compression. Bounded, so a huge tree cannot stall a registration.
  */
-function folderBytes(root: string, budget = { entries: 20_000 }): number {
+export function folderBytes(root: string, budget = { entries: 20_000 }): number {
   let bytes = 0;
   let names: string[];
   try {
@@ -182,5 +186,6 @@ export function functionConfiguration(fn: RegisteredFunction): Record<string, un
     Architectures: ["x86_64"],
     EphemeralStorage: { Size: 512 },
     LoggingConfig: loggingConfigOf(fn.logging, logGroupName(fn.name)),
+    ...(fn.layerVersions?.length ? { Layers: fn.layerVersions.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })) } : {}),
   };
 }

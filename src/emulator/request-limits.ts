@@ -22,6 +22,7 @@ export interface BodyLimit {
 const INVOKE = /^\/2015-03-31\/functions\/[^/]+\/invocations\/?$/;
 const CODE = /^\/2015-03-31\/functions\/[^/]+\/code\/?$/;
 const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
+const LAYER_VERSIONS = /^\/2018-10-31\/layers\/[^/]+\/versions\/?$/;
 
 /** The largest body the request's operation takes. */
 export function bodyLimit(method: string, pathname: string, invocationType: string | undefined): BodyLimit {
@@ -29,6 +30,7 @@ export function bodyLimit(method: string, pathname: string, invocationType: stri
     return { bytes: invocationType === "Event" ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT, operation: "InvokeFunction" };
   }
   if (method === "POST" && FUNCTIONS.test(pathname)) return { bytes: CODE_UPLOAD_REQUEST_LIMIT, operation: "CreateFunction" };
+  if (method === "POST" && LAYER_VERSIONS.test(pathname)) return { bytes: CODE_UPLOAD_REQUEST_LIMIT, operation: "PublishLayerVersion" };
   if (method === "PUT" && CODE.test(pathname)) return { bytes: CODE_UPLOAD_REQUEST_LIMIT, operation: "UpdateFunctionCode" };
   return { bytes: OTHER_REQUEST_LIMIT, operation: "this" };
 }

@@ -1,4 +1,5 @@
 /** How a worker process is started: the runtime's bootstrap, and the clean environment of a Lambda sandbox. */
+import { layerEnvironment } from "./layers.js";
 import { fileURLToPath } from "node:url";
 import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
 import { isPythonRuntime } from "../lambda/facts.js";
@@ -36,7 +37,7 @@ export function bootstrapCommand(fn: RegisteredFunction, fence: string, interpre
  * the folder of the runtime's Node.js (Lambda's /var/lang/bin), so a handler that runs `node` gets the same one.
  */
 export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, logStream: string, taskRoot: string, nodeBinDir: string): Record<string, string> {
-  return {
+  const env: Record<string, string> = {
     ...fn.environment,
     PATH: `${nodeBinDir}:/usr/local/bin:/usr/bin:/bin`,
     LANG: "en_US.UTF-8",
@@ -57,6 +58,7 @@ export function sandboxEnvironment(fn: RegisteredFunction, runtimeApi: string, l
     // With the JSON format the runtimes format and filter their own logging by these (LAMBDA_API.md, LoggingConfig).
     ...(fn.logging?.format === "JSON" ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: fn.logging.applicationLevel ?? "INFO" } : {}),
   };
+  return { ...env, ...layerEnvironment(fn.layers, fn.runtime, env) };
 }
 
 /** What every worker of an emulator shares. */

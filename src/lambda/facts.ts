@@ -107,3 +107,8 @@ export interface LoggingSettings {
 /** At this ApplicationLogLevel (JSON format), Lambda drops a JSON line without a `level` (filed as INFO). */
 export const dropsLevellessLines = (level: string | undefined): boolean =>
   level !== undefined && LOG_LEVELS.indexOf(level as LogLevel) > LOG_LEVELS.indexOf("INFO");
+
+/** Layers a function may use, as AWS's quotas page states it ("Layers: 5 per function"). */
+export const MAX_LAYERS_PER_FUNCTION = 5;
+/** A layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>. */
+export const LAYER_VERSION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]{1,140}:\d+$/;

@@ -21,6 +21,8 @@ export interface ListedAsset {
   runtime: string | null;
   /** Its function's logging controls (its own, else the profile's); null: Lambda's default, Text. */
   logging: LoggingSettings | null;
+  /** Its function's layers, as written (folders or ARNs). */
+  layers: string[];
   custom: boolean;
   /** kind (static, hourly, daily, weekly, monthly), how many there are now, the first and last key. */
   partitions: { kind: string; count: number; first: string | null; last: string | null } | null;
@@ -43,6 +45,7 @@ export function listAssets(defs: ResolvedDefinitions, selected: Asset[] = defs.a
       qualifier: (asset.function && effectiveQualifier(fn, defs.profile)) ?? null,
       runtime: fn?.runtime ?? null,
       logging: asset.function ? effectiveLogging(fn, defs.profile) : null,
+      layers: fn?.layers ?? [],
       custom: asset.run !== null,
       partitions: asset.partitions ? summarizePartitions(asset.partitions, now) : null,
       tags: asset.tags,
@@ -97,6 +100,7 @@ export function renderList(defs: ResolvedDefinitions, output: Output, cwd: strin
     const extra = [
       a.runtime && a.invokes ? c.dim(a.runtime) : "",
       a.logging ? c.dim(loggingText(a.logging)) : "",
+      a.layers.length ? c.dim(`layers ${a.layers.join(", ")}`) : "",
       a.deps.length ? c.dim(`after ${a.deps.join(", ")}`) : "",
       a.partitions ? c.magenta(partitionsText(a.partitions)) : "",
       a.group ? c.dim(`group ${a.group}`) : "",

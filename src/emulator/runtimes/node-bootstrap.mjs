@@ -287,6 +287,11 @@ function isCommonJs(file, root) {
   return file.endsWith(".js") && packageTypeWithin(file, root) === "commonjs";
 }
 
+// A function's layers (NODE_PATH, src/emulator/layers.ts) for `import` too: see layer-resolve.mjs.
+if (process.env.NODE_PATH && typeof Module.register === "function") {
+  Module.register(new URL("./layer-resolve.mjs", import.meta.url), { data: { folders: process.env.NODE_PATH.split(":").filter(Boolean) } });
+}
+
 const TASK_ROOT = resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd());
 const compileJs = Module._extensions[".js"];
 Module._extensions[".js"] = function (module, filename) {
