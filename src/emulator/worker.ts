@@ -24,6 +24,8 @@ import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */
 const FENCE_WAIT_MS = 1000;
+/** How long an exited worker's pipes are read before its exit is handled without what they still hold. */
+const PIPES_DRAIN_MS = 1000;
 
 export interface WorkerHooks {
   /** Every line the sandbox logs, as it happens, with its log stream (one per sandbox, as on Lambda). */
@@ -136,8 +138,19 @@ export class Worker {
       // A sandbox whose runtime exited is gone as a whole, with what its handler left running.
       this.tree?.kill();
       this.hooks.sandbox.taskRoots.remove(this.id);
-      this.markExited();
-      this.processExited(code, signal);
+      // What it wrote just before it exited (an init error on the channel, its last lines) may still be in the
+      // pipes: the exit is only handled once they are read, which the tree's kill bounds; a pipe some escaped
+      // process holds open is waited for a moment only.
+      const settle = () => {
+        clearTimeout(bound);
+        this.markExited();
+        this.processExited(code, signal);
+      };
+      const bound = setTimeout(() => {
+        child.off("close", settle);
+        settle();
+      }, PIPES_DRAIN_MS);
+      child.once("close", settle);
     });
   }
 

@@ -41,10 +41,10 @@ describe("a failed invocation is diagnosed in words: the cause and the setting o
         .map((e) => [e.asset, e.message]),
     );
     // (Timeouts are generous but for tmo's: a loaded machine starts workers slowly.)
-    expect(notes.timeout).toMatch(/function "tmo" ran for its whole timeout \(1 s\).*raise timeout of function "tmo" in defs\.ts \(Lambda allows up to 900 s\)/);
-    expect(notes.oom).toMatch(/function "oom" used \d+ MB of its 128 MB and was stopped\. Raise memory of function "oom" in defs\.ts/);
-    expect(notes.big).toMatch(/function "big" returned more than the 6 MB Lambda returns.*write large results to storage/);
-    expect(notes.notfound).toMatch(/handler "\.\/nf\/app\.handler" names the export "handler", which its file does not have; its file exports "handle", "other"/);
-    expect(notes.syntax).toMatch(/^syn\/app\.mjs:2:13: Unexpected ";"\n {4} {2}const x = ;\n {4} {12}\^$/);
+    expect(notes.timeout, r.stdout).toMatch(/function "tmo" ran for its whole timeout \(1 s\).*raise timeout of function "tmo" in defs\.ts \(Lambda allows up to 900 s\)/);
+    expect(notes.oom, r.stdout).toMatch(/function "oom" used \d+ MB of its 128 MB and was stopped\. Raise memory of function "oom" in defs\.ts/);
+    expect(notes.big, r.stdout).toMatch(/function "big" returned more than the 6 MB Lambda returns.*write large results to storage/);
+    expect(notes.notfound, r.stdout).toMatch(/handler "\.\/nf\/app\.handler" names the export "handler", which its file does not have; its file exports "handle", "other"/);
+    expect(notes.syntax, r.stdout).toMatch(/^syn\/app\.mjs:2:13: Unexpected ";"\n {4} {2}const x = ;\n {4} {12}\^$/);
   });
 });
