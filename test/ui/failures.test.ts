@@ -156,8 +156,9 @@ describe.skipIf(!chromiumPath)("pipes ui shows failures", () => {
 
   it("the runs list marks an interrupted run ⊘ as pipes runs does, and filters by outcome", async () => {
     await page.goto(`${url}#/runs`);
-    await page.waitForSelector("table.runs tbody tr");
-    const marks = await page.locator("table.runs tbody tr td:first-child").allTextContents();
+    await page.waitForSelector("main h1:text('Runs')");
+    await page.waitForSelector("main table tbody tr");
+    const marks = await page.locator("main table tbody tr td:first-child").allTextContents();
     expect(marks).toEqual(["⊘", "✖", "✔"]);
     await page.selectOption("select[name=outcome]", "failed");
     expect(await page.locator("table.runs tbody tr:visible").count()).toBe(1);
@@ -165,5 +166,22 @@ describe.skipIf(!chromiumPath)("pipes ui shows failures", () => {
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "failures-runs.png"), fullPage: true });
     await page.selectOption("select[name=outcome]", "all");
     expect(await page.locator("table.runs tbody tr:visible").count()).toBe(3);
+  });
+
+  it("pipes dev --ui: a node says running while its invocation is in flight", async () => {
+    const dir = project();
+    const dev = startPipes(["dev", "--ui"], { cwd: dir, env: HISTORY });
+    running.push(dev);
+    const [, devUrl, token] = await dev.waitFor(/(?:Ready|UI) on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/, 30_000);
+    const live = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await live.goto(`${devUrl}?token=${token}`);
+    await live.waitForSelector('g.node[data-asset="slow"][data-outcome="never"]');
+    await live.waitForFunction(() => document.getElementById("live")?.textContent?.includes("live"), undefined, { timeout: 15_000 });
+    await live.fill("input[name=selection]", "slow");
+    await live.click("button[data-action=materialize-selection]");
+    await live.waitForSelector('g.node[data-asset="slow"][data-outcome="running"]', { timeout: 30_000 });
+    expect(await live.locator('g.node[data-asset="slow"] text.outcome').textContent()).toBe("● running");
+    if (SHOTS) await live.screenshot({ path: join(SHOTS, "failures-running.png"), fullPage: true });
+    await live.close();
   });
 });

@@ -70,7 +70,10 @@ function markRunning(event: { type: string; asset?: string }): void {
     node?.setAttribute("class", "node running");
     node?.setAttribute("data-outcome", "running");
     const text = node?.querySelector("text.outcome");
-    if (text) text.textContent = "● running";
+    if (text) {
+      text.textContent = "● running";
+      text.setAttribute("class", "outcome live");
+    }
   } else if (event.type === "asset-end" && event.asset) running.delete(event.asset);
   else if (event.type === "run-end") running.clear();
 }
