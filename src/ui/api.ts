@@ -8,7 +8,7 @@ import { foldStatus, type StatusRow, statusRows } from "../history/status.js";
 import { partitionKeys } from "../partitions/keys.js";
 import { type ListedAsset, listAssets } from "../report/list.js";
 import type { Metadata, RunEvent } from "../run/events.js";
-import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, OUTCOME_TYPES } from "./outcomes.js";
+import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, LOG_TYPES, OUTCOME_TYPES } from "./outcomes.js";
 
 /** Partition keys sent per asset, for its grid; a longer definition is cut (the counts stay whole). */
 const GRID_KEYS = 2000;
@@ -67,7 +67,15 @@ export interface AssetHistory {
 /** An asset's materializations, check results and attempts over the recorded runs, oldest first. */
 export function assetHistory(historyDir: string, asset: string, read: HistoryRead = {}): AssetHistory {
   const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
-  const history: AssetHistory = { materializations: [], checks: [], attempts: foldAttempts(runs.value, asset).get(asset) ?? [], warnings: runs.warnings };
+  const attempts = foldAttempts(runs.value, asset).get(asset) ?? [];
+  // The logs before the latest failure, read from that run alone.
+  const last = attempts.at(-1);
+  if (last?.status === "failed") {
+    const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES }), null);
+    const again = run.value ? foldAttempts([run.value], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
+    if (again) last.logs = again.logs;
+  }
+  const history: AssetHistory = { materializations: [], checks: [], attempts, warnings: runs.warnings };
   for (const { events } of runs.value) {
     const start = events[0];
     if (start?.type !== "run-start") continue;

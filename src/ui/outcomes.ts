@@ -4,8 +4,12 @@
  */
 import type { RunEvent, StepStatus } from "../run/events.js";
 
-/** The event types these folds read (run-start and run-end always are). */
-export const OUTCOME_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end", "error", "check", "log", "output", "materialization"]);
+/**
+ * The event types these folds read over the whole history (run-start and run-end always are). Not the logs: most
+ * of a big run's lines are logs, which the reader then skips unparsed; `LOG_TYPES` are read for one run only.
+ */
+export const OUTCOME_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end", "error", "check", "materialization"]);
+export const LOG_TYPES: ReadonlySet<RunEvent["type"]> = new Set([...OUTCOME_TYPES, "log", "output"]);
 
 export interface LastOutcome {
   status: StepStatus;

@@ -4,7 +4,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { copyFixture, FIXTURES, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
 import { tempDir } from "../helpers/temp.js";
 import { chromiumPath, launch } from "./browser.js";
 
@@ -183,5 +183,18 @@ describe.skipIf(!chromiumPath)("pipes ui shows failures", () => {
     expect(await live.locator('g.node[data-asset="slow"] text.outcome').textContent()).toBe("● running");
     if (SHOTS) await live.screenshot({ path: join(SHOTS, "failures-running.png"), fullPage: true });
     await live.close();
+  });
+
+  it("a failed check is named on its asset's node", async () => {
+    const dir = tempDir("pipes-ui-fail-checks-");
+    copyFixture("checks", dir);
+    expect((await runPipes(["materialize", "--all", "--extra", "fail=typed"], { cwd: dir, env: HISTORY })).code).toBe(1);
+    const checksUrl = await serve(dir);
+    const checks = await browser.newPage();
+    await checks.goto(checksUrl);
+    await checks.waitForSelector('g.node[data-asset="orders"]');
+    expect(await checks.locator('g.node[data-asset="orders"] text.checks').textContent()).toBe("✖ check failed: typed");
+    if (SHOTS) await checks.screenshot({ path: join(SHOTS, "failures-checks.png"), fullPage: true });
+    await checks.close();
   });
 });

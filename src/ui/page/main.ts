@@ -62,9 +62,13 @@ async function follow(): Promise<void> {
   };
 }
 
+/** Invocations in flight per asset: a partitioned asset runs several at once, and is running until the last ends. */
+const inFlight = new Map<string, number>();
+
 /** A node says running as soon as its invocation starts, before the page's data is read again. */
 function markRunning(event: { type: string; asset?: string }): void {
   if (event.type === "invocation-start" && event.asset) {
+    inFlight.set(event.asset, (inFlight.get(event.asset) ?? 0) + 1);
     running.add(event.asset);
     const node = document.querySelector(`g.node[data-asset="${CSS.escape(event.asset)}"]`);
     node?.setAttribute("class", "node running");
@@ -74,8 +78,17 @@ function markRunning(event: { type: string; asset?: string }): void {
       text.textContent = "● running";
       text.setAttribute("class", "outcome live");
     }
-  } else if (event.type === "asset-end" && event.asset) running.delete(event.asset);
-  else if (event.type === "run-end") running.clear();
+  } else if (event.type === "asset-end" && event.asset) {
+    const left = (inFlight.get(event.asset) ?? 1) - 1;
+    if (left > 0) inFlight.set(event.asset, left);
+    else {
+      inFlight.delete(event.asset);
+      running.delete(event.asset);
+    }
+  } else if (event.type === "run-end") {
+    inFlight.clear();
+    running.clear();
+  }
 }
 
 takeToken();
