@@ -73,14 +73,17 @@ function outcomeText(asset: Asset): string {
   if (status === "never") return `${mark} never materialized`;
   if (status === "materialized") {
     const last = asset.status?.last;
-    return `${mark} materialized ${(outcome?.at ?? last?.at ?? "").slice(0, 16).replace("T", " ")}${last?.dataVersion ? ` · v ${last.dataVersion}` : ""}`;
+    return `${mark} materialized ${(outcome?.at ?? last?.at ?? "").slice(0, 16).replace("T", " ")}`;
   }
   return `${mark} ${status}${outcome?.summary ? `: ${outcome.summary}` : ""}`;
 }
 
+/** The node's last line (when no check failed): its partitions, else its data version. */
 function partitionText(asset: Asset): string {
   const p = asset.status?.partitions;
-  return asset.partitions ? `${asset.partitions.kind} × ${asset.partitions.count}${p ? ` · ${p.materialized}/${p.total}` : ""}` : "";
+  if (asset.partitions) return `${asset.partitions.kind} × ${asset.partitions.count}${p ? ` · ${p.materialized}/${p.total}` : ""}`;
+  const version = asset.status?.last?.dataVersion;
+  return version ? `data version ${version}` : "";
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
