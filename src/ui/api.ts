@@ -3,11 +3,12 @@
  * or broken gives empty lists and warnings, never an error. Pure but for reading the history files.
  */
 import type { ResolvedDefinitions } from "../defs/normalized.js";
-import { listRuns, type ReadOptions, readAllRuns, readRun, type RunSummary, STATUS_TYPES } from "../history/read.js";
+import { listRuns, type ReadOptions, readAllRuns, readRun, type RunSummary } from "../history/read.js";
 import { foldStatus, type StatusRow, statusRows } from "../history/status.js";
 import { partitionKeys } from "../partitions/keys.js";
 import { type ListedAsset, listAssets } from "../report/list.js";
 import type { Metadata, RunEvent } from "../run/events.js";
+import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, LOG_TYPES, OUTCOME_TYPES } from "./outcomes.js";
 
 /** Partition keys sent per asset, for its grid; a longer definition is cut (the counts stay whole). */
 const GRID_KEYS = 2000;
@@ -15,7 +16,8 @@ const GRID_KEYS = 2000;
 export interface DefsView {
   file: string;
   profile: string;
-  assets: Array<ListedAsset & { status: StatusRow | null; partitionKeys: string[] | null }>;
+  /** `outcome`: the asset's last attempt (materialized, failed with its error's first line, skipped, interrupted). */
+  assets: Array<ListedAsset & { status: StatusRow | null; partitionKeys: string[] | null; outcome: LastOutcome | null }>;
   warnings: string[];
 }
 
@@ -26,14 +28,15 @@ export type DefsResponse = DefsView & { live: boolean; canMaterialize: boolean }
 export type HistoryRead = Omit<ReadOptions, "types">;
 
 export function defsView(defs: ResolvedDefinitions, historyDir: string, read: HistoryRead = {}): DefsView {
-  const runs = safely(() => readAllRuns(historyDir, { ...read, types: STATUS_TYPES }), []);
+  const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
+  const outcomes = lastOutcomes(foldAttempts(runs.value));
   const now = new Date();
   const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : null]));
   const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), foldStatus(runs.value));
   return {
     file: defs.file,
     profile: defs.profile.name,
-    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null })),
+    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null, outcome: outcomes.get(asset.key) ?? null })),
     warnings: runs.warnings,
   };
 }
@@ -56,13 +59,23 @@ export function runView(historyDir: string, id: string, options: HistoryRead = {
 export interface AssetHistory {
   materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Metadata }>;
   checks: Array<{ runId: string; startedAt: string; partition: string | null; checkName: string; passed: boolean; severity: string }>;
+  /** Every attempt, oldest first: materialized, failed (with its error and the logs before it), skipped, interrupted. */
+  attempts: Attempt[];
   warnings: string[];
 }
 
-/** An asset's materializations and check results over the recorded runs, oldest first. */
+/** An asset's materializations, check results and attempts over the recorded runs, oldest first. */
 export function assetHistory(historyDir: string, asset: string, read: HistoryRead = {}): AssetHistory {
-  const runs = safely(() => readAllRuns(historyDir, { ...read, types: STATUS_TYPES }), []);
-  const history: AssetHistory = { materializations: [], checks: [], warnings: runs.warnings };
+  const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
+  const attempts = foldAttempts(runs.value, asset).get(asset) ?? [];
+  // The logs before the latest failure, read from that run alone.
+  const last = attempts.at(-1);
+  if (last?.status === "failed") {
+    const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES }), null);
+    const again = run.value ? foldAttempts([run.value], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
+    if (again) last.logs = again.logs;
+  }
+  const history: AssetHistory = { materializations: [], checks: [], attempts, warnings: runs.warnings };
   for (const { events } of runs.value) {
     const start = events[0];
     if (start?.type !== "run-start") continue;

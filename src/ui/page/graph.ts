@@ -2,9 +2,10 @@
 import dagre from "@dagrejs/dagre";
 import type { Asset } from "./api.js";
 import { s } from "./dom.js";
+import { running, stepMark } from "./outcome.js";
 
-const WIDTH = 230;
-const HEIGHT = 66;
+const WIDTH = 250;
+const HEIGHT = 84;
 
 export function assetGraph(assets: Asset[], open: (key: string) => void): SVGElement {
   const g = new dagre.graphlib.Graph();
@@ -16,24 +17,33 @@ export function assetGraph(assets: Asset[], open: (key: string) => void): SVGEle
   dagre.layout(g);
   const { width = 0, height = 0 } = g.graph();
   const svg = s("svg", { class: "graph", width: Math.ceil(width), height: Math.ceil(height), viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`, role: "img", "aria-label": "asset graph" });
-  svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#8c959f" }))));
+  const marker = (id: string, fill: string) => s("marker", { id, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill }));
+  svg.append(s("defs", {}, marker("arrow", "#8c959f"), marker("arrow-failed", "#cf222e")));
+  const byKey = new Map(assets.map((a) => [a.key, a]));
   for (const edge of g.edges()) {
     const points: Array<{ x: number; y: number }> = g.edge(edge).points ?? [];
     const d = points.map((p, i) => `${i ? "L" : "M"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
-    svg.append(s("path", { class: "edge", d, "marker-end": "url(#arrow)", "data-from": edge.v, "data-to": edge.w }));
+    // What depends on a failed asset waits on it: the edge says so (red and dashed, not colour alone).
+    const failed = state(byKey.get(edge.v)!) === "failed";
+    svg.append(s("path", { class: failed ? "edge failed" : "edge", d, "marker-end": failed ? "url(#arrow-failed)" : "url(#arrow)", "data-from": edge.v, "data-to": edge.w }));
   }
   for (const asset of assets) {
     const { x, y } = g.node(asset.key);
     const left = x - WIDTH / 2;
     const top = y - HEIGHT / 2;
+    const status = state(asset);
+    const checks = asset.outcome?.failedChecks ?? [];
     const node = s(
       "g",
-      { class: `node ${statusClass(asset)}`, "data-asset": asset.key, transform: `translate(${left.toFixed(1)},${top.toFixed(1)})`, tabindex: 0 },
+      { class: `node ${statusClass(asset)}`, "data-asset": asset.key, "data-outcome": status, transform: `translate(${left.toFixed(1)},${top.toFixed(1)})`, tabindex: 0 },
+      s("title", {}, [asset.key, outcomeText(asset), checks.length ? `failed checks: ${checks.join(", ")}` : ""].filter(Boolean).join("\n")),
       s("rect", { width: WIDTH, height: HEIGHT }),
-      s("text", { class: "key", x: 10, y: 18 }, clip(asset.key, 30)),
-      s("text", { class: "sub", x: 10, y: 35 }, clip(asset.invokes ? `→ ${asset.invokes}${asset.runtime ? ` · ${asset.runtime}` : ""}` : "→ (own run)", 36)),
-      s("text", { class: "sub", x: 10, y: 52 }, clip(statusText(asset), 36)),
+      s("text", { class: "key", x: 10, y: 18 }, clip(asset.key, 32)),
+      s("text", { class: "sub", x: 10, y: 35 }, clip(asset.invokes ? `→ ${asset.invokes}${asset.runtime ? ` · ${asset.runtime}` : ""}` : "→ (own run)", 38)),
+      s("text", { class: `outcome ${stepMark(status).tone}`, x: 10, y: 52 }, clip(outcomeText(asset), 36)),
+      s("text", { class: "sub", x: 10, y: 69 }, clip(checks.length ? `✖ check${checks.length > 1 ? "s" : ""} failed: ${checks.join(", ")}` : partitionText(asset), 38)),
     );
+    if (checks.length) node.lastElementChild?.setAttribute("class", "checks fail");
     node.addEventListener("click", () => open(asset.key));
     node.addEventListener("keydown", (e) => (e as KeyboardEvent).key === "Enter" && open(asset.key));
     svg.append(node);
@@ -41,21 +51,39 @@ export function assetGraph(assets: Asset[], open: (key: string) => void): SVGEle
   return svg;
 }
 
-function statusClass(asset: Asset): string {
-  const p = asset.status?.partitions;
-  if (p) return p.materialized === p.total ? "materialized" : p.failed.length ? "failed" : p.materialized ? "partial" : "never";
-  return asset.status?.last ? "materialized" : "never";
+/** The asset's last outcome: running (live), else its last attempt's (materialized, failed, skipped, interrupted), else never. */
+function state(asset: Asset): string {
+  if (running.has(asset.key)) return "running";
+  return asset.outcome?.status ?? (asset.status?.last ? "materialized" : "never");
 }
 
-function statusText(asset: Asset): string {
-  const parts: string[] = [];
-  if (asset.partitions) parts.push(`${asset.partitions.kind} × ${asset.partitions.count}`);
+/** The node's class: its state, and for a partitioned asset whose last attempt materialized, whether all have. */
+function statusClass(asset: Asset): string {
+  const status = state(asset);
   const p = asset.status?.partitions;
-  if (p) parts.push(`${p.materialized}/${p.total}`);
-  const last = asset.status?.last;
-  if (last) parts.push(last.dataVersion ? `v ${last.dataVersion}` : `✔ ${last.at.slice(0, 16).replace("T", " ")}`);
-  else if (!p) parts.push("never materialized");
-  return parts.join(" · ");
+  if (status === "materialized" && p && p.materialized < p.total) return "partial";
+  return status;
+}
+
+function outcomeText(asset: Asset): string {
+  const status = state(asset);
+  const { mark } = stepMark(status);
+  const outcome = asset.outcome;
+  if (status === "running") return `${mark} running`;
+  if (status === "never") return `${mark} never materialized`;
+  if (status === "materialized") {
+    const last = asset.status?.last;
+    return `${mark} materialized ${(outcome?.at ?? last?.at ?? "").slice(0, 16).replace("T", " ")}`;
+  }
+  return `${mark} ${status}${outcome?.summary ? `: ${outcome.summary}` : ""}`;
+}
+
+/** The node's last line (when no check failed): its partitions, else its data version. */
+function partitionText(asset: Asset): string {
+  const p = asset.status?.partitions;
+  if (asset.partitions) return `${asset.partitions.kind} × ${asset.partitions.count}${p ? ` · ${p.materialized}/${p.total}` : ""}`;
+  const version = asset.status?.last?.dataVersion;
+  return version ? `data version ${version}` : "";
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

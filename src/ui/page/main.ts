@@ -2,6 +2,7 @@
 // page as runs happen (under `pipes ui`, a look at the run history every few seconds).
 import { get, liveUrl, takeToken } from "./api.js";
 import { h } from "./dom.js";
+import { running } from "./outcome.js";
 import { assetPage, assetsPage, runPage, runsPage } from "./views.js";
 
 const app = document.getElementById("app")!;
@@ -53,11 +54,41 @@ async function follow(): Promise<void> {
   };
   source.onmessage = (message) => {
     const event = JSON.parse(message.data) as { type: string; asset?: string };
+    markRunning(event);
     badge.textContent = event.type === "run-end" ? "● live" : `● running${event.asset ? ` ${event.asset}` : ""}`;
     // Re-read the page's data once the burst of events settles.
     window.clearTimeout(timer);
     timer = window.setTimeout(render, event.type === "run-end" ? 0 : 300);
   };
+}
+
+/** Invocations in flight per asset: a partitioned asset runs several at once, and is running until the last ends. */
+const inFlight = new Map<string, number>();
+
+/** A node says running as soon as its invocation starts, before the page's data is read again. */
+function markRunning(event: { type: string; asset?: string }): void {
+  if (event.type === "invocation-start" && event.asset) {
+    inFlight.set(event.asset, (inFlight.get(event.asset) ?? 0) + 1);
+    running.add(event.asset);
+    const node = document.querySelector(`g.node[data-asset="${CSS.escape(event.asset)}"]`);
+    node?.setAttribute("class", "node running");
+    node?.setAttribute("data-outcome", "running");
+    const text = node?.querySelector("text.outcome");
+    if (text) {
+      text.textContent = "● running";
+      text.setAttribute("class", "outcome live");
+    }
+  } else if (event.type === "asset-end" && event.asset) {
+    const left = (inFlight.get(event.asset) ?? 1) - 1;
+    if (left > 0) inFlight.set(event.asset, left);
+    else {
+      inFlight.delete(event.asset);
+      running.delete(event.asset);
+    }
+  } else if (event.type === "run-end") {
+    inFlight.clear();
+    running.clear();
+  }
 }
 
 takeToken();

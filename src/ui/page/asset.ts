@@ -1,0 +1,116 @@
+// An asset's page: its latest failure first when its last attempt failed, then its partitions, metadata (the latest
+// materialization's, numbers plotted across materializations, the last table), its attempts and its checks.
+import type { Asset, Defs } from "./api.js";
+import { get } from "./api.js";
+import { metadataChart } from "./chart.js";
+import { h, seconds, when } from "./dom.js";
+import { metadataList, type MetadataValue } from "./metadata.js";
+import { stepMark } from "./outcome.js";
+import { format, materializeButton, runLink, table, warningsOf } from "./parts.js";
+
+interface Attempt {
+  runId: string;
+  startedAt: string;
+  endedAt: string;
+  partition: string | null;
+  status: string;
+  durationMs: number;
+  reason: string | null;
+  dataVersion: string | null;
+  error: { errorType: string; message: string; trace: string[]; headline: string } | null;
+  logs: string[];
+  failedChecks: string[];
+}
+
+interface History {
+  materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Record<string, MetadataValue> }>;
+  checks: Array<{ runId: string; startedAt: string; partition: string | null; checkName: string; passed: boolean; severity: string }>;
+  attempts: Attempt[];
+  warnings: string[];
+}
+
+/** Rows of the attempts table: enough for a look back; the run pages hold the rest. */
+const HISTORY_ROWS = 200;
+
+export async function assetPage(key: string): Promise<HTMLElement> {
+  const [defs, history] = await Promise.all([get<Defs>("/api/defs"), get<History>(`/api/assets/${encodeURIComponent(key)}/history`)]);
+  const asset = defs.assets.find((a) => a.key === key);
+  if (!asset) return h("section", {}, h("h1", {}, key), h("p", { class: "empty" }, "No such asset in the definitions file."));
+  const section = h("section", {}, h("h1", {}, asset.key), asset.description ? h("p", {}, asset.description) : null);
+  section.append(h("p", { class: "muted" }, [asset.invokes ? `→ ${asset.invokes}` : "→ (own run)", asset.runtime, asset.partitions ? `${asset.partitions.kind} × ${asset.partitions.count}` : null, asset.deps.length ? `after ${asset.deps.join(", ")}` : null].filter(Boolean).join(" · ")));
+  if (defs.canMaterialize) section.append(materializeButton([asset.key]));
+  section.append(warningsOf(history.warnings) ?? "");
+  const attempts = history.attempts ?? [];
+  const last = attempts.at(-1);
+  if (last && last.status === "failed") section.append(latestFailure(last));
+  if (asset.partitionKeys) section.append(h("h2", {}, "Partitions"), partitionGrid(asset));
+  const ms = history.materializations;
+  section.append(h("h2", {}, "Materializations"));
+  if (!ms.length) {
+    section.append(h("p", { class: "empty" }, attempts.length ? `Not materialized in any recorded run yet: ${attempts.length} attempt${attempts.length > 1 ? "s" : ""}, listed below.` : "Not materialized in any recorded run yet."));
+  } else {
+    const latest = ms.at(-1)!;
+    if (Object.keys(latest.metadata).length) section.append(h("h3", {}, "Latest metadata"), metadataList(latest.metadata));
+    const numeric = [...new Set(ms.flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "int" || v.type === "float").map(([name]) => name)))];
+    for (const name of numeric) {
+      const values = ms.map((m) => (typeof m.metadata[name]?.value === "number" ? (m.metadata[name]!.value as number) : null));
+      section.append(metadataChart(name, values, ms.map((m) => m.runId.slice(0, 8))));
+    }
+    const lastTable = [...ms].reverse().flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "table").map(([name, v]) => ({ name, v })))[0];
+    if (lastTable) section.append(h("h2", {}, `Last table: ${lastTable.name}`), metadataTable(lastTable.v));
+  }
+  if (attempts.length) {
+    section.append(
+      h("h2", {}, `History (${attempts.length})`),
+      table(
+        ["", "run", "ended (UTC)", "partition", "outcome", "duration", "data version"],
+        [...attempts].reverse().slice(0, HISTORY_ROWS).map((a) => {
+          const { mark, tone } = stepMark(a.status);
+          const why = a.error ? a.error.headline : a.status === "materialized" ? "" : (a.reason ?? "");
+          return [h("span", { class: tone, title: a.status }, mark), runLink(a.runId), when(a.endedAt), a.partition ?? "", why ? `${a.status}: ${why}` : a.status, seconds(a.durationMs), a.dataVersion ?? ""];
+        }),
+        "attempts",
+      ),
+    );
+  }
+  if (history.checks.length) {
+    section.append(h("h2", {}, "Checks"), table(["run", "partition", "check", "result"], [...history.checks].reverse().slice(0, HISTORY_ROWS).map((c) => [runLink(c.runId), c.partition ?? "", c.checkName, h("span", { class: c.passed ? "ok" : c.severity === "WARN" ? "warn" : "fail" }, c.passed ? "passed" : `failed (${c.severity})`)])));
+  }
+  return section;
+}
+
+/** The latest failure, as the user needs it: the error, its stack (already at the user's files), what was logged before. */
+function latestFailure(attempt: Attempt): HTMLElement {
+  const box = h("div", { class: "failure", "data-run": attempt.runId });
+  box.append(h("h2", {}, "✖ Latest failure"), h("p", {}, "Failed in run ", runLink(attempt.runId), ` · ${when(attempt.endedAt)} UTC${attempt.partition ? ` · partition ${attempt.partition}` : ""} · ${seconds(attempt.durationMs)}`));
+  if (attempt.error) {
+    const { errorType, message, trace } = attempt.error;
+    const head = message.startsWith(`${errorType}:`) ? message : `${errorType}: ${message}`;
+    // A recorded trace may begin with the message's own lines again: shown once.
+    const said = new Set(head.split("\n").map((l) => l.trim()));
+    let first = 0;
+    while (first < trace.length && said.has(trace[first]!.trim())) first++;
+    const frames = trace.slice(first);
+    box.append(h("pre", { class: "error" }, h("strong", {}, head), frames.length ? `\n${frames.map((l) => `    ${l.trim()}`).join("\n")}` : ""));
+  } else if (attempt.reason) box.append(h("pre", { class: "error" }, attempt.reason));
+  if (attempt.failedChecks.length) box.append(h("p", { class: "fail" }, `✖ failed checks: ${attempt.failedChecks.join(", ")}`));
+  if (attempt.logs.length) box.append(h("h3", {}, "Logged before it"), h("pre", { class: "log" }, attempt.logs.join("\n")));
+  return box;
+}
+
+function partitionGrid(asset: Asset): HTMLElement {
+  const p = asset.status?.partitions;
+  const missing = new Set(p?.missing ?? asset.partitionKeys ?? []);
+  const failed = new Set(p?.failed ?? []);
+  const cells = (asset.partitionKeys ?? []).map((k) => {
+    const state = failed.has(k) ? "failed" : missing.has(k) ? "missing" : "materialized";
+    return h("span", { class: `cell ${state}`, title: `${k}: ${state}`, "data-partition": k, "data-state": state });
+  });
+  return h("div", {}, h("p", { class: "muted" }, `${p?.materialized ?? 0}/${p?.total ?? cells.length} materialized`), h("div", { class: "grid" }, ...cells));
+}
+
+function metadataTable(value: MetadataValue): HTMLElement {
+  const records = (value.records ?? []) as Array<Record<string, unknown>>;
+  const columns = value.columns?.map((c) => c.name) ?? [...new Set(records.flatMap((r) => Object.keys(r)))];
+  return h("table", { class: "metadata-table" }, h("thead", {}, h("tr", {}, ...columns.map((c) => h("th", {}, c)))), h("tbody", {}, ...records.slice(0, 500).map((r) => h("tr", {}, ...columns.map((c) => h("td", {}, format(r[c])))))));
+}
