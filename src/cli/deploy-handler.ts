@@ -135,7 +135,7 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
   for (const link of pkg.skippedLinks) ctx.stderr.write(c.yellow(`⚠ left out ${link}: a link to outside the function's folder\n`));
 
   const { openTarget } = await import("../target/index.js");
-  const target = options.dryRun ? null : await openTarget(defs, { hostEnv: ctx.env });
+  const target = options.dryRun ? null : await openTarget(defs, { hostEnv: ctx.env, uses: [] });
   if (options.dryRun || target?.kind === "emulator") {
     const zipPath = out ?? resolve(ctx.cwd, `${name}.zip`);
     writeFileSync(zipPath, pkg.zip);

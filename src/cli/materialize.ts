@@ -69,7 +69,8 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const history = recordRuns(defs.file, options.history, ctx, output);
   const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
   const warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
-  const target = await openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options) });
+  const uses = [...new Set(assets.flatMap((asset) => (asset.function ? [asset.function] : [])))];
+  const target = await openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options), uses });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
   const interrupt = new AbortController();

@@ -60,7 +60,7 @@ export async function showPlan(request: PlanRequest, ctx: CliContext, output: Ou
   if (request.checkAccess) {
     const names = [...new Set(plan.steps.flatMap((s) => (s.functionName ? [s.functionName] : [])))];
     const [{ openTarget }, { checkAccess }] = await Promise.all([import("../target/index.js"), import("../lambda/access.js")]);
-    const target = await openTarget(defs, { hostEnv: ctx.env });
+    const target = await openTarget(defs, { hostEnv: ctx.env, uses: [] });
     try {
       plan.access = await checkAccess(target, names);
     } finally {

@@ -40,6 +40,11 @@ export interface EmulatorOptions {
    * (PIP_*, HOME, XDG_CACHE_HOME) when it builds a function's requirements.txt (default process.env).
    */
   hostEnv?: NodeJS.ProcessEnv;
+  /**
+   * The functions whose Python interpreters are asked ahead, in the background (default: every one of `functions`):
+   * a run that invokes no Python function starts no probe (a pyenv shim forks dozens of processes).
+   */
+  warm?: string[];
   /** Start each worker with a debugger, on ports from this one (0: free ports); see `pipes dev --inspect`. */
   inspectPort?: number;
   /** Keep-alive, header and request timeouts and the connection cap (defaults: connections.ts); for tests. */
@@ -71,7 +76,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let port = 0;
   const core = new EmulatorCore(() => `127.0.0.1:${port}`, options.logRetentionBytes, options.hostEnv, options.inspectPort);
   for (const spec of options.functions ?? []) core.register(spec);
-  core.warmPython((options.functions ?? []).map((f) => f.runtime).filter(isPythonRuntime));
+  const warm = options.warm === undefined ? undefined : new Set(options.warm);
+  core.warmPython((options.functions ?? []).filter((f) => !warm || warm.has(f.name)).map((f) => f.runtime).filter(isPythonRuntime));
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const unverified = new UnverifiedBytes(options.unverifiedBytesLimit);
   const server = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, (req, res) => {

@@ -23,19 +23,20 @@ export interface Target extends LambdaTarget {
  * Starts an emulator with the definitions' functions registered. Only this process talks to it, so it checks
  * signatures against a key made here and known nowhere else: another local user cannot invoke or deploy.
  */
-export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number): Promise<Emulator> {
+export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJS.ProcessEnv = process.env, inspectPort?: number, warm?: string[]): Promise<Emulator> {
   const [{ startEmulator }, { functionSpecs }] = await Promise.all([import("../emulator/index.js"), import("../emulator/from-definitions.js")]);
-  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv, ...(inspectPort === undefined ? {} : { inspectPort }) });
+  return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv, ...(inspectPort === undefined ? {} : { inspectPort }), ...(warm ? { warm } : {}) });
 }
 
-export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv } = {}): Promise<Target> {
+/** `uses`: the functions this target will invoke, when known (their interpreters are readied ahead, no others). */
+export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv; uses?: string[] } = {}): Promise<Target> {
   const resource = defs.profile.lambda;
   const architecture = (name: string) => defs.functions.get(name)?.architecture ?? "x86_64";
   const messages = defs.profile.messages;
   const qualifier = (name: string) => effectiveQualifier(defs.functions.get(name), defs.profile);
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
-    const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv));
+    const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv, undefined, options.uses));
     // An emulator that checks no signatures still needs the SDK to sign with something.
     const credentials = emulator.credentials ?? { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
     const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);

@@ -1,6 +1,6 @@
 // Which Python runs a function: the user's, as close to the runtime's version as they have, said when it differs.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPipes, tempProject } from "../helpers/run-pipes.js";
@@ -87,5 +87,31 @@ describe("the Python that runs a function", () => {
     const r = await runPipes(["materialize", "first"], { cwd: dir, env: { PATH: `${bin}:/bin`, ...NO_INSTALLS(dir) } });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(dir, "probes.log"), "utf8").trim().split("\n")).toEqual(["probe"]);
+  });
+
+  it("is not asked at all by a run that invokes no Python function, though the definitions hold one", async () => {
+    const dir = tempProject({
+      "defs.ts": `export default {
+        assets: { js: { function: "node" }, py: { function: "which" } },
+        functions: { node: { handler: "./app.handler", runtime: "nodejs22.x" }, which: { handler: "./py/which.handler", runtime: "${otherRuntime}" } },
+      };`,
+      "app.mjs": "export const handler = async () => ({});\n",
+      "py/which.py": `def handler(event, context):\n    return {}\n`,
+    });
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    // Every interpreter the run could ask notes it; pyenv's and uv's installs point at nothing.
+    for (const name of ["python3", `python${otherRuntime.slice(6)}`]) {
+      writeFileSync(join(bin, name), `#!/bin/sh\necho asked >> ${join(dir, "probes.log")}\nexec ${SYSTEM_PYTHON} "$@"\n`);
+      chmodSync(join(bin, name), 0o755);
+    }
+    const env = { PATH: `${bin}:/bin:/usr/bin`, ...NO_INSTALLS(dir) };
+    const node = await runPipes(["materialize", "js"], { cwd: dir, env });
+    expect(node.code, node.stdout + node.stderr).toBe(0);
+    expect(existsSync(join(dir, "probes.log"))).toBe(false);
+    // The same definitions, the Python asset selected: asked, and it runs.
+    const python = await runPipes(["materialize", "py"], { cwd: dir, env });
+    expect(python.code, python.stdout + python.stderr).toBe(0);
+    expect(existsSync(join(dir, "probes.log"))).toBe(true);
   });
 });
