@@ -1,5 +1,5 @@
 import { isPipesEnvelope, parseMessage, type PipesMessage } from "./messages.js";
-import { parsePythonJson } from "./python-json-parse.js";
+import { parseJsonAsPython } from "./python-json-fast.js";
 
 /** Where a message was found: a bare JSON line, behind the Lambda Node.js prefix, or in a JSON log record. */
 export type LineFormat = "raw" | "node-prefix" | "json-log";
@@ -41,7 +41,7 @@ function decodeJson(payload: string, format: LineFormat, allowRecord: boolean, o
   let value: unknown;
   try {
     // As Dagster reads it (json.loads): NaN and Infinity decode, 3.0 stays a float, big integers stay exact.
-    value = parsePythonJson(trimmed);
+    value = parseJsonAsPython(trimmed);
   } catch {
     return undefined;
   }
