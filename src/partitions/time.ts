@@ -42,12 +42,54 @@ const iso = (t: DateTime): string => t.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
 
 /** Every key of a time definition, oldest first. */
 export function timeKeys(p: TimePartitions, now: Date): string[] {
+  const span = timeSpan(p, now);
+  return timeKeysBetween(p, span, 0, span.count - 1);
+}
+
+/** A time definition's windows as arithmetic: where the first starts and how many have ended by `now`. */
+export interface TimeSpan {
+  first: DateTime;
+  count: number;
+}
+
+/**
+ * The first window's start and the number of windows, without listing them: window i starts i cadence steps after
+ * the first (luxon's calendar steps, so a day across a DST change stays a day), and it exists once it has ended.
+ */
+export function timeSpan(p: TimePartitions, now: Date): TimeSpan {
   const first = ceil(parseTime(p.start, p.timezone), p.cadence);
   const limit = p.end ? parseTime(p.end, p.timezone) : DateTime.fromJSDate(now, { zone: p.timezone });
+  return { first, count: stepsWithin(first, limit, p.cadence) };
+}
+
+/** The largest n with first + n steps ≤ limit (0 when none): the diff's estimate, corrected by a step or two. */
+function stepsWithin(first: DateTime, limit: DateTime, cadence: Cadence): number {
+  if (limit < first) return 0;
+  const unit = STEP[cadence];
+  let n = Math.max(0, Math.floor(limit.diff(first, unit).get(unit)));
+  const at = (k: number) => first.plus({ [unit]: k });
+  while (at(n + 1) <= limit) n++;
+  while (n > 0 && at(n) > limit) n--;
+  return n;
+}
+
+/** The key of window `index` (0 is the first). */
+export function timeKeyAt(p: TimePartitions, span: TimeSpan, index: number): string {
+  return span.first.plus({ [STEP[p.cadence]]: index }).toFormat(KEY_FORMAT[p.cadence]);
+}
+
+/** The index of a key's window, or null when the text is not a key of this definition (format, boundary, range). */
+export function timeIndexOf(p: TimePartitions, span: TimeSpan, key: string): number | null {
+  const window = keyWindow(p, key);
+  if (!window || window.start < span.first) return null;
+  const index = stepsWithin(span.first, window.start, p.cadence);
+  return index < span.count && timeKeyAt(p, span, index) === key ? index : null;
+}
+
+/** The keys of windows `from`..`to` (inclusive), in order. */
+export function timeKeysBetween(p: TimePartitions, span: TimeSpan, from: number, to: number): string[] {
   const keys: string[] = [];
-  for (let t = first, after = next(t, p.cadence); after <= limit; t = after, after = next(t, p.cadence)) {
-    keys.push(t.toFormat(KEY_FORMAT[p.cadence]));
-  }
+  for (let i = Math.max(0, from); i <= Math.min(to, span.count - 1); i++) keys.push(timeKeyAt(p, span, i));
   return keys;
 }
 
