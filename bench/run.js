@@ -1,19 +1,26 @@
-// `npm run bench`: wall-time benchmarks of whole `pipes` processes against `node -e 0`.
+// `npm run bench`: wall-time benchmarks of whole `pipes` processes against `node -e 0`, side by side: each round
+// runs every case once, in reverse order every other round, so a slow spell of a shared machine falls on all of
+// them alike; each ratio is the median of per-round ratios to that round's `node -e 0`, with its range.
 // Prints figures; never asserts (tests stay deterministic on a noisy machine).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { median } from "./measure.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const runs = Number(process.env.BENCH_RUNS ?? 21);
+const rounds = Number(process.env.BENCH_RUNS ?? 21);
 const node = process.execPath;
-const env = { ...process.env, NO_COLOR: "1" };
+const env = { ...process.env, NO_COLOR: "1", PIPES_HISTORY: "0" };
+const pipes = (...args) => [node, "bin/pipes.js", ...args];
 
+// [name, argv, goal (× node -e 0) or null]
 const cases = [
-  ["node -e 0", [node, "-e", "0"]],
-  ["pipes --version", [node, "bin/pipes.js", "--version"]],
-  ["pipes list -f fixtures/orders/defs.ts", [node, "bin/pipes.js", "list", "-f", "fixtures/orders/defs.ts"]],
+  ["node -e 0", [node, "-e", "0"], null],
+  ["pipes --version", pipes("--version"), null],
+  ["pipes list -f fixtures/orders/defs.ts", pipes("list", "-f", "fixtures/orders/defs.ts"), 1.5],
+  ["pipes list, an hourly asset since 2019", pipes("list", "-f", "fixtures/noop/hourly-2019.ts"), 1.5],
   // A whole cold run: the embedded emulator, a new worker, one no-op invocation, output.
-  ["pipes materialize -f fixtures/noop/defs.ts noop", [node, "bin/pipes.js", "materialize", "-f", "fixtures/noop/defs.ts", "noop"]],
+  ["pipes materialize noop (Node.js only)", pipes("materialize", "-f", "fixtures/noop/node-only.ts", "noop"), 3],
+  ["pipes materialize noop (a Python function too)", pipes("materialize", "-f", "fixtures/noop/defs.ts", "noop"), 3],
 ];
 
 function time([cmd, ...args]) {
@@ -24,19 +31,17 @@ function time([cmd, ...args]) {
   return ms;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-const results = [];
-for (const [name, argv] of cases) {
-  time(argv); // warm-up: file cache, jiti's transform cache
-  const samples = Array.from({ length: runs }, () => time(argv));
-  results.push({ name, median: median(samples) });
+for (const [, argv] of cases) time(argv); // warm-up: file cache, jiti's transform cache
+const samples = cases.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  const order = [...cases.keys()];
+  if (round % 2 === 1) order.reverse();
+  for (const i of order) samples[i].push(time(cases[i][1]));
 }
-const base = results[0].median;
-console.log(`startup, median of ${runs} runs (node ${process.version})`);
-for (const r of results) {
-  console.log(`  ${r.name.padEnd(50)} ${r.median.toFixed(1).padStart(7)} ms  ${(r.median / base).toFixed(2)}× node -e 0`);
+console.log(`startup, ${rounds} rounds side by side (node ${process.version}): median ms, and × node -e 0 as the median [range] of per-round ratios`);
+for (const [i, [name, , goal]] of cases.entries()) {
+  const ratios = samples[i].map((ms, round) => ms / samples[0][round]);
+  const range = `[${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
+  const against = goal === null ? "" : `  goal ≤ ${goal}×`;
+  console.log(`  ${name.padEnd(50)} ${median(samples[i]).toFixed(1).padStart(7)} ms  ${median(ratios).toFixed(2)}× ${range}${against}`);
 }
