@@ -42,9 +42,18 @@ function wholeNumbers(value: unknown, depth: number): "none" | "some" | "exact" 
   if (typeof value !== "object" || value === null) return "none";
   if (depth >= MAX_DEPTH) return "exact";
   let seen: "none" | "some" = "none";
-  const items = Array.isArray(value) ? value : Object.values(value);
-  for (const item of items) {
-    const found = wholeNumbers(item, depth + 1);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = wholeNumbers(item, depth + 1);
+      if (found === "exact") return found;
+      if (found === "some") seen = found;
+    }
+    return seen;
+  }
+  // for…in, not Object.values: no array per object (JSON.parse's objects have no inherited enumerable keys).
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const found = wholeNumbers(record[key], depth + 1);
     if (found === "exact") return found;
     if (found === "some") seen = found;
   }
