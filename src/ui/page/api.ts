@@ -3,6 +3,7 @@
 import type { DefsResponse } from "../api.js";
 
 export type { RunSummary } from "../../history/read.js";
+export type { Attempt } from "../outcomes.js";
 export type Defs = DefsResponse;
 export type Asset = Defs["assets"][number];
 

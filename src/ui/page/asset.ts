@@ -1,26 +1,12 @@
 // An asset's page: its latest failure first when its last attempt failed, then its partitions, metadata (the latest
 // materialization's, numbers plotted across materializations, the last table), its attempts and its checks.
-import type { Asset, Defs } from "./api.js";
+import type { Asset, Attempt, Defs } from "./api.js";
 import { get } from "./api.js";
 import { metadataChart } from "./chart.js";
 import { h, seconds, when } from "./dom.js";
 import { metadataList, type MetadataValue } from "./metadata.js";
 import { stepMark } from "./outcome.js";
 import { format, materializeButton, runLink, table, warningsOf } from "./parts.js";
-
-interface Attempt {
-  runId: string;
-  startedAt: string;
-  endedAt: string;
-  partition: string | null;
-  status: string;
-  durationMs: number;
-  reason: string | null;
-  dataVersion: string | null;
-  error: { errorType: string; message: string; trace: string[]; headline: string } | null;
-  logs: string[];
-  failedChecks: string[];
-}
 
 interface History {
   materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Record<string, MetadataValue> }>;
