@@ -1,13 +1,15 @@
 // `npm run bench:soak`: one long run of `pipes emulator` (a real child process, checking signatures with its own
 // --credentials profile) under everything at once, read from the OS, with a verdict in the exit code.
-//   1. the first minute (SOAK_SECONDS): signed invokes at concurrency 8 over a Node.js and a Python function, while
-//      200 slow connections trickle their headers a byte a second or sit idle (reopened when closed);
-//   2. then, with the signed invokes and slow connections still going: 20 unsigned POSTs (bogus Authorization) of
-//      50 MB bodies at once, 1,000 functions created and invoked once each, 2,000 Event invocations of 256 KB to one;
+//   1. round 1, the first minute (SOAK_SECONDS, longer if its bursts take longer): signed invokes at concurrency 8
+//      over a Node.js and a Python function while, at once, 20 unsigned POSTs (bogus Authorization) of 50 MB bodies,
+//      1,000 functions created and invoked once each and 2,000 Event invocations of 256 KB to one run; 200 slow
+//      connections trickle their headers a byte a second or sit idle (reopened when closed) throughout;
+//   2. round 2: the same again, the 1,000 functions invoked once more (cold: past the idle-sandbox bound);
 //   3. a short settle (SOAK_SETTLE_SECONDS), then SIGINT, and a look for any process of the emulator left behind.
-// The emulator's RSS (VmRSS, peak VmHWM) and open fds are sampled every second and printed at start, after the
-// first minute and at the end. Exit 0 only when: no signed call failed, RSS and fds at the end are within 20% of
-// the after-the-first-minute figures, the emulator stopped by itself, and nothing of it was left (zombies too).
+// The emulator's RSS (VmRSS, peak VmHWM) and open fds are sampled every second and printed at start, after each
+// round and at the end. Exit 0 only when: no signed call failed, RSS and fds after round 2 are within 20% of those
+// after round 1 (a leak grows with each round; the state and allocator high-water mark round 1 leaves do not), the
+// emulator stopped by itself, and nothing of it was left (zombies too).
 // Every count is an env variable (see `config`); SOAK_SECONDS=20 SOAK_FUNCTIONS=150 runs in about a minute.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,42 +60,41 @@ function sampleOrDie() {
 }
 log(`pipes emulator pid ${emulator.pid} on ${emulator.url}; ${JSON.stringify(config)}`);
 
-// 1. The first minute.
+// Two rounds of the same load. Round 1 (the first minute and what it takes to finish): signed invokes at
+// concurrency 8 for SOAK_SECONDS while, at once, 20 unsigned 50 MB bodies, 1,000 functions created and invoked once
+// and 2,000 Event invocations run. Round 2: the same again (the 1,000 functions invoked once more, cold: past the
+// idle-sandbox bound). A leak grows with each round; state (the functions' configurations, the allocator's high-water
+// mark of round 1's bursts) does not, so round 2's end is compared with round 1's.
 const invoker = sdk(emulator.url, credentials);
-const firstMinute = new Tally();
-const later = new Tally();
-const slow = slowConnections(emulator.url, config.slow);
-const phaseOneEnds = Date.now() + config.seconds * 1000;
-let phaseTwoDone = false;
-await signedInvokes(invoker, ["noop", "noop_py"], config.concurrency, () => Date.now() >= phaseOneEnds, firstMinute);
-const afterFirstMinute = sampleOrDie();
-log(`first minute done: ${firstMinute.calls} signed invokes, ${firstMinute.errors} errors; slow connections open ${slow.state.open}, reopened ${slow.state.reopened}`);
-
-// 2. Everything else at once, the signed invokes still going.
-const phaseTwoLoad = signedInvokes(invoker, ["noop", "noop_py"], config.concurrency, () => phaseTwoDone, later);
 const admin = sdk(emulator.url, credentials);
-const functionCalls = new Tally();
-const eventCalls = new Tally();
+const slow = slowConnections(emulator.url, config.slow);
 /** Logs what a load ended with, as soon as it ends, and passes it on. */
 const tell = (message) => (result) => {
   log(message(result));
   return result;
 };
-const [unsigned, created, events] = await Promise.all([
-  unsignedBodies(emulator.url, config.unsigned, config.unsignedMb, UNSIGNED_TIMEOUT_MS).then(tell((r) => `unsigned bodies answered: ${JSON.stringify(r)}`)),
-  manyFunctions(admin, config.functions, 4, config.minAvailableMb, functionCalls, config.runtime).then(
-    tell(() => `functions created and invoked: ${functionCalls.calls}, ${functionCalls.errors} errors`),
-  ),
-  createEventTarget(admin, "soak-events", config.runtime)
-    .then(() => eventFlood(admin, "soak-events", config.events, config.eventKb, config.concurrency, eventCalls))
-    .catch((error) => {
-      eventCalls.fail(`creating soak-events: ${error}`);
-      return { accepted: 0, throttled: 0 };
-    })
-    .then(tell((r) => `Event invocations: ${r.accepted} × 202, ${r.throttled} × 429, ${eventCalls.errors} errors`)),
-]);
-phaseTwoDone = true;
-await phaseTwoLoad;
+await createEventTarget(admin, "soak-events", config.runtime);
+async function round(n) {
+  const t = { signed: new Tally(), functions: new Tally(), events: new Tally() };
+  const ends = Date.now() + config.seconds * 1000;
+  let burstsDone = false;
+  const signed = signedInvokes(invoker, ["noop", "noop_py"], config.concurrency, () => burstsDone && Date.now() >= ends, t.signed);
+  const [unsigned, created, events] = await Promise.all([
+    unsignedBodies(emulator.url, config.unsigned, config.unsignedMb, UNSIGNED_TIMEOUT_MS).then(tell((r) => `round ${n}: unsigned bodies answered: ${JSON.stringify(r)}`)),
+    manyFunctions(admin, config.functions, 4, config.minAvailableMb, t.functions, config.runtime, { create: n === 1 }).then(
+      tell(() => `round ${n}: functions ${n === 1 ? "created and " : ""}invoked: ${t.functions.calls}, ${t.functions.errors} errors`),
+    ),
+    eventFlood(admin, "soak-events", config.events, config.eventKb, config.concurrency, t.events).then(
+      tell((r) => `round ${n}: Event invocations: ${r.accepted} × 202, ${r.throttled} × 429, ${t.events.errors} errors`),
+    ),
+  ]);
+  burstsDone = true;
+  await signed;
+  log(`round ${n} done: ${t.signed.calls} signed invokes, ${t.signed.errors} errors; slow connections open ${slow.state.open}, reopened ${slow.state.reopened}`);
+  return { tally: t, unsigned, created, flood: events, sample: sampleOrDie() };
+}
+const first = await round(1);
+const second = await round(2);
 invoker.destroy();
 admin.destroy();
 
@@ -112,34 +113,35 @@ const leftAfter5s = watcher.leftovers();
 
 // Report.
 console.log("");
-console.log(`soak: ${config.seconds} s of signed invokes at concurrency ${config.concurrency} (noop Node.js + noop_py Python) with ${config.slow} slow connections, then the rest at once`);
+console.log(`soak: two rounds, each ${config.seconds} s (at least) of signed invokes at concurrency ${config.concurrency} (noop Node.js + noop_py Python) with the rest at once, ${config.slow} slow connections throughout`);
 const line = (label, t) => {
   const p = (q) => (t.latencies.length ? `${pct(t.latencies, q).toFixed(1)} ms` : "-");
   console.log(`  ${label.padEnd(34)} ${String(t.calls).padStart(7)} ok  ${String(t.errors).padStart(4)} errors  p50 ${p(50)}  p99 ${p(99)}`);
   for (const e of t.firstErrors) console.log(`      e.g. ${e}`);
 };
-line("signed invokes, first minute", firstMinute);
-line("signed invokes, during the rest", later);
-line(`functions created + invoked (of ${config.functions})`, functionCalls);
-line(`Event invocations (of ${config.events})`, eventCalls);
-console.log(`  Event answers: ${events.accepted} × 202, ${events.throttled} × 429`);
-console.log(`  unsigned ${config.unsignedMb} MB bodies (${config.unsigned}): ${Object.entries(unsigned).map(([k, v]) => `${v} × ${k}`).join(", ")}`);
+for (const [n, r] of [[1, first], [2, second]]) {
+  line(`round ${n}: signed invokes`, r.tally.signed);
+  line(`round ${n}: functions ${n === 1 ? "created + " : ""}invoked (of ${config.functions})`, r.tally.functions);
+  line(`round ${n}: Event invocations (of ${config.events})`, r.tally.events);
+  console.log(`  round ${n}: Event answers: ${r.flood.accepted} × 202, ${r.flood.throttled} × 429; unsigned ${config.unsignedMb} MB bodies (${config.unsigned}): ${Object.entries(r.unsigned).map(([k, v]) => `${v} × ${k}`).join(", ")}`);
+  if (r.created.stoppedEarly) console.log(`  round ${n}: functions stopped early, ${r.created.stoppedEarly}`);
+}
 console.log(`  slow connections: ${slow.state.reopened} reopened after the emulator closed them`);
-if (created.stoppedEarly) console.log(`  functions: stopped early, ${created.stoppedEarly}`);
 
 console.log("  emulator process          RSS MB   peak RSS MB   fds   processes under it (their RSS MB, summed)   machine MB available");
 const row = (label, s) =>
   console.log(`  ${label.padEnd(24)} ${s.rss.toFixed(1).padStart(7)}  ${s.hwm.toFixed(1).padStart(12)}  ${String(s.fds).padStart(4)}   ${String(s.processes).padStart(5)} ${`(${s.sandboxRss.toFixed(0)})`.padEnd(36)} ${s.available.toFixed(0)}`);
 row("at start", atStart);
-row("after the first minute", afterFirstMinute);
+row("after round 1", first.sample);
+row("after round 2", second.sample);
 row("at the end", atEnd);
 // The highest of each figure (the lowest available memory) of the samples taken every second.
 const most = (key) => Math.max(...watcher.samples.map((s) => s[key]));
 row("worst during the run", { rss: most("rss"), hwm: atEnd.hwm, fds: most("fds"), processes: most("processes"), sandboxRss: most("sandboxRss"), available: Math.min(...watcher.samples.map((s) => s.available)) });
-const growth = (key) => atEnd[key] / afterFirstMinute[key] - 1;
+const growth = (key) => second.sample[key] / first.sample[key] - 1;
 const flat = growth("rss") <= config.tolerance && growth("fds") <= config.tolerance;
 console.log(
-  `  end vs after the first minute: RSS ${(growth("rss") * 100).toFixed(0)}%, fds ${(growth("fds") * 100).toFixed(0)}% → ${flat ? "flat" : "NOT flat"} (within +${config.tolerance * 100}%)`,
+  `  round 2 vs round 1: RSS ${(growth("rss") * 100).toFixed(0)}%, fds ${(growth("fds") * 100).toFixed(0)}% → ${flat ? "flat" : "NOT flat"} (within +${config.tolerance * 100}%)`,
 );
 
 console.log(`  stop: ${stopped === null ? `did NOT exit within ${STOP_TIMEOUT_MS / 1000} s of SIGINT (killed)` : `exited (${stopped})`}; Runtime API seen: ${watcher.runtimeApis().join(", ") || "none"}`);
@@ -161,13 +163,13 @@ for (const p of leftAfter5s) {
 if (killed) console.log(`  (killed the ${killed} left over)`);
 rmSync(scratch, { recursive: true, force: true });
 
-const signedErrors = firstMinute.errors + later.errors + functionCalls.errors + eventCalls.errors;
+const signedErrors = [first, second].reduce((sum, r) => sum + r.tally.signed.errors + r.tally.functions.errors + r.tally.events.errors, 0);
 const failures = [
   signedErrors > 0 && `${signedErrors} signed calls failed`,
-  !flat && "RSS or fds grew past 20% after the first minute",
+  !flat && "RSS or fds grew past 20% from round 1 to round 2",
   stopped === null && "the emulator did not stop on SIGINT",
   leftAtExit.length > 0 && `${leftAtExit.length} processes of the emulator left after it stopped`,
-  created.stoppedEarly && "stopped creating functions to keep the machine's memory",
+  (first.created.stoppedEarly || second.created.stoppedEarly) && "stopped creating functions to keep the machine's memory",
 ].filter(Boolean);
 console.log(failures.length ? `soak: FAIL — ${failures.join("; ")}` : "soak: PASS");
 process.exitCode = failures.length ? 1 : 0;

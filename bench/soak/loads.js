@@ -139,11 +139,12 @@ export async function unsignedBodies(url, count, mb, timeoutMs) {
 const SMALL_ZIP = zipSync({ "app.mjs": strToU8("export const handler = async (event) => ({ ok: true, echo: event });\n") });
 
 /**
- * Creates `count` functions (a small Node.js zip each) and invokes each once, `concurrency` at a time. Stops early
+ * Creates `count` functions (a small Node.js zip each) and invokes each once, `concurrency` at a time (with
+ * `create: false`, invokes the ones an earlier call created: cold again, past the idle-sandbox bound). Stops early
  * (and says so) when the machine's available memory falls under `minAvailableMb`: a leak must not starve the
  * other work on a shared machine.
  */
-export async function manyFunctions(client, count, concurrency, minAvailableMb, tally, runtime) {
+export async function manyFunctions(client, count, concurrency, minAvailableMb, tally, runtime, { create = true } = {}) {
   let next = 0;
   let stoppedEarly = null;
   await Promise.all(
@@ -155,7 +156,7 @@ export async function manyFunctions(client, count, concurrency, minAvailableMb, 
         }
         const name = `soak-fn-${String(next++).padStart(4, "0")}`;
         try {
-          await client.send(new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Runtime: runtime, Handler: "app.handler", Code: { ZipFile: SMALL_ZIP } }));
+          if (create) await client.send(new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Runtime: runtime, Handler: "app.handler", Code: { ZipFile: SMALL_ZIP } }));
           const r = await client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"n":1}') }));
           if (r.FunctionError) throw new Error(`FunctionError: ${Buffer.from(r.Payload ?? []).toString().slice(0, 200)}`);
           tally.calls++;
