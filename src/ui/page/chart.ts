@@ -25,12 +25,12 @@ export function metadataChart(name: string, points: Point[], by: "partition" | "
     by === "partition"
       ? // Whole steps only, at least a label's width apart.
         { space: 90, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? keyAt(t) : "")) }
-      : { space: 110 };
+      : { space: 110, values: (_u, ticks) => utcTicks(ticks) };
   const options: uPlot.Options = {
     width: 640,
     height: 200,
-    // One point alone gets room around it (uPlot would span years for a single time).
-    scales: { x: { time: by === "time", ...(xs.length === 1 ? { range: (_u, min, max) => (by === "time" ? [min - 3600, max + 3600] : [min - 1, max + 1]) as uPlot.Range.MinMax } : {}) } },
+    // One point alone gets an hour (or a key) either side: uPlot would give a single time 1,000 days after it.
+    scales: { x: { time: by === "time", ...(xs.length === 1 ? { range: (_u, min) => (by === "time" ? [min - 3600, min + 3600] : [min - 1, min + 1]) as uPlot.Range.MinMax } : {}) } },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
     axes: [axis, { size: 60 }],
     series: [
@@ -42,6 +42,13 @@ export function metadataChart(name: string, points: Point[], by: "partition" | "
   requestAnimationFrame(() => new uPlot(options, [xs, ys], plot));
   box.append(valuesTable(points, by));
   return box;
+}
+
+/** Times as ISO reads them, in UTC: hours and minutes within two days (the date on the first tick), else dates. */
+function utcTicks(ticks: number[]): string[] {
+  const iso = ticks.map((t) => new Date(t * 1000).toISOString());
+  const short = (ticks.at(-1) ?? 0) - (ticks[0] ?? 0) < 2 * 86400;
+  return iso.map((d, i) => (short ? (i === 0 ? `${d.slice(11, 16)}\n${d.slice(0, 10)}` : d.slice(11, 16)) : d.slice(0, 10)));
 }
 
 /**
