@@ -1,12 +1,14 @@
 // An asset's page: its latest failure first when its last attempt failed, then its partitions, metadata (the latest
-// materialization's, numbers plotted across materializations, the last table), its attempts and its checks.
+// materialization's, every kind as it reads; numbers plotted by partition or over time), its attempts and its checks,
+// a page of each at a time.
 import type { Asset, Attempt, Defs } from "./api.js";
 import { get } from "./api.js";
-import { metadataChart } from "./chart.js";
+import { metadataChart, type Point } from "./chart.js";
 import { h, seconds, when } from "./dom.js";
-import { metadataList, type MetadataValue } from "./metadata.js";
+import { metadataList, metadataTable, type MetadataValue } from "./metadata.js";
 import { stepMark } from "./outcome.js";
-import { format, materializeButton, runLink, table, warningsOf } from "./parts.js";
+import { pagedTable } from "./pager.js";
+import { materializeButton, runLink, warningsOf } from "./parts.js";
 
 interface History {
   materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Record<string, MetadataValue> }>;
@@ -14,9 +16,6 @@ interface History {
   attempts: Attempt[];
   warnings: string[];
 }
-
-/** Rows of the attempts table: enough for a look back; the run pages hold the rest. */
-const HISTORY_ROWS = 200;
 
 export async function assetPage(key: string): Promise<HTMLElement> {
   const [defs, history] = await Promise.all([get<Defs>("/api/defs"), get<History>(`/api/assets/${encodeURIComponent(key)}/history`)]);
@@ -36,31 +35,39 @@ export async function assetPage(key: string): Promise<HTMLElement> {
     section.append(h("p", { class: "empty" }, attempts.length ? `Not materialized in any recorded run yet: ${attempts.length} attempt${attempts.length > 1 ? "s" : ""}, listed below.` : "Not materialized in any recorded run yet."));
   } else {
     const latest = ms.at(-1)!;
-    if (Object.keys(latest.metadata).length) section.append(h("h3", {}, "Latest metadata"), metadataList(latest.metadata));
+    if (Object.keys(latest.metadata).length) section.append(h("h3", {}, `Latest metadata${latest.partition ? ` (partition ${latest.partition})` : ""}`), metadataList(latest.metadata));
     const numeric = [...new Set(ms.flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "int" || v.type === "float").map(([name]) => name)))];
+    if (numeric.length) section.append(h("h3", {}, asset.partitions ? "Plots by partition" : "Plots over time"));
     for (const name of numeric) {
-      const values = ms.map((m) => (typeof m.metadata[name]?.value === "number" ? (m.metadata[name]!.value as number) : null));
-      section.append(metadataChart(name, values, ms.map((m) => m.runId.slice(0, 8))));
+      section.append(asset.partitions ? metadataChart(name, byPartition(ms, name, asset.partitionKeys ?? []), "partition", asset.partitionKeys ?? []) : metadataChart(name, overTime(ms, name), "time"));
     }
-    const lastTable = [...ms].reverse().flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "table").map(([name, v]) => ({ name, v })))[0];
-    if (lastTable) section.append(h("h2", {}, `Last table: ${lastTable.name}`), metadataTable(lastTable.v));
+    // A table an older materialization reported, when the latest one (shown above) has none.
+    if (!Object.values(latest.metadata).some((v) => v.type === "table")) {
+      const lastTable = [...ms].reverse().flatMap((m) => Object.entries(m.metadata).filter(([, v]) => v.type === "table").map(([name, v]) => ({ name, v })))[0];
+      if (lastTable) section.append(h("h2", {}, `Last table: ${lastTable.name}`), metadataTable(lastTable.v));
+    }
   }
   if (attempts.length) {
+    const newest = [...attempts].reverse();
     section.append(
       h("h2", {}, `History (${attempts.length})`),
-      table(
-        ["", "run", "ended (UTC)", "partition", "outcome", "duration", "data version"],
-        [...attempts].reverse().slice(0, HISTORY_ROWS).map((a) => {
-          const { mark, tone } = stepMark(a.status);
-          const why = a.error ? a.error.headline : a.status === "materialized" ? "" : (a.reason ?? "");
-          return [h("span", { class: tone, title: a.status }, mark), runLink(a.runId), when(a.endedAt), a.partition ?? "", why ? `${a.status}: ${why}` : a.status, seconds(a.durationMs), a.dataVersion ?? ""];
-        }),
-        "attempts",
-      ),
+      pagedTable(`${asset.key}\0attempts`, ["", "run", "ended (UTC)", "partition", "outcome", "duration", "data version"], newest.length, (i) => {
+        const a = newest[i]!;
+        const { mark, tone } = stepMark(a.status);
+        const why = a.error ? a.error.headline : a.status === "materialized" ? "" : (a.reason ?? "");
+        return [h("span", { class: tone, title: a.status }, mark), runLink(a.runId), when(a.endedAt), a.partition ?? "", why ? `${a.status}: ${why}` : a.status, seconds(a.durationMs), a.dataVersion ?? ""];
+      }, "attempts"),
     );
   }
   if (history.checks.length) {
-    section.append(h("h2", {}, "Checks"), table(["run", "partition", "check", "result"], [...history.checks].reverse().slice(0, HISTORY_ROWS).map((c) => [runLink(c.runId), c.partition ?? "", c.checkName, h("span", { class: c.passed ? "ok" : c.severity === "WARN" ? "warn" : "fail" }, c.passed ? "passed" : `failed (${c.severity})`)])));
+    const newest = [...history.checks].reverse();
+    section.append(
+      h("h2", {}, "Checks"),
+      pagedTable(`${asset.key}\0checks`, ["run", "partition", "check", "result"], newest.length, (i) => {
+        const c = newest[i]!;
+        return [runLink(c.runId), c.partition ?? "", c.checkName, h("span", { class: c.passed ? "ok" : c.severity === "WARN" ? "warn" : "fail" }, c.passed ? "passed" : `failed (${c.severity})`)];
+      }, "checks"),
+    );
   }
   return section;
 }
@@ -95,8 +102,22 @@ function partitionGrid(asset: Asset): HTMLElement {
   return h("div", {}, h("p", { class: "muted" }, `${p?.materialized ?? 0}/${p?.total ?? cells.length} materialized`), h("div", { class: "grid" }, ...cells));
 }
 
-function metadataTable(value: MetadataValue): HTMLElement {
-  const records = (value.records ?? []) as Array<Record<string, unknown>>;
-  const columns = value.columns?.map((c) => c.name) ?? [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return h("table", { class: "metadata-table" }, h("thead", {}, h("tr", {}, ...columns.map((c) => h("th", {}, c)))), h("tbody", {}, ...records.slice(0, 500).map((r) => h("tr", {}, ...columns.map((c) => h("td", {}, format(r[c])))))));
+type Materialization = History["materializations"][number];
+
+/** The latest value of each partition, in the definition's key order (keys past the grid's, by key). */
+function byPartition(ms: Materialization[], name: string, keys: string[]): Point[] {
+  const latest = new Map<string, Point>();
+  for (const m of ms) {
+    const value = m.metadata[name]?.value;
+    if (m.partition !== null && typeof value === "number") latest.set(m.partition, { key: m.partition, value, runId: m.runId });
+  }
+  const order = new Map(keys.map((k, i) => [k, i]));
+  const rank = (k: string) => order.get(k) ?? Number.MAX_SAFE_INTEGER;
+  return [...latest.values()].sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** One point per materialization, at its run's start. */
+function overTime(ms: Materialization[], name: string): Point[] {
+  const points = ms.flatMap((m) => (typeof m.metadata[name]?.value === "number" ? [{ key: m.startedAt, value: m.metadata[name]!.value as number, runId: m.runId }] : []));
+  return points.sort((a, b) => Date.parse(a.key) - Date.parse(b.key));
 }

@@ -44,6 +44,8 @@ export function assetGraph(assets: Asset[], open: (key: string) => void): SVGEle
       s("text", { class: "sub", x: 10, y: 69 }, clip(checks.length ? `✖ check${checks.length > 1 ? "s" : ""} failed: ${checks.join(", ")}` : partitionText(asset), 38)),
     );
     if (checks.length) node.lastElementChild?.setAttribute("class", "checks fail");
+    const bar = healthBar(asset);
+    if (bar) node.append(bar);
     node.addEventListener("click", () => open(asset.key));
     node.addEventListener("keydown", (e) => (e as KeyboardEvent).key === "Enter" && open(asset.key));
     svg.append(node);
@@ -84,6 +86,29 @@ function partitionText(asset: Asset): string {
   if (asset.partitions) return `${asset.partitions.kind} × ${asset.partitions.count}${p ? ` · ${p.materialized}/${p.total}` : ""}`;
   const version = asset.status?.last?.dataVersion;
   return version ? `data version ${version}` : "";
+}
+
+/**
+ * A partitioned asset's partitions as one bar along the node's foot: materialized, failed and missing as segments
+ * sized by their counts, each with its count in a title (and the group's own), so it reads without colour too.
+ */
+function healthBar(asset: Asset): SVGElement | null {
+  const p = asset.status?.partitions;
+  if (!asset.partitions || !p?.total) return null;
+  const failed = p.failed.length;
+  const counts = { materialized: p.materialized, failed, missing: p.total - p.materialized - failed };
+  const width = WIDTH - 20;
+  const bar = s("g", { class: "health", transform: `translate(10,${HEIGHT - 10})`, ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [`data-${k}`, n])) }, s("title", {}, `${counts.materialized} materialized · ${counts.failed} failed · ${counts.missing} missing of ${p.total}`));
+  let x = 0;
+  for (const [state, n] of Object.entries(counts)) {
+    if (!n) continue;
+    // At least a pixel: one failed partition of 10,000 still shows.
+    const w = Math.max(1, (n / p.total) * width);
+    bar.append(s("rect", { class: `segment ${state}`, x: x.toFixed(1), y: 0, width: Math.min(w, width - x).toFixed(1), height: 6 }, s("title", {}, `${n} ${state}`)));
+    x += w;
+  }
+  bar.append(s("rect", { class: "frame", width, height: 6 }));
+  return bar;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

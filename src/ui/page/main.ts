@@ -1,5 +1,6 @@
 // The page: a hash router over the views, and, under `pipes dev --ui`, the live stream that refreshes the
 // page as runs happen (under `pipes ui`, a look at the run history every few seconds).
+import { followAction } from "./action.js";
 import { get, liveUrl, takeToken } from "./api.js";
 import { h } from "./dom.js";
 import { running } from "./outcome.js";
@@ -55,6 +56,7 @@ async function follow(): Promise<void> {
   source.onmessage = (message) => {
     const event = JSON.parse(message.data) as { type: string; asset?: string };
     markRunning(event);
+    followAction(event);
     badge.textContent = event.type === "run-end" ? "● live" : `● running${event.asset ? ` ${event.asset}` : ""}`;
     // Re-read the page's data once the burst of events settles.
     window.clearTimeout(timer);

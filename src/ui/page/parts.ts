@@ -1,4 +1,5 @@
 // Pieces the pages share: links, tables, warnings, the Materialize buttons of `pipes dev --ui`.
+import { actionStatus, clicked, refused, started } from "./action.js";
 import { materialize } from "./api.js";
 import { h } from "./dom.js";
 
@@ -8,35 +9,34 @@ export const go = (path: string) => {
 export const warningsOf = (warnings: string[]) => (warnings.length ? h("ul", { class: "warnings" }, ...warnings.map((w) => h("li", {}, `⚠ ${w}`))) : null);
 
 export function materializeButton(assets: string[]): HTMLElement {
-  return runButton("Materialize", "materialize", () => assets);
+  return runButton("Materialize", "materialize", () => assets, `materialize ${assets.join(" ")}`);
 }
 
 /** A selection to materialize, as `pipes materialize` takes it: `raw_orders`, `+clean_orders`, `tag:layer=raw`. */
 export function selectionForm(): HTMLElement {
   const input = h("input", { type: "text", name: "selection", placeholder: "+clean_orders tag:layer=raw", "aria-label": "selection", size: "40" });
-  const form = runButton("Materialize selection", "materialize-selection", () => input.value.trim().split(/\s+/).filter(Boolean));
+  const form = runButton("Materialize selection", "materialize-selection", () => input.value.trim().split(/\s+/).filter(Boolean), "selection");
   form.prepend(input, " ");
   return form;
 }
 
-/** A button that starts a run of what `selection` gives (nothing when it is empty) and says how that went. */
-function runButton(label: string, action: string, selection: () => string[]): HTMLElement {
-  const status = h("span", { class: "muted" });
+/** A button that starts a run of what `selection` gives (nothing when it is empty); action.ts says how it goes. */
+function runButton(label: string, action: string, selection: () => string[], id: string): HTMLElement {
   const button = h("button", { type: "button", "data-action": action }, label);
   button.addEventListener("click", async () => {
     const assets = selection();
     if (!assets.length) return;
     button.setAttribute("disabled", "");
-    status.textContent = " started…";
+    const mark = clicked();
     try {
-      await materialize(assets);
+      started(id, await materialize(assets), mark);
     } catch (error) {
-      status.textContent = ` ${(error as Error).message}`;
+      refused(id, (error as Error).message);
     } finally {
       button.removeAttribute("disabled");
     }
   });
-  return h("p", {}, button, status);
+  return h("p", {}, button, " ", actionStatus(id));
 }
 
 export function runLink(runId: string): HTMLElement {
