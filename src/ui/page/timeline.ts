@@ -62,7 +62,7 @@ export function timeline(list: Bar[], steps: Step[], select: (step: string) => v
 function rowLabel(row: Row, y: number): SVGElement {
   const text = row.label.length > LABEL_CHARS ? `${row.label.slice(0, LABEL_CHARS - 1)}…` : row.label;
   const whole = row.steps.length > 1 ? `${row.label}: ${row.steps.length} steps` : row.label;
-  return s("text", { class: "row-label", x: LABELS, y: y + ROW / 2 + 4, "text-anchor": "end", "data-row": row.label }, text, s("title", {}, whole));
+  return s("g", { class: "row" }, s("title", {}, whole), s("text", { class: "row-label", x: LABELS, y: y + ROW / 2 + 4, "text-anchor": "end", "data-row": row.label }, text));
 }
 
 function tooltip(bar: Bar): string {
