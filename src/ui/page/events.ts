@@ -54,7 +54,7 @@ export function logLines(events: RunEvent[]): LogLine[] {
         add("INFO", e.message);
         break;
       case "error":
-        add("ERROR", [`✖ ${e.errorType}: ${e.message}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`)].join("\n"));
+        add("ERROR", [`✖ ${String(e.message).startsWith(`${e.errorType}:`) ? e.message : `${e.errorType}: ${e.message}`}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`)].join("\n"));
         break;
       case "asset-end":
         if (e.reason) add(e.status === "failed" ? "ERROR" : "WARNING", `${e.status}: ${e.reason}`);

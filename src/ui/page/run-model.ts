@@ -28,7 +28,7 @@ export function stepsOf(events: RunEvent[]): Step[] {
       steps.set(label, step);
     }
     step.events.push(e);
-    if (e.type === "error" && !step.problem) step.problem = `${e.errorType}: ${firstLine(e.message)}`;
+    if (e.type === "error" && !step.problem) step.problem = errorLine(e.errorType, e.message);
     if (e.type === "asset-end") {
       step.status = e.status;
       step.durationMs = e.durationMs;
@@ -39,6 +39,9 @@ export function stepsOf(events: RunEvent[]): Step[] {
 }
 
 const firstLine = (text: string): string => String(text).split("\n", 1)[0] ?? "";
+
+/** `Error: boom`, once: a message that already starts with its type (as a stringified error does) is not prefixed again. */
+export const errorLine = (type: string, message: string): string => firstLine(String(message).startsWith(`${type}:`) ? message : `${type}: ${message}`);
 
 export type BarState = "ok" | "failed" | "interrupted";
 
