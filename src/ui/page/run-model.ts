@@ -59,6 +59,9 @@ export interface Bar {
   memoryMb: number | null;
   maxMemoryMb: number | null;
   costUsd: number | null;
+  /** A bar that stands for several calls of its row (a long run, see `merged`): how many, and the last one's step. */
+  calls?: number;
+  lastStep?: string;
 }
 
 interface Calls {
@@ -196,4 +199,33 @@ export function rowsOf(list: Bar[], steps: Step[], most = 40): Row[] {
     }
   }
   return rows;
+}
+
+/**
+ * A long run's bars, fewer: on each row, successful calls that overlap or nearly touch (within `gapMs`, about a
+ * pixel) become one bar that says how many calls it stands for. Failed and interrupted calls stay bars of their own.
+ */
+export function merged(list: Bar[], rowOf: Map<string, number>, gapMs: number): Bar[] {
+  const out: Bar[] = [];
+  const open = new Map<number, Bar>();
+  for (const bar of list) {
+    if (bar.state !== "ok") {
+      out.push(bar);
+      continue;
+    }
+    const row = rowOf.get(bar.step) ?? 0;
+    const current = open.get(row);
+    if (current && bar.start <= current.end + gapMs) {
+      current.end = Math.max(current.end, bar.end);
+      current.calls = (current.calls ?? 1) + 1;
+      current.lastStep = bar.step;
+      current.costUsd = current.costUsd !== null && bar.costUsd !== null ? current.costUsd + bar.costUsd : current.costUsd;
+      current.cold ||= bar.cold;
+      continue;
+    }
+    const copy = { ...bar, calls: 1, lastStep: bar.step };
+    open.set(row, copy);
+    out.push(copy);
+  }
+  return out;
 }

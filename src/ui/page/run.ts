@@ -16,14 +16,15 @@ import { timeline } from "./timeline.js";
 let kept: { runId: string; filter: StepFilter } | null = null;
 
 export async function runPage(id: string): Promise<HTMLElement> {
+  // The runs list says which runs retried this one (read beside the events); without it the page still shows the run.
+  const listed = get<{ runs: RunSummary[] }>("/api/runs").then((r) => r.runs, () => [] as RunSummary[]);
   let view: { events: RunEvent[]; cut: boolean; warnings: string[] };
   try {
     view = await get(`/api/runs/${encodeURIComponent(id)}/events`);
   } catch {
     return h("section", {}, h("h1", {}, `Run ${id}`), h("p", { class: "empty" }, "No such run in the history."));
   }
-  // The runs list says which runs retried this one; without it the page still shows the run.
-  const runs = await get<{ runs: RunSummary[] }>("/api/runs").then((r) => r.runs, () => [] as RunSummary[]);
+  const runs = await listed;
   const { events } = view;
   const start = events.find((e) => e.type === "run-start");
   const end = events.find((e) => e.type === "run-end");

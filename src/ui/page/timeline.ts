@@ -4,7 +4,7 @@
 // A bar's tooltip says its duration, billed time, memory and cost. A long run's steps share rows (run-model.ts).
 import { formatUsd } from "../../lambda/pricing.js";
 import { h, s, seconds } from "./dom.js";
-import { type Bar, type Row, rowsOf, type Step, tickLabel, ticks } from "./run-model.js";
+import { type Bar, merged, type Row, rowsOf, type Step, tickLabel, ticks } from "./run-model.js";
 
 const ROW = 20;
 const WIDTH = 1100;
@@ -12,6 +12,8 @@ const LABELS = 250;
 const AXIS = 24;
 const LEFT = LABELS + 10;
 const RIGHT = WIDTH - 24;
+/** Past this many calls, a row's calls that touch are drawn as one bar: 10,000 bars would be 30,000 elements. */
+const MAX_BARS = 2000;
 /** Characters of a row's label that fit in LABELS px (11 px text); longer ones are cut, whole in their tooltip. */
 const LABEL_CHARS = 40;
 
@@ -34,9 +36,16 @@ export function timeline(list: Bar[], steps: Step[], select: (step: string) => v
   for (const [i, row] of rows.entries()) svg.append(rowLabel(row, AXIS + i * ROW));
   // Failures last: where a long run's steps share a row, a red bar is never hidden under a blue one.
   const order: Record<Bar["state"], number> = { ok: 0, interrupted: 1, failed: 2 };
-  for (const bar of [...list].sort((a, b) => order[a.state] - order[b.state])) {
+  const drawn = list.length > MAX_BARS ? merged(list, rowOf, 1 / scale) : list;
+  for (const bar of [...drawn].sort((a, b) => order[a.state] - order[b.state])) {
     const y = AXIS + (rowOf.get(bar.step) ?? 0) * ROW + 3;
     const width = Math.max(2, (bar.end - bar.start) * scale);
+    if (bar.calls !== undefined) {
+      const rect = s("rect", { class: "bar ok merged", x: x(bar.start).toFixed(1), y, width: width.toFixed(1), height: ROW - 6, "data-step": bar.step, "data-calls": bar.calls }, s("title", {}, tooltip(bar)));
+      rect.addEventListener("click", () => select(bar.step));
+      svg.append(rect);
+      continue;
+    }
     const rect = s("rect", { class: `bar ${bar.state}${bar.cold ? " cold" : ""}`, x: x(bar.start).toFixed(1), y, width: width.toFixed(1), height: ROW - 6, "data-step": bar.step, "data-state": bar.state }, s("title", {}, tooltip(bar)));
     // An interrupted call is hatched (a pattern of this svg; a CSS url(#…) would be read against the stylesheet's address).
     if (bar.state === "interrupted") (rect as SVGElement & ElementCSSInlineStyle).style.fill = "url(#timeline-hatch)";
@@ -55,7 +64,7 @@ export function timeline(list: Bar[], steps: Step[], select: (step: string) => v
     { class: "timeline-wrap" },
     legend(),
     svg,
-    shared ? h("p", { class: "muted note" }, `${steps.length.toLocaleString("en")} steps on ${rows.length} rows: an asset's steps that started one after another share a row, and their bars overlap where they ran at once. The steps below list each one; a bar's tooltip names its step.`) : null,
+    shared ? h("p", { class: "muted note" }, `${steps.length.toLocaleString("en")} steps on ${rows.length} rows: an asset's steps that started one after another share a row, and their bars overlap where they ran at once${drawn !== list ? `; past ${MAX_BARS.toLocaleString("en")} calls, a row's successful calls that touch are drawn as one bar (${drawn.length.toLocaleString("en")} bars for ${list.length.toLocaleString("en")} calls)` : ""}. The steps below list each one; a bar's tooltip names its steps.`) : null,
   );
 }
 
@@ -66,6 +75,10 @@ function rowLabel(row: Row, y: number): SVGElement {
 }
 
 function tooltip(bar: Bar): string {
+  if (bar.calls !== undefined) {
+    const range = bar.calls > 1 ? `${bar.step} … ${bar.lastStep}` : bar.step;
+    return [`${range}: ${bar.calls.toLocaleString("en")} successful call${bar.calls > 1 ? "s" : ""}`, `over ${seconds(bar.end - bar.start)}`, bar.costUsd !== null ? `cost ${formatUsd(bar.costUsd)}` : ""].filter(Boolean).join("\n");
+  }
   const lines = [`${bar.step}: ${bar.state === "ok" ? "ran" : bar.state}`];
   if (bar.state === "interrupted") {
     lines.push(`invoked, and stopped before it returned (${seconds(bar.end - bar.start)} until the run stopped)`);
