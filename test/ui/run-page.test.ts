@@ -208,10 +208,11 @@ describe.skipIf(!chromiumPath)("the run page", () => {
     await small.waitForSelector("svg.timeline rect.bar");
     expect(await small.locator("svg.timeline text.row-label").allTextContents()).toEqual(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"].map((d) => `events[${d}]`));
     expect(await small.locator("svg.timeline text.tick").count()).toBeGreaterThanOrEqual(3);
-    expect(await small.locator("svg.timeline text.tick").first().textContent()).toBe("0 ms");
+    // In ms under a second's span, in s past it (a loaded machine runs slower).
+    expect(await small.locator("svg.timeline text.tick").first().textContent()).toMatch(/^0 m?s$/);
     expect(await small.textContent(".legend")).toMatch(/init \(cold start\)/);
     const tip = (await small.locator('svg.timeline rect.bar[data-step="events[2024-01-03]"] title').textContent()) ?? "";
-    expect(tip).toMatch(/^events\[2024-01-03\]: failed\ncall \d+ ms\nran \d+ ms · billed \d+ ms\n/);
+    expect(tip).toMatch(/^events\[2024-01-03\]: failed\ncall [\d.]+ m?s\nran [\d.]+ m?s · billed \d+ ms\n/);
     expect(tip).toMatch(/memory \d+ of \d+ MB\ncost \$0\.\d+/);
     // Retried by the retry, which links back.
     expect(await small.textContent("p.retried-by")).toBe(`Retried by run ${retryId.slice(0, 8)} (✖ failed).`);
