@@ -1,44 +1,68 @@
-// One step's events as text lines: logs, output, materializations, checks, warnings and errors.
-import type { RunEvent } from "./api.js";
+// A run's events as log lines, each with a level: what the function logged (pipes.log, or output the Node.js
+// runtime prefixed with a level) at its own level, and what pipes saw (calls, materializations, checks, throttles,
+// warnings, errors) at the level it deserves. Pure.
 import { formatUsd } from "../../lambda/pricing.js";
-import { h } from "./dom.js";
+import type { RunEvent } from "./api.js";
+import { stepKey } from "./run-model.js";
 
-export function stepDetails(events: RunEvent[]): HTMLElement {
-  const lines: string[] = [];
+export interface LogLine {
+  /** DEBUG, INFO, WARNING, ERROR or CRITICAL. */
+  level: string;
+  text: string;
+  /** The step it belongs to (`asset[partition]`), or null for the run's own. */
+  step: string | null;
+}
+
+/** Levels by rank, as pipes.log has them; the Node.js runtime's WARN, FATAL and TRACE read as their kin. */
+export const LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
+const ALIASES: Record<string, string> = { WARN: "WARNING", FATAL: "CRITICAL", TRACE: "DEBUG" };
+export const levelOf = (level: string | null | undefined): string => {
+  const upper = String(level ?? "INFO").toUpperCase();
+  return ALIASES[upper] ?? (LEVELS.includes(upper) ? upper : "INFO");
+};
+export const rank = (level: string): number => LEVELS.indexOf(level);
+
+export function logLines(events: RunEvent[]): LogLine[] {
+  const lines: LogLine[] = [];
   for (const e of events) {
+    const step = e.asset ? stepKey(e.asset, e.partition) : null;
+    const add = (level: string, text: string) => lines.push({ level, text, step });
     switch (e.type) {
       case "invocation-end":
-        lines.push(`→ ${e.functionName} · ${Math.round(e.lambdaDurationMs ?? e.durationMs)} ms${e.cold ? ` · cold (init ${Math.round(e.initDurationMs ?? 0)} ms)` : ""}${e.costUsd ? ` · ${formatUsd(e.costUsd)}` : ""}`);
+        add(e.ok ? "INFO" : "ERROR", `→ ${e.functionName} · ${Math.round(e.lambdaDurationMs ?? e.durationMs)} ms${e.cold ? ` · cold (init ${Math.round(e.initDurationMs ?? 0)} ms)` : ""}${e.costUsd ? ` · ${formatUsd(e.costUsd)}` : ""}`);
         break;
       case "log":
-        lines.push(`${String(e.level).padEnd(8)} ${e.message}`);
+        add(levelOf(e.level), e.message);
         break;
       case "output":
-        lines.push(`│ ${e.level ? `${e.level} ` : ""}${e.text}`);
+        add(levelOf(e.level), `│ ${e.text}`);
         break;
       case "materialization":
-        lines.push(`materialized ${e.assetKey}${e.dataVersion ? ` (data version ${e.dataVersion})` : ""}`);
-        for (const [name, value] of Object.entries(e.metadata ?? {})) lines.push(`    ${name}: ${brief(value as Parameters<typeof brief>[0])}`);
+        add("INFO", `materialized ${e.assetKey}${e.dataVersion ? ` (data version ${e.dataVersion})` : ""}`);
+        for (const [name, value] of Object.entries(e.metadata ?? {})) add("INFO", `    ${name}: ${brief(value as Parameters<typeof brief>[0])}`);
         break;
       case "check":
-        lines.push(`${e.passed ? "✔" : "✖"} check ${e.checkName} ${e.passed ? "passed" : "failed"} (severity ${e.severity})`);
+        add(e.passed ? "INFO" : e.severity === "ERROR" ? "ERROR" : "WARNING", `${e.passed ? "✔" : "✖"} check ${e.checkName} ${e.passed ? "passed" : "failed"} (severity ${e.severity})`);
         break;
       case "throttled":
-        lines.push(`↻ throttled, retried after ${e.delayMs} ms`);
+        add("WARNING", `↻ throttled, retried after ${e.delayMs} ms`);
         break;
       case "warning":
-        lines.push(`⚠ ${e.message}`);
+        add("WARNING", `⚠ ${e.message}`);
+        break;
+      case "note":
+        add("INFO", e.message);
         break;
       case "error":
-        lines.push(`✖ ${e.errorType}: ${e.message}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`));
+        add("ERROR", [`✖ ${String(e.message).startsWith(`${e.errorType}:`) ? e.message : `${e.errorType}: ${e.message}`}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`)].join("\n"));
         break;
       case "asset-end":
-        if (e.reason) lines.push(`${e.status}: ${e.reason}`);
+        if (e.reason) add(e.status === "failed" ? "ERROR" : "WARNING", `${e.status}: ${e.reason}`);
         break;
       default:
     }
   }
-  return h("pre", { class: "log" }, lines.join("\n"));
+  return lines;
 }
 
 function brief(value: { type?: string; value?: unknown; records?: unknown[] }): string {

@@ -1,15 +1,14 @@
-// The pages: assets (the graph), the runs, a run (an asset's page is asset.ts).
-import type { Defs, RunEvent, RunSummary } from "./api.js";
+// The pages: assets (the graph), the runs (an asset's page is asset.ts, a run's run.ts).
+import type { Defs, RunSummary } from "./api.js";
 import { get } from "./api.js";
 import { formatUsd } from "../../lambda/pricing.js";
 import { h, seconds, when } from "./dom.js";
-import { stepDetails } from "./events.js";
 import { assetGraph } from "./graph.js";
-import { RUN_OUTCOMES, runMark, stepMark } from "./outcome.js";
+import { RUN_OUTCOMES, runMark } from "./outcome.js";
 import { go, runLink, selectionForm, table, warningsOf } from "./parts.js";
-import { bars, timeline } from "./timeline.js";
 
 export { assetPage } from "./asset.js";
+export { runPage } from "./run.js";
 
 export async function assetsPage(): Promise<HTMLElement> {
   const defs = await get<Defs>("/api/defs");
@@ -42,40 +41,6 @@ export async function runsPage(): Promise<HTMLElement> {
     (i) => ({ "data-outcome": runs[i]!.outcome }),
   );
   section.append(outcomeFilter(runs, rows), rows);
-  return section;
-}
-
-export async function runPage(id: string): Promise<HTMLElement> {
-  let view: { events: RunEvent[]; cut: boolean; warnings: string[] };
-  try {
-    view = await get(`/api/runs/${encodeURIComponent(id)}/events`);
-  } catch {
-    return h("section", {}, h("h1", {}, `Run ${id}`), h("p", { class: "empty" }, "No such run in the history."));
-  }
-  const { events } = view;
-  const start = events.find((e) => e.type === "run-start");
-  const end = events.find((e) => e.type === "run-end");
-  const section = h("section", {}, h("h1", {}, `Run ${start?.runId ?? id}`), warningsOf(view.warnings) ?? "");
-  if (start?.retryOf) section.append(h("p", { class: "muted" }, "A retry of run ", runLink(start.retryOf), ": what failed or was skipped there."));
-  section.append(h("p", { class: "muted" }, [start ? when(start.startedAt) : "", start ? `profile ${start.profile}` : "", end ? `${end.ok ? "✔" : "✖"} ${seconds(end.durationMs)}` : "unfinished", end?.costUsd ? `${formatUsd(end.costUsd)}${end.target === "emulator" ? " on Lambda" : ""}` : ""].filter(Boolean).join(" · ")));
-  const steps = new Map<string, RunEvent[]>();
-  for (const e of events) if (e.asset) steps.set(e.partition ? `${e.asset}[${e.partition}]` : e.asset, [...(steps.get(e.partition ? `${e.asset}[${e.partition}]` : e.asset) ?? []), e]);
-  const list = bars(events);
-  const details = h("div", { class: "steps" });
-  const open = (step: string) => {
-    const el = details.querySelector<HTMLDetailsElement>(`details[data-step="${CSS.escape(step)}"]`);
-    if (el) {
-      el.open = true;
-      el.scrollIntoView({ block: "nearest" });
-    }
-  };
-  section.append(h("h2", {}, "Timeline"), list.length ? timeline(list, open) : h("p", { class: "empty" }, "No invocations."));
-  section.append(h("h2", {}, "Steps"), details);
-  for (const [step, stepEvents] of steps) {
-    const endEvent = stepEvents.find((e) => e.type === "asset-end");
-    const mark = endEvent ? stepMark(endEvent.status).mark : "…";
-    details.append(h("details", { "data-step": step }, h("summary", {}, `${mark} ${step} ${endEvent ? `· ${endEvent.status} · ${seconds(endEvent.durationMs)}` : ""}`), stepDetails(stepEvents)));
-  }
   return section;
 }
 
