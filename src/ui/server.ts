@@ -13,7 +13,8 @@ import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { stringifyJson } from "../protocol/python-json.js";
 import { selectAssets } from "../run/select.js";
-import { assetHistory, type DefsResponse, defsView, runsView, runView } from "./api.js";
+import { CACHE_MAX_BYTES, HistoryCache, historySignature } from "../history/cache.js";
+import { assetHistory, type DefsResponse, defsView, type HistoryFolds, historyFolds, runsView, runViewJson } from "./api.js";
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
@@ -26,6 +27,8 @@ export interface UiOptions {
   historyDir: string;
   /** The cap on a run file's size that readers apply (location.ts's historyLimits). */
   maxRunBytes?: number;
+  /** The bound on what is kept of the history between requests (history/cache.ts; PIPES_UI_CACHE_MB). */
+  cacheBytes?: number;
   /** The definitions now (dev reloads them on save). */
   defs: () => Promise<ResolvedDefinitions>;
   /** `pipes dev --ui`: the live stream, and what the Materialize button runs; absent for `pipes ui`. */
@@ -49,7 +52,9 @@ const HEADERS = {
 
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const token = randomBytes(24).toString("base64url");
-  const read = { maxRunBytes: options.maxRunBytes };
+  const cache = new HistoryCache(options.cacheBytes ?? CACHE_MAX_BYTES);
+  const read = { maxRunBytes: options.maxRunBytes, cache };
+  const answers = new Answers(() => historySignature(options.historyDir));
   let port = 0;
   const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
   const server = createServer((req, res) => {
@@ -76,17 +81,21 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (path === "/app.css") return sendFile(res, page("app.css"), "text/css; charset=utf-8");
     if (path === "/api/defs") {
       const defs = await options.defs();
-      const body: DefsResponse = { ...defsView(defs, options.historyDir, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
+      const folds = answers.get("folds", (): HistoryFolds => historyFolds(options.historyDir, read));
+      const body: DefsResponse = { ...defsView(defs, folds, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
       return send(res, 200, body);
     }
-    if (path === "/api/runs") return send(res, 200, runsView(options.historyDir, read));
+    if (path === "/api/runs") return sendText(res, 200, answers.get("runs", () => json(runsView(options.historyDir, read))));
     const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);
     if (run) {
-      const view = runView(options.historyDir, run[1]!, read);
-      return view ? send(res, 200, view) : send(res, 404, { error: `no run ${run[1]}` });
+      const text = runViewJson(options.historyDir, run[1]!, read);
+      return text !== null ? sendText(res, 200, text) : send(res, 404, { error: `no run ${run[1]}` });
     }
     const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
-    if (asset) return send(res, 200, assetHistory(options.historyDir, decodePathSegment(asset[1]!)!, read));
+    if (asset) {
+      const name = decodePathSegment(asset[1]!)!;
+      return sendText(res, 200, answers.get(`asset\0${name}`, () => json(assetHistory(options.historyDir, name, read))));
+    }
     if (path === "/api/live") {
       if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
       return options.live.listen(res);
@@ -144,8 +153,13 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   };
 }
 
+const json = (body: unknown): string => stringifyJson(body, { nonFinite: "string" });
+
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = stringifyJson(body, { nonFinite: "string" });
+  sendText(res, status, json(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
@@ -169,4 +183,27 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** Answers at most kept: one per asset page asked for, besides the runs list and the graph's folds. */
+const MAX_ANSWERS = 64;
+
+/**
+ * Answers computed from the whole history, kept while the history's files are as they were (historySignature):
+ * the runs list and an asset's history are not folded again from a hundred runs when nothing was recorded since.
+ */
+class Answers {
+  private readonly kept = new Map<string, { signature: string; value: unknown }>();
+
+  constructor(private readonly sign: () => string) {}
+
+  get<T>(name: string, compute: () => T): T {
+    const signature = this.sign();
+    const kept = this.kept.get(name);
+    this.kept.delete(name);
+    const value = kept && kept.signature === signature ? (kept.value as T) : compute();
+    this.kept.set(name, { signature, value });
+    if (this.kept.size > MAX_ANSWERS) this.kept.delete(this.kept.keys().next().value!);
+    return value;
+  }
 }
