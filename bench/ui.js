@@ -26,7 +26,7 @@ const bigId = "b1g00000-0000-4000-8000-000000000000";
 const bigFile = join(runs, `20260101T000000.000Z-${bigId}.ndjson`);
 
 /** Hourly keys from 2019-01-01 (UTC), as the definition has them. */
-const keyAt = (i) => new Date(Date.UTC(2019, 0, 1) + i * 3600_000).toISOString().slice(0, 13).replace("T", "-") + ":00";
+const keyAt = (i) => `${new Date(Date.UTC(2019, 0, 1) + i * 3600_000).toISOString().slice(0, 13).replace("T", "-")}:00`;
 
 function runLines(runId, startedAt, steps, firstKey, failEvery) {
   const lines = [];
@@ -83,7 +83,11 @@ async function start(checkout) {
     });
     child.on("exit", (code) => reject(new Error(`pipes ui exited ${code}: ${out}`)));
   });
-  return { ...ready, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT"))) };
+  return { ...ready, stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGINT");
+      }), };
 }
 
 function get(server, path) {

@@ -106,13 +106,24 @@ function utcFormat(p: TimePartitions, span: TimeSpan): ((index: number) => strin
   const step = FIXED_STEP_MS[p.cadence];
   if (step === undefined || !UTC_ZONES.has(p.timezone) || span.first.offset !== 0 || span.first.year < 1000 || span.first.plus({ [STEP[p.cadence]]: span.count }).year > 9999) return null;
   const first = span.first.toMillis();
-  return p.cadence === "hourly"
-    ? (i) => {
-        const iso = new Date(first + i * step).toISOString();
-        return `${iso.slice(0, 10)}-${iso.slice(11, 16)}`;
-      }
-    : (i) => new Date(first + i * step).toISOString().slice(0, 10);
+  const date = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (p.cadence === "daily") return (i) => date(Math.floor((first + i * step) / DAY_MS));
+  // A day's 24 keys share its date: formatted once per day, the hour appended.
+  let day = Number.NaN;
+  let prefix = "";
+  return (i) => {
+    const ms = first + i * step;
+    const d = Math.floor(ms / DAY_MS);
+    if (d !== day) {
+      day = d;
+      prefix = date(d);
+    }
+    return `${prefix}${HOUR_SUFFIX[Math.floor((ms - d * DAY_MS) / 3_600_000)]}`;
+  };
 }
+
+const DAY_MS = 86_400_000;
+const HOUR_SUFFIX = Array.from({ length: 24 }, (_, h) => `-${String(h).padStart(2, "0")}:00`);
 
 /** The window of one key, or null when the text is not a key of this cadence (wrong format, not on a boundary). */
 export function keyWindow(p: TimePartitions, key: string): { start: DateTime; end: DateTime } | null {

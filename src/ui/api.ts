@@ -5,7 +5,8 @@
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { listRuns, type ReadOptions, readAllRuns, readRun, type RunSummary } from "../history/read.js";
 import { type AssetStatus, foldStatus, type StatusRow, statusRows } from "../history/status.js";
-import { partitionKeys } from "../partitions/keys.js";
+import type { Partitions } from "../partitions/definition.js";
+import { partitionKeys, partitionSpace } from "../partitions/keys.js";
 import { type ListedAsset, listAssets } from "../report/list.js";
 import type { Metadata, RunEvent } from "../run/events.js";
 import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, LOG_TYPES, OUTCOME_TYPES } from "./outcomes.js";
@@ -41,7 +42,7 @@ export function historyFolds(historyDir: string, read: HistoryRead = {}): Histor
 
 export function defsView(defs: ResolvedDefinitions, history: string | HistoryFolds, read: HistoryRead = {}, now = new Date()): DefsView {
   const folds = typeof history === "string" ? historyFolds(history, read) : history;
-  const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : null]));
+  const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? keysNow(a.partitions, now) : null]));
   const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), folds.statuses);
   return {
     file: defs.file,
@@ -49,6 +50,23 @@ export function defsView(defs: ResolvedDefinitions, history: string | HistoryFol
     assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null, outcome: folds.outcomes.get(asset.key) ?? null })),
     warnings: folds.warnings,
   };
+}
+
+/** Definitions whose keys are kept (the page asks for them on each load; an hourly asset since 2019 has 61,000). */
+const KEPT_DEFINITIONS = 16;
+const keptKeys = new Map<string, { count: number; keys: string[] }>();
+
+/** A definition's keys now: listed again only when their number changed (a new window ended) or the definition did. */
+function keysNow(p: Partitions, now: Date): string[] {
+  const id = JSON.stringify(p);
+  const count = partitionSpace(p, now).count;
+  const kept = keptKeys.get(id);
+  if (kept?.count === count) return kept.keys;
+  const keys = partitionKeys(p, now);
+  keptKeys.delete(id);
+  keptKeys.set(id, { count, keys });
+  if (keptKeys.size > KEPT_DEFINITIONS) keptKeys.delete(keptKeys.keys().next().value!);
+  return keys;
 }
 
 export function runsView(historyDir: string, options: HistoryRead = {}): { runs: RunSummary[]; warnings: string[] } {
