@@ -115,7 +115,9 @@ export function assetHistory(historyDir: string, asset: string, read: HistoryRea
   const last = attempts.at(-1);
   if (last?.status === "failed") {
     const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES }), null);
-    const again = run.value ? foldAttempts([run.value], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
+    // Only that step's events are folded again (a 10,000-step run's other steps would cost the fold's time for nothing).
+    const step = run.value?.events.filter((e) => e.type === "run-start" || ("asset" in e && e.asset === asset && ("partition" in e ? (e.partition ?? null) : null) === last.partition));
+    const again = step ? foldAttempts([{ events: step }], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
     if (again) last.logs = again.logs;
   }
   const history: AssetHistory = { materializations: [], checks: [], attempts, warnings: runs.warnings };
