@@ -2,18 +2,16 @@
 // truth: a run in progress shows the events it appended since the last request (its half-written line once it is
 // whole), a run file replaced shows its new content, a run removed is gone, and the runs list and an asset's history
 // follow. The real server (bin/pipes.js ui) on a history written here line by line, as a recorder writes it.
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, startPipes } from "../helpers/run-pipes.js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 
 let dir: string;
 let runs: string;
 let ui: Running;
-// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field
 let api: (path: string) => Promise<{ status: number; body: any }>;
 
 const ID = "c0ffee00-0000-4000-8000-000000000000";
