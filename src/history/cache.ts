@@ -44,7 +44,10 @@ interface Entry {
 }
 
 export interface CacheStats {
-  /** Bytes read from run files (an unchanged file costs none; a grown one its new bytes and its partial line). */
+  /**
+   * Bytes read from run files (an unchanged file costs none; a grown one its new bytes and its partial line), not
+   * counting the few hundred of the fingerprint that tells an append.
+   */
   bytesRead: number;
   hits: number;
   /** Reads of only what a file appended. */
@@ -109,8 +112,8 @@ export class HistoryCache {
       else this.stats.whole++;
       const result = finishFold(path, options, fold, tail);
       const { stat, end, head, before } = read;
-      const tailBytes = (tail as Fold | null)?.keptBytes ?? 0;
-      const cost = 2 * (fold.keptBytes + tailBytes) + 1024;
+      // A fork counts its fold's bytes and its own line's.
+      const cost = 2 * ((tail as Fold | null) ?? fold).keptBytes + 1024;
       this.store(key, { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, end, head, before, fold, result, cost });
       return result;
     } catch (error) {

@@ -53,9 +53,11 @@ const HEADERS = {
 
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const token = randomBytes(24).toString("base64url");
-  const cache = new HistoryCache(options.cacheBytes ?? CACHE_MAX_BYTES);
+  const cacheBytes = options.cacheBytes ?? CACHE_MAX_BYTES;
+  // Of the bound, the run files' folds take the most; the answers made from them a quarter.
+  const cache = new HistoryCache(cacheBytes - Math.floor(cacheBytes / 4));
   const read = { maxRunBytes: options.maxRunBytes, cache };
-  const answers = new Answers(() => historySignature(options.historyDir));
+  const answers = new Answers(() => historySignature(options.historyDir), Math.floor(cacheBytes / 4));
   let port = 0;
   const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
   const server = createServer((req, res) => {
@@ -210,19 +212,36 @@ const MAX_ANSWERS = 64;
 /**
  * Answers computed from the whole history, kept while the history's files are as they were (historySignature):
  * the runs list and an asset's history are not folded again from a hundred runs when nothing was recorded since.
+ * Bounded like the history cache: answers written as text count their size (an asset of a 10,000-step run has MBs),
+ * the least recently asked dropped first past `maxBytes`.
  */
 class Answers {
-  private readonly kept = new Map<string, { signature: string; value: unknown }>();
+  private readonly kept = new Map<string, { signature: string; value: unknown; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly sign: () => string) {}
+  constructor(
+    private readonly sign: () => string,
+    private readonly maxBytes: number,
+  ) {}
 
   get<T>(name: string, compute: () => T): T {
     const signature = this.sign();
     const kept = this.kept.get(name);
-    this.kept.delete(name);
+    if (kept) this.drop(name);
     const value = kept && kept.signature === signature ? (kept.value as T) : compute();
-    this.kept.set(name, { signature, value });
-    if (this.kept.size > MAX_ANSWERS) this.kept.delete(this.kept.keys().next().value!);
+    const bytes = typeof value === "string" ? 2 * value.length : 0;
+    if (bytes > this.maxBytes) return value;
+    this.kept.set(name, { signature, value, bytes });
+    this.bytes += bytes;
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= MAX_ANSWERS && this.bytes <= this.maxBytes) break;
+      this.drop(oldest);
+    }
     return value;
+  }
+
+  private drop(name: string): void {
+    this.bytes -= this.kept.get(name)?.bytes ?? 0;
+    this.kept.delete(name);
   }
 }
