@@ -230,7 +230,7 @@ class Answers {
     if (kept) this.drop(name);
     const value = kept && kept.signature === signature ? (kept.value as T) : compute();
     const bytes = typeof value === "string" ? 2 * value.length : 0;
-    if (bytes > this.maxBytes) return value;
+    if (this.maxBytes === 0 || bytes > this.maxBytes) return value;
     this.kept.set(name, { signature, value, bytes });
     this.bytes += bytes;
     for (const oldest of this.kept.keys()) {
