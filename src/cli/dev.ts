@@ -10,7 +10,7 @@ import { outputFor, type CliContext } from "./context.js";
 import { parseConcurrency } from "./parse-options.js";
 import type { PromptRun } from "./dev-prompt.js";
 import { runtimeEnv, withSharedOptions } from "./shared-options.js";
-import { parsePort } from "./ui.js";
+import { parsePort, uiCacheBytes } from "./ui.js";
 
 interface DevOptions {
   allowHostRuntime?: boolean;
@@ -242,6 +242,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         port: uiPort,
         historyDir: location.historyDir(defs.file),
         maxRunBytes: location.historyLimits(ctx.env).maxRunBytes,
+        cacheBytes: uiCacheBytes(ctx.env),
         defs: async () => defs,
         live: hub,
         // A run from the page waits its turn like one typed at the prompt.

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { spawn } from "node:child_process";
 import { UserError } from "../errors.js";
+import { CACHE_ENV, cacheBytes } from "../history/cache.js";
 import { outputFor, type CliContext } from "./context.js";
 import { onStopSignal } from "./process-signals.js";
 import { withSharedOptions } from "./shared-options.js";
@@ -28,6 +29,13 @@ export function parsePort(text: string, flag: string): number {
   return port;
 }
 
+/** `PIPES_UI_CACHE_MB`: how much of the history the server keeps between requests. */
+export function uiCacheBytes(env: Record<string, string | undefined>): number {
+  const bytes = cacheBytes(env);
+  if (bytes === null) throw new UserError(`${CACHE_ENV}=${env[CACHE_ENV]}: expected a size in MB, 0 or more, e.g. 200`);
+  return bytes;
+}
+
 async function runUi(options: UiOptions, ctx: CliContext): Promise<number> {
   const port = parsePort(options.port, "--port");
   const [{ loadDefinitions }, { historyDir, historyLimits }, { startUi }] = await Promise.all([import("../defs/load.js"), import("../history/location.js"), import("../ui/server.js")]);
@@ -38,6 +46,7 @@ async function runUi(options: UiOptions, ctx: CliContext): Promise<number> {
     port,
     historyDir: historyDir(defs.file),
     maxRunBytes: historyLimits(ctx.env).maxRunBytes,
+    cacheBytes: uiCacheBytes(ctx.env),
     // Read again on each request: an edited defs file shows on reload; one that no longer loads keeps the last good one.
     defs: async () => (last = await load().catch(() => last)),
   }).catch((error: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@
  * `*.ndjson` is skipped, and a FIFO is opened non-blocking so it can never hang a reader), read in chunks a
  * line at a time (a file of any size never becomes one string), a line past MAX_LINE_BYTES handed on as too long.
  */
-import { closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { type BigIntStats, closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 
@@ -32,16 +32,38 @@ function kindOf(entry: Dirent): string {
   return "a device";
 }
 
+/** A file opened for reading: its status (bigint: nanosecond times) and reads of a few bytes at a position. */
+export interface OpenedFile {
+  stat: BigIntStats;
+  readAt(position: number, length: number): Buffer;
+}
+
+export interface LinesRead {
+  stat: BigIntStats;
+  /** The byte offset just past the last whole line: where an appending writer's next line starts. */
+  end: number;
+  /** Bytes read from the file (what an incremental reader saves). */
+  bytesRead: number;
+  /** With `fingerprint`: that many bytes at the file's start, and just before `end` (to tell an appending writer later). */
+  head: Buffer;
+  before: Buffer;
+}
+
 /**
  * Calls `onLine` for each line: its text (null when it is longer than MAX_LINE_BYTES), its size in bytes, and
  * whether it ended with a newline (the last line of a killed run did not). Throws when the path is not a regular
- * file by the time it is opened (it was replaced after it was listed).
+ * file by the time it is opened (it was replaced after it was listed). `startAt`, given the opened file, says the
+ * byte offset to start at (a line's start: history/cache.ts reads only what a growing file appended).
  */
-export function readLines(path: string, onLine: (text: string | null, bytes: number, whole: boolean) => void): void {
+export function readLines(path: string, onLine: (text: string | null, bytes: number, whole: boolean) => void, startAt?: (file: OpenedFile) => number, fingerprint = 0): LinesRead {
   // O_NONBLOCK: a FIFO put in a file's place opens without waiting for a writer; O_NOFOLLOW: no link.
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   try {
-    if (!fstatSync(fd).isFile()) throw new Error("not a regular file");
+    const stat = fstatSync(fd, { bigint: true });
+    if (!stat.isFile()) throw new Error("not a regular file");
+    let position = startAt ? startAt({ stat, readAt: (at, length) => readAt(fd, at, length) }) : 0;
+    let end = position;
+    let bytesRead = 0;
     const buffer = Buffer.alloc(CHUNK);
     // Decoded a chunk at a time (a character split between chunks waits for the next); a line's bytes are counted
     // from the chunk's bytes, so they need no second encoding.
@@ -50,13 +72,16 @@ export function readLines(path: string, onLine: (text: string | null, bytes: num
     let restBytes = 0;
     let tooLong = false;
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
+      const n = readSync(fd, buffer, 0, CHUNK, position);
       if (n === 0) break;
+      position += n;
+      bytesRead += n;
       const text = decoder.write(buffer.subarray(0, n));
       let from = 0;
       for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", from)) {
         const piece = text.slice(from, nl);
         const bytes = restBytes + Buffer.byteLength(piece) + 1;
+        end += bytes;
         onLine(tooLong || bytes > MAX_LINE_BYTES ? null : rest + piece, bytes, true);
         rest = "";
         restBytes = 0;
@@ -72,7 +97,16 @@ export function readLines(path: string, onLine: (text: string | null, bytes: num
     }
     rest += decoder.end();
     if (restBytes > 0 || rest !== "") onLine(tooLong ? null : rest, restBytes, false);
+    const head = readAt(fd, 0, Math.min(fingerprint, end));
+    const before = readAt(fd, end - Math.min(fingerprint, end), Math.min(fingerprint, end));
+    return { stat, end, bytesRead, head, before };
   } finally {
     closeSync(fd);
   }
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(Math.max(0, length));
+  const n = length > 0 ? readSync(fd, buffer, 0, length, position) : 0;
+  return buffer.subarray(0, n);
 }

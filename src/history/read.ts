@@ -8,10 +8,10 @@
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { describeRequest } from "../partitions/request.js";
-import { listRunFiles, readLines } from "./files.js";
-import { CHATTY_TYPES, formatSize, HISTORY_MAX_RUN_BYTES } from "./location.js";
+import type { HistoryCache } from "./cache.js";
+import { listRunFiles } from "./files.js";
+import { type ReadOptions as FileReadOptions, type RunFile, readRunFile } from "./run-file.js";
 import { tally } from "./tally.js";
-import { asRunEvent, KNOWN_TYPES } from "./validate.js";
 import { type CheckCounts, noChecks, type RunEvent, type RunEventOf, type StepCounts } from "../run/events.js";
 
 export interface RunSummary {
@@ -40,12 +40,9 @@ export interface Read<T> {
   warnings: string[];
 }
 
-/** What a reader keeps of each run (the others are read, checked and dropped), and its size cap. */
-export interface ReadOptions {
-  /** Event types to keep (run-start and run-end always are); all when absent. */
-  types?: ReadonlySet<RunEvent["type"]>;
-  /** Past this many bytes of a run file, its log, output and custom-message lines are left out (as when it was recorded). */
-  maxRunBytes?: number;
+/** How readers read a run file: whole each time (the CLI), or through a cache that keeps what it read (the page). */
+export interface ReadOptions extends FileReadOptions {
+  cache?: HistoryCache;
 }
 
 /** What `pipes runs` needs of each run: what its summary adds up when it has no run-end. */
@@ -55,104 +52,14 @@ export const RETRY_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end"])
 /** What `pipes status` and the page's status and asset history need. */
 export const STATUS_TYPES: ReadonlySet<RunEvent["type"]> = new Set(["asset-end", "materialization", "check"]);
 
-const NOT_A_RUN = "not a run history file (garbage or truncated at its start)";
-
-export interface RunFile {
-  events: RunEvent[];
-  /** Its last line was half-written (the run was killed mid-write). */
-  cut: boolean;
-  /** What was wrong with the file and left out, in one sentence naming it; null when nothing. */
-  warning: string | null;
-}
-
-/**
- * One run file, as every reader sees it: its first event must be a run-start (else it is no run: null, with the
- * reason); a later line that is not a valid event (garbage, `null`, a run-end without its fields, a second
- * run-start, anything after the run-end) is skipped and counted in the warning; a half-written last line is the
- * mark of a killed run, not damage.
- */
-export function readRunFile(path: string, options: ReadOptions = {}): RunFile | { notRun: string } {
-  const maxRunBytes = options.maxRunBytes ?? HISTORY_MAX_RUN_BYTES;
-  const events: RunEvent[] = [];
-  let started = false;
-  let notRun: string | null = null;
-  let ended = false;
-  let cut = false;
-  let damaged = 0;
-  let dropped = 0;
-  let bytes = 0;
-  try {
-    readLines(path, (text, size, whole) => {
-      bytes += size;
-      if (notRun !== null || (text !== null && text.trim() === "")) return;
-      // A whole line of a type this reader leaves out, or past the cap, is not parsed (most of a big run's lines are
-      // logs): it only has to look like one of pipes' lines, which a cut line, garbage or `null` does not.
-      const shape = started && whole && !ended && text !== null ? stepTypeOf(text) : null;
-      if (shape !== null) {
-        if (bytes > maxRunBytes && CHATTY_TYPES.has(shape)) {
-          dropped++;
-          return;
-        }
-        if (options.types && !options.types.has(shape)) return;
-      }
-      let event: RunEvent | null = null;
-      let parsed = true;
-      if (text !== null) {
-        try {
-          event = asRunEvent(JSON.parse(text));
-        } catch {
-          parsed = false;
-        }
-      }
-      if (!started) {
-        if (event?.type === "run-start") {
-          started = true;
-          events.push(event);
-        } else notRun = NOT_A_RUN;
-        return;
-      }
-      if (!parsed && !whole) {
-        cut = true;
-        return;
-      }
-      if (!event || event.type === "run-start" || ended) {
-        damaged++;
-        return;
-      }
-      if (event.type === "run-end") ended = true;
-      else if (bytes > maxRunBytes && CHATTY_TYPES.has(event.type)) {
-        dropped++; // one that did not look like one by its shape (another key order)
-        return;
-      } else if (options.types && !options.types.has(event.type)) return;
-      events.push(event);
-    });
-  } catch (error) {
-    return { notRun: (error as NodeJS.ErrnoException).code === "ELOOP" ? "not a regular file (a symbolic link)" : (error as Error).message };
-  }
-  if (notRun !== null || !started) return { notRun: notRun ?? NOT_A_RUN };
-  const problems = [
-    damaged ? `skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} (not pipes events)` : "",
-    dropped ? `larger than ${formatSize(maxRunBytes)}: left out ${dropped} log line${dropped === 1 ? "" : "s"} past it` : "",
-  ].filter(Boolean);
-  return { events, cut, warning: problems.length ? `${path}: ${problems.join("; ")}` : null };
-}
-
-const TYPE_PREFIX = '{"type":"';
-
-/** The type of a line that looks like one of pipes' step events by its start and end (not a run boundary), or null. */
-function stepTypeOf(text: string): RunEvent["type"] | null {
-  if (!text.startsWith(TYPE_PREFIX) || !text.endsWith("}")) return null;
-  const type = text.slice(TYPE_PREFIX.length, text.indexOf('"', TYPE_PREFIX.length)) as RunEvent["type"];
-  return KNOWN_TYPES.has(type) && type !== "run-start" && type !== "run-end" ? type : null;
-}
-
+export { readRunFile, type RunFile } from "./run-file.js";
 
 /** Each readable run file of `dir` (newest first when `newestFirst`), with one warning per file at fault. */
 function* runFiles(dir: string, options: ReadOptions, warnings: string[], newestFirst: boolean, names = listRunFiles(dir)): Generator<RunFile & { file: string }> {
   warnings.push(...names.warnings);
   for (const name of newestFirst ? [...names.names].reverse() : names.names) {
     const path = join(dir, name);
-    const read = readRunFile(path, options);
+    const read = options.cache ? options.cache.read(path, options) : readRunFile(path, options);
     if ("notRun" in read) {
       warnings.push(`skipped ${path}: ${read.notRun}`);
       continue;
@@ -198,13 +105,13 @@ export function listRuns(dir: string, options: Omit<ReadOptions, "types"> = {}):
 }
 
 /** One run's events: `last`, a run id, or the start of one (as the 8 characters pipes prints). */
-export function readRun(dir: string, which: string, options: ReadOptions = {}): Read<{ events: RunEvent[]; file: string; cut: boolean }> {
+export function readRun(dir: string, which: string, options: ReadOptions = {}): Read<{ events: RunEvent[]; file: string; cut: boolean; lines?: string[] }> {
   const warnings: string[] = [];
   const listed = listRunFiles(dir);
   // Only the files it may be are read: the newest readable one (`last`), or those whose id starts so.
   const candidates = which === "last" ? listed.names : listed.names.filter((n) => n.replace(/^[^-]+-/, "").startsWith(which));
   for (const run of runFiles(dir, options, warnings, true, { names: candidates, warnings: listed.warnings })) {
-    return { value: { events: run.events, file: run.file, cut: run.cut }, warnings };
+    return { value: { events: run.events, file: run.file, cut: run.cut, lines: run.lines }, warnings };
   }
   const known = listed.names.length ? `; pipes runs lists the ${listed.names.length} recorded` : ` (none is recorded in ${dir})`;
   throw new UserError(which === "last" ? `No run to read${known}.` : `No run "${which}"${known}.`);

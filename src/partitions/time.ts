@@ -89,9 +89,41 @@ export function timeIndexOf(p: TimePartitions, span: TimeSpan, key: string): num
 /** The keys of windows `from`..`to` (inclusive), in order. */
 export function timeKeysBetween(p: TimePartitions, span: TimeSpan, from: number, to: number): string[] {
   const keys: string[] = [];
-  for (let i = Math.max(0, from); i <= Math.min(to, span.count - 1); i++) keys.push(timeKeyAt(p, span, i));
+  const utc = utcFormat(p, span);
+  for (let i = Math.max(0, from); i <= Math.min(to, span.count - 1); i++) keys.push(utc ? utc(i) : timeKeyAt(p, span, i));
   return keys;
 }
+
+const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"]);
+const FIXED_STEP_MS: Partial<Record<Cadence, number>> = { hourly: 3_600_000, daily: 86_400_000 };
+
+/**
+ * In UTC an hour and a day are fixed lengths, so window i's key is plain Date arithmetic and ISO text, about fifty
+ * times faster than luxon's calendar steps (the page lists the keys of an hourly asset since 2019: 61,000 of them).
+ * Null where luxon is needed (another zone, weeks, months, a year ISO text does not write in four digits).
+ */
+function utcFormat(p: TimePartitions, span: TimeSpan): ((index: number) => string) | null {
+  const step = FIXED_STEP_MS[p.cadence];
+  if (step === undefined || !UTC_ZONES.has(p.timezone) || span.first.offset !== 0 || span.first.year < 1000 || span.first.plus({ [STEP[p.cadence]]: span.count }).year > 9999) return null;
+  const first = span.first.toMillis();
+  const date = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (p.cadence === "daily") return (i) => date(Math.floor((first + i * step) / DAY_MS));
+  // A day's 24 keys share its date: formatted once per day, the hour appended.
+  let day = Number.NaN;
+  let prefix = "";
+  return (i) => {
+    const ms = first + i * step;
+    const d = Math.floor(ms / DAY_MS);
+    if (d !== day) {
+      day = d;
+      prefix = date(d);
+    }
+    return `${prefix}${HOUR_SUFFIX[Math.floor((ms - d * DAY_MS) / 3_600_000)]}`;
+  };
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_SUFFIX = Array.from({ length: 24 }, (_, h) => `-${String(h).padStart(2, "0")}:00`);
 
 /** The window of one key, or null when the text is not a key of this cadence (wrong format, not on a boundary). */
 export function keyWindow(p: TimePartitions, key: string): { start: DateTime; end: DateTime } | null {

@@ -4,8 +4,9 @@
  */
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { listRuns, type ReadOptions, readAllRuns, readRun, type RunSummary } from "../history/read.js";
-import { foldStatus, type StatusRow, statusRows } from "../history/status.js";
-import { partitionKeys } from "../partitions/keys.js";
+import { type AssetStatus, foldStatus, type StatusRow, statusRows } from "../history/status.js";
+import type { Partitions } from "../partitions/definition.js";
+import { partitionKeys, partitionSpace } from "../partitions/keys.js";
 import { type ListedAsset, listAssets } from "../report/list.js";
 import type { Metadata, RunEvent } from "../run/events.js";
 import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, LOG_TYPES, OUTCOME_TYPES } from "./outcomes.js";
@@ -24,21 +25,48 @@ export interface DefsView {
 /** What `/api/defs` answers: the view, and what the server can do (`pipes dev --ui` streams and runs). */
 export type DefsResponse = DefsView & { live: boolean; canMaterialize: boolean };
 
-/** `maxRunBytes`: the history's cap on a run's file (location.ts), as the CLI reads it. */
-export type HistoryRead = Omit<ReadOptions, "types">;
+/** `maxRunBytes`: the history's cap on a run's file (location.ts), as the CLI reads it; `cache`: the server's. */
+export type HistoryRead = Omit<ReadOptions, "types" | "lines">;
 
-export function defsView(defs: ResolvedDefinitions, historyDir: string, read: HistoryRead = {}): DefsView {
+/** What the graph's statuses and outcomes fold from the whole history: computed once per state of the history. */
+export interface HistoryFolds {
+  statuses: Map<string, AssetStatus>;
+  outcomes: Map<string, LastOutcome>;
+  warnings: string[];
+}
+
+export function historyFolds(historyDir: string, read: HistoryRead = {}): HistoryFolds {
   const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
-  const outcomes = lastOutcomes(foldAttempts(runs.value));
-  const now = new Date();
-  const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? partitionKeys(a.partitions, now) : null]));
-  const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), foldStatus(runs.value));
+  return { statuses: foldStatus(runs.value), outcomes: lastOutcomes(foldAttempts(runs.value)), warnings: runs.warnings };
+}
+
+export function defsView(defs: ResolvedDefinitions, history: string | HistoryFolds, read: HistoryRead = {}, now = new Date()): DefsView {
+  const folds = typeof history === "string" ? historyFolds(history, read) : history;
+  const keys = new Map(defs.assets.map((a) => [a.key, a.partitions ? keysNow(a.partitions, now) : null]));
+  const rows = statusRows(defs.assets.map((a) => ({ key: a.key, keys: keys.get(a.key) ?? null })), folds.statuses);
   return {
     file: defs.file,
     profile: defs.profile.name,
-    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null, outcome: outcomes.get(asset.key) ?? null })),
-    warnings: runs.warnings,
+    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null, outcome: folds.outcomes.get(asset.key) ?? null })),
+    warnings: folds.warnings,
   };
+}
+
+/** Definitions whose keys are kept (the page asks for them on each load; an hourly asset since 2019 has 61,000). */
+const KEPT_DEFINITIONS = 16;
+const keptKeys = new Map<string, { count: number; keys: string[] }>();
+
+/** A definition's keys now: listed again only when their number changed (a new window ended) or the definition did. */
+function keysNow(p: Partitions, now: Date): string[] {
+  const id = JSON.stringify(p);
+  const count = partitionSpace(p, now).count;
+  const kept = keptKeys.get(id);
+  if (kept?.count === count) return kept.keys;
+  const keys = partitionKeys(p, now);
+  keptKeys.delete(id);
+  keptKeys.set(id, { count, keys });
+  if (keptKeys.size > KEPT_DEFINITIONS) keptKeys.delete(keptKeys.keys().next().value!);
+  return keys;
 }
 
 export function runsView(historyDir: string, options: HistoryRead = {}): { runs: RunSummary[]; warnings: string[] } {
@@ -54,6 +82,21 @@ export function runView(historyDir: string, id: string, options: HistoryRead = {
   } catch {
     return null;
   }
+}
+
+/**
+ * runView's answer as JSON text, made of the events' lines as recorded (each was parsed and checked as it was read;
+ * parsing it again to stringify it would give the page the same values, slower). Null when there is no such run.
+ */
+export function runViewJson(historyDir: string, id: string, options: HistoryRead = {}): string | null {
+  let read: ReturnType<typeof readRun>;
+  try {
+    read = readRun(historyDir, id, { ...options, lines: true });
+  } catch {
+    return null;
+  }
+  const lines = read.value.lines ?? [];
+  return `{"events":[${lines.join(",")}],"cut":${read.value.cut},"warnings":${JSON.stringify(read.warnings)}}`;
 }
 
 export interface AssetHistory {
@@ -72,7 +115,9 @@ export function assetHistory(historyDir: string, asset: string, read: HistoryRea
   const last = attempts.at(-1);
   if (last?.status === "failed") {
     const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES }), null);
-    const again = run.value ? foldAttempts([run.value], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
+    // Only that step's events are folded again (a 10,000-step run's other steps would cost the fold's time for nothing).
+    const step = run.value?.events.filter((e) => e.type === "run-start" || ("asset" in e && e.asset === asset && ("partition" in e ? (e.partition ?? null) : null) === last.partition));
+    const again = step ? foldAttempts([{ events: step }], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
     if (again) last.logs = again.logs;
   }
   const history: AssetHistory = { materializations: [], checks: [], attempts, warnings: runs.warnings };

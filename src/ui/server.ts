@@ -12,8 +12,10 @@ import { fileURLToPath } from "node:url";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
 import { stringifyJson } from "../protocol/python-json.js";
+import { PyFloat } from "../protocol/python-json-parse.js";
 import { selectAssets } from "../run/select.js";
-import { assetHistory, type DefsResponse, defsView, runsView, runView } from "./api.js";
+import { CACHE_MAX_BYTES, HistoryCache, historySignature } from "../history/cache.js";
+import { assetHistory, type DefsResponse, defsView, type HistoryFolds, historyFolds, runsView, runViewJson } from "./api.js";
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
@@ -26,6 +28,8 @@ export interface UiOptions {
   historyDir: string;
   /** The cap on a run file's size that readers apply (location.ts's historyLimits). */
   maxRunBytes?: number;
+  /** The bound on what is kept of the history between requests (history/cache.ts; PIPES_UI_CACHE_MB). */
+  cacheBytes?: number;
   /** The definitions now (dev reloads them on save). */
   defs: () => Promise<ResolvedDefinitions>;
   /** `pipes dev --ui`: the live stream, and what the Materialize button runs; absent for `pipes ui`. */
@@ -49,7 +53,11 @@ const HEADERS = {
 
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const token = randomBytes(24).toString("base64url");
-  const read = { maxRunBytes: options.maxRunBytes };
+  const cacheBytes = options.cacheBytes ?? CACHE_MAX_BYTES;
+  // Of the bound, the run files' folds take the most; the answers made from them a quarter.
+  const cache = new HistoryCache(cacheBytes - Math.floor(cacheBytes / 4));
+  const read = { maxRunBytes: options.maxRunBytes, cache };
+  const answers = new Answers(() => historySignature(options.historyDir), Math.floor(cacheBytes / 4));
   let port = 0;
   const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
   const server = createServer((req, res) => {
@@ -76,17 +84,21 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (path === "/app.css") return sendFile(res, page("app.css"), "text/css; charset=utf-8");
     if (path === "/api/defs") {
       const defs = await options.defs();
-      const body: DefsResponse = { ...defsView(defs, options.historyDir, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
+      const folds = answers.get("folds", (): HistoryFolds => historyFolds(options.historyDir, read));
+      const body: DefsResponse = { ...defsView(defs, folds, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
       return send(res, 200, body);
     }
-    if (path === "/api/runs") return send(res, 200, runsView(options.historyDir, read));
+    if (path === "/api/runs") return sendText(res, 200, answers.get("runs", () => json(runsView(options.historyDir, read))));
     const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);
     if (run) {
-      const view = runView(options.historyDir, run[1]!, read);
-      return view ? send(res, 200, view) : send(res, 404, { error: `no run ${run[1]}` });
+      const text = runViewJson(options.historyDir, run[1]!, read);
+      return text !== null ? sendText(res, 200, text) : send(res, 404, { error: `no run ${run[1]}` });
     }
     const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
-    if (asset) return send(res, 200, assetHistory(options.historyDir, decodePathSegment(asset[1]!)!, read));
+    if (asset) {
+      const name = decodePathSegment(asset[1]!)!;
+      return sendText(res, 200, answers.get(`asset\0${name}`, () => json(assetHistory(options.historyDir, name, read))));
+    }
     if (path === "/api/live") {
       if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
       return options.live.listen(res);
@@ -144,8 +156,31 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   };
 }
 
+/**
+ * JSON text of an answer. The history's values came from JSON.parse, so JSON.stringify writes what stringifyJson
+ * would, many times faster (a 10,000-step asset history is megabytes); a value only stringifyJson writes as the page
+ * expects (NaN or Infinity as a string, a bigint, a marked float) sends it that way.
+ */
+function json(body: unknown): string {
+  let plain = true;
+  const look = (_key: string, value: unknown): unknown => {
+    if (typeof value === "number" ? !Number.isFinite(value) : typeof value === "bigint" || value instanceof PyFloat) plain = false;
+    return value;
+  };
+  try {
+    const text = JSON.stringify(body, look);
+    if (plain) return text;
+  } catch {
+    // a bigint: stringifyJson writes its digits
+  }
+  return stringifyJson(body, { nonFinite: "string" });
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = stringifyJson(body, { nonFinite: "string" });
+  sendText(res, status, json(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
@@ -169,4 +204,44 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** Answers at most kept: one per asset page asked for, besides the runs list and the graph's folds. */
+const MAX_ANSWERS = 64;
+
+/**
+ * Answers computed from the whole history, kept while the history's files are as they were (historySignature):
+ * the runs list and an asset's history are not folded again from a hundred runs when nothing was recorded since.
+ * Bounded like the history cache: answers written as text count their size (an asset of a 10,000-step run has MBs),
+ * the least recently asked dropped first past `maxBytes`.
+ */
+class Answers {
+  private readonly kept = new Map<string, { signature: string; value: unknown; bytes: number }>();
+  private bytes = 0;
+
+  constructor(
+    private readonly sign: () => string,
+    private readonly maxBytes: number,
+  ) {}
+
+  get<T>(name: string, compute: () => T): T {
+    const signature = this.sign();
+    const kept = this.kept.get(name);
+    if (kept) this.drop(name);
+    const value = kept && kept.signature === signature ? (kept.value as T) : compute();
+    const bytes = typeof value === "string" ? 2 * value.length : 0;
+    if (this.maxBytes === 0 || bytes > this.maxBytes) return value;
+    this.kept.set(name, { signature, value, bytes });
+    this.bytes += bytes;
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= MAX_ANSWERS && this.bytes <= this.maxBytes) break;
+      this.drop(oldest);
+    }
+    return value;
+  }
+
+  private drop(name: string): void {
+    this.bytes -= this.kept.get(name)?.bytes ?? 0;
+    this.kept.delete(name);
+  }
 }
