@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { encodeFrame, FrameReader } from "./channel.js";
 import { readBody, sendJson } from "./http.js";
-import { MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+import { MAX_RESPONSE_BYTES } from "../facts/lambda.js";
 
 /** What a runtime receives with its next event (the Runtime API's `Lambda-Runtime-*` headers). */
 export interface NextEvent {
