@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { UserError } from "../errors.js";
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from "../lambda/facts.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from "../facts/lambda.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { packageVersion } from "./version.js";

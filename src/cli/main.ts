@@ -2,19 +2,35 @@ import type * as Commander from "commander";
 import { requireCjs } from "../util/cjs.js";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
-import { registerDev } from "./dev.js";
-import { registerEmulator } from "./emulator.js";
-import { registerHistory } from "./history.js";
-import { registerList } from "./list.js";
-import { registerMaterialize } from "./materialize.js";
-import { registerVendor } from "./vendor.js";
-import { registerInit } from "./init.js";
-import { registerUi } from "./ui.js";
-import { registerDeployHandler } from "./deploy-handler.js";
-import { registerRuntimes } from "./runtimes.js";
 import { packageVersion } from "./version.js";
 
 const { Command } = requireCjs("commander") as typeof Commander;
+
+type Register = (program: Commander.Command, ctx: CliContext) => void;
+
+/**
+ * Each command's module, by the names it declares, in `--help` order. Only the module of the command being run is
+ * loaded (`pipes list` need not load materialize's reporters, nor anything they import); `--help`, a bare `pipes`,
+ * `pipes help …` and a mistyped name load them all, for the full list and "did you mean".
+ */
+const COMMANDS: Array<{ names: string[]; load: () => Promise<Register> }> = [
+  { names: ["materialize"], load: async () => (await import("./materialize.js")).registerMaterialize },
+  { names: ["list"], load: async () => (await import("./list.js")).registerList },
+  { names: ["dev"], load: async () => (await import("./dev.js")).registerDev },
+  { names: ["runs", "logs", "status"], load: async () => (await import("./history.js")).registerHistory },
+  { names: ["deploy-handler"], load: async () => (await import("./deploy-handler.js")).registerDeployHandler },
+  { names: ["vendor"], load: async () => (await import("./vendor.js")).registerVendor },
+  { names: ["init"], load: async () => (await import("./init.js")).registerInit },
+  { names: ["ui"], load: async () => (await import("./ui.js")).registerUi },
+  { names: ["emulator"], load: async () => (await import("./emulator.js")).registerEmulator },
+  { names: ["runtimes"], load: async () => (await import("./runtimes.js")).registerRuntimes },
+];
+
+/** The registrations `argv` needs: its command's alone when its first word names one, else all of them. */
+export function commandsFor(argv: string[]): Array<() => Promise<Register>> {
+  const named = COMMANDS.find((command) => argv[0] !== undefined && command.names.includes(argv[0]));
+  return (named ? [named] : COMMANDS).map((command) => command.load);
+}
 
 /** Runs `pipes` with argv (without node and script) and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -28,16 +44,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
-  registerMaterialize(program, ctx);
-  registerList(program, ctx);
-  registerDev(program, ctx);
-  registerHistory(program, ctx);
-  registerDeployHandler(program, ctx);
-  registerVendor(program, ctx);
-  registerInit(program, ctx);
-  registerUi(program, ctx);
-  registerEmulator(program, ctx);
-  registerRuntimes(program, ctx);
+  for (const register of await Promise.all(commandsFor(argv).map((load) => load()))) register(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run pipes ${command.name()} --help for usage)`);
     command.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });

@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { LAYER_VERSION_ARN, MAX_LAYERS_PER_FUNCTION } from "../lambda/facts.js";
+import { LAYER_VERSION_ARN, MAX_LAYERS_PER_FUNCTION } from "../facts/lambda.js";
 import { kindOf } from "../util/values.js";
 
 /** The layers as written, or [] when absent or invalid (reported). */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { dropsLevellessLines } from "../lambda/facts.js";
+import { dropsLevellessLines } from "../facts/lambda.js";
 import { handlerFileCandidates } from "./handler-path.js";
 import { effectiveLogging } from "./logging.js";
 import type { Asset, ResolvedDefinitions } from "./normalized.js";

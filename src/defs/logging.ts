@@ -13,7 +13,7 @@ import {
   type LogLevel,
   RESERVED_ENVIRONMENT_VARIABLES,
   SYSTEM_LOG_LEVELS,
-} from "../lambda/facts.js";
+} from "../facts/lambda.js";
 import { isObject, kindOf } from "../util/values.js";
 
 type Report = (where: string, message: string) => void;

@@ -1,8 +1,8 @@
 import type { Partitions } from "../partitions/definition.js";
 import type { AssetCheck } from "./checks.js";
-import type { Architecture } from "../lambda/pricing.js";
+import type { Architecture } from "../facts/pricing.js";
 import type { AssetRunArgs, CredentialsInput, Runtime } from "./types.js";
-import type { LoggingSettings } from "../lambda/facts.js";
+import type { LoggingSettings } from "../facts/lambda.js";
 
 /** A validated asset; `key` is the escaped key string, `deps` too. */
 export interface Asset {

@@ -2,14 +2,14 @@
  * The definitions file as a user writes it (`defs.ts`). Everything here is plain data except the optional
  * `run` functions, credentials providers and function-name mappings, which the CLI calls.
  */
-import type { LogLevel, Runtime } from "../lambda/facts.js";
+import type { LogLevel, Runtime } from "../facts/lambda.js";
 import type { PartitionsInput } from "../partitions/definition.js";
 import type { ChecksInput } from "./checks.js";
 import type { PipesContextData } from "../protocol/context.js";
 
 export type { PartitionsInput } from "../partitions/definition.js";
 export type { AssetCheckInput, ChecksInput } from "./checks.js";
-export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../lambda/facts.js";
+export { NODE_RUNTIMES, PYTHON_RUNTIMES, RUNTIMES, type Runtime } from "../facts/lambda.js";
 
 /** What the local emulator runs for a function name. */
 export interface FunctionDefinition {

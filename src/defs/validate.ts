@@ -5,7 +5,7 @@
 import type { Problem } from "../errors.js";
 import { escapeAssetKey } from "../protocol/asset-key.js";
 import { didYouMean, quoteList } from "../util/suggest.js";
-import { DEFAULT_MEMORY_MB, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS, MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../lambda/facts.js";
+import { DEFAULT_MEMORY_MB, DEFAULT_RUNTIME, DEFAULT_TIMEOUT_SECONDS, MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../facts/lambda.js";
 import { parseMemory } from "./memory.js";
 import { describePartitions, samePartitions, validatePartitions } from "../partitions/definition.js";
 import { isObject, isStringArray, kindOf } from "../util/values.js";
@@ -15,7 +15,7 @@ import { validateChecks } from "./checks.js";
 import { checkEnvironment, validateLogging } from "./logging.js";
 import { optionalQualifier, validateQualifier } from "./qualifier.js";
 import { validateLayers } from "./layers.js";
-import { ARCHITECTURES, type Architecture } from "../lambda/pricing.js";
+import { ARCHITECTURES, type Architecture } from "../facts/pricing.js";
 import { RUNTIMES, type Runtime } from "./types.js";
 
 

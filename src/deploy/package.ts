@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { zipSync, type Zippable, type ZipOptions } from "fflate";
 import { UserError } from "../errors.js";
-import { DIRECT_UPLOAD_LIMIT, UNZIPPED_CODE_LIMIT } from "../lambda/facts.js";
+import { DIRECT_UPLOAD_LIMIT, UNZIPPED_CODE_LIMIT } from "../facts/lambda.js";
 import { selectFiles, type FileRules } from "./files.js";
 
 export { DIRECT_UPLOAD_LIMIT };

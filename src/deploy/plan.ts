@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { LambdaFunction, ResolvedDefinitions } from "../defs/normalized.js";
 import { handlerFileCandidates, splitHandler } from "../defs/handler-path.js";
 import { UserError } from "../errors.js";
-import { DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, isRuntime, RUNTIMES } from "../lambda/facts.js";
+import { DEFAULT_PYTHON_RUNTIME, DEFAULT_RUNTIME, isRuntime, RUNTIMES } from "../facts/lambda.js";
 import { blockedBecause, successorOf } from "../facts/runtimes.js";
 import { displayPath } from "../util/paths.js";
 import { didYouMean } from "../util/suggest.js";

@@ -16,8 +16,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
-import { PIP_PLATFORMS } from "../lambda/facts.js";
-import type { Architecture } from "../lambda/pricing.js";
+import { PIP_PLATFORMS } from "../facts/lambda.js";
+import type { Architecture } from "../facts/pricing.js";
 import { userCacheDir } from "../util/user-cache.js";
 
 export const REQUIREMENTS_FILE = "requirements.txt";

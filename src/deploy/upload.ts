@@ -6,7 +6,7 @@ import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda
 import { ServiceError, UserError } from "../errors.js";
 import { serviceError } from "../lambda/service-errors.js";
 import { lambdaSdk } from "../lambda/sdk.js";
-import type { LoggingSettings } from "../lambda/facts.js";
+import type { LoggingSettings } from "../facts/lambda.js";
 import { loggingConfigInput } from "../defs/logging.js";
 
 export interface FunctionSettings {

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildDependencies, dependenciesDir, REQUIREMENTS_FILE } from "../deploy/python-deps.js";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime } from "../facts/lambda.js";
 import type { HandlerBuilds } from "./builds.js";
 import type { PythonResolver } from "./python.js";
 import type { RegisteredFunction } from "./registry.js";

@@ -6,7 +6,7 @@ import { isTypeScript } from "../deploy/bundle.js";
 import type { ValidDefinitions } from "../defs/normalized.js";
 import type { Runtime } from "../defs/types.js";
 import type { FunctionSpec } from "./registry.js";
-import { isPythonRuntime, type LoggingSettings } from "../lambda/facts.js";
+import { isPythonRuntime, type LoggingSettings } from "../facts/lambda.js";
 
 /**
  * The `functions` of a definitions file as the emulator registers them. A function's code runs from the folder

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime } from "../facts/lambda.js";
 import { EmulatorCore } from "./core.js";
 import { readBodyAhead, sendAwsError } from "./http.js";
 import { handleLambdaApi } from "./lambda-api.js";

@@ -8,7 +8,7 @@ import type { EmulatorCore } from "./core.js";
 import type { InvokeRequest } from "./invocation.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";
 import { logTail } from "./log-format.js";
-import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../lambda/facts.js";
+import { ASYNC_PAYLOAD_LIMIT as ASYNC_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT as SYNC_LIMIT } from "../facts/lambda.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 import { functionArn, functionConfiguration, invalidFunctionName, LATEST, parseFunctionName, type RegisteredFunction } from "./registry.js";
 import { apiErrorStatus } from "./settings.js";

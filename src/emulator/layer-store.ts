@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { LAYER_VERSION_ARN, MAX_LAYERS_PER_FUNCTION, UNZIPPED_CODE_LIMIT } from "../lambda/facts.js";
+import { LAYER_VERSION_ARN, MAX_LAYERS_PER_FUNCTION, UNZIPPED_CODE_LIMIT } from "../facts/lambda.js";
 import { ACCOUNT, folderBytes, REGION } from "./registry.js";
 import type { ApiError } from "./settings.js";
 import { unpackZip } from "./unzip.js";

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CODE_UPLOAD_REQUEST_LIMIT } from "../lambda/facts.js";
+import { CODE_UPLOAD_REQUEST_LIMIT } from "../facts/lambda.js";
 import { decodePathSegment } from "../util/uri.js";
 import type { EmulatorCore } from "./core.js";
 import { readBody, sendAwsError, sendJson } from "./http.js";

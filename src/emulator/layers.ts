@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import { nodeMajorOf } from "../facts/runtimes.js";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime } from "../facts/lambda.js";
 
 /** The variables a sandbox gets for these layer folders (absolute, in the function's order), merged with `env`. */
 export function layerEnvironment(layers: readonly string[] | undefined, runtime: string, env: Record<string, string>): Record<string, string> {

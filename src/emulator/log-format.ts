@@ -1,5 +1,5 @@
 /** The platform's log lines, as Lambda writes them (LAMBDA_API.md §2). Pure. */
-import { TAIL_BYTES } from "../lambda/facts.js";
+import { TAIL_BYTES } from "../facts/lambda.js";
 
 export const startLine = (requestId: string, version = "$LATEST") => `START RequestId: ${requestId} Version: ${version}`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;

@@ -6,7 +6,7 @@
  * LoggingConfig type: LogFormat JSON | Text, ApplicationLogLevel / SystemLogLevel TRACE | DEBUG | INFO | WARN |
  * ERROR | FATAL (SystemLogLevel: DEBUG | INFO | WARN), LogGroup 1-512 of [\.\-_/#A-Za-z0-9]+.
  */
-import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_FORMATS, LOG_GROUP_PATTERN, LOG_LEVELS, SYSTEM_LOG_LEVELS, type LogFormat, type LoggingSettings } from "../lambda/facts.js";
+import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_FORMATS, LOG_GROUP_PATTERN, LOG_LEVELS, SYSTEM_LOG_LEVELS, type LogFormat, type LoggingSettings } from "../facts/lambda.js";
 
 export interface LoggingError {
   errorType: "ValidationException" | "InvalidParameterValueException";

@@ -9,7 +9,7 @@ import type { SandboxSupport } from "./sandbox.js";
 import type { InvokeRequest, Outcome } from "./invocation.js";
 import { Worker } from "./worker.js";
 import { getOrCreate } from "../util/maps.js";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime } from "../facts/lambda.js";
 import type { DependencyLayout } from "./dependencies.js";
 import { type IdleLimits, IdleSandboxes } from "./idle-sandboxes.js";
 

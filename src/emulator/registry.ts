@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Architecture } from "../lambda/pricing.js";
-import type { LoggingSettings } from "../lambda/facts.js";
+import type { Architecture } from "../facts/pricing.js";
+import type { LoggingSettings } from "../facts/lambda.js";
 import { loggingConfigOf } from "./logging-config.js";
 
 export const REGION = "us-east-1";

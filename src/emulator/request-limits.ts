@@ -1,10 +1,10 @@
 /**
  * How much of a request the emulator reads, and when it reads it: each operation's body limit (AWS's own, from
- * src/lambda/facts.ts), refused from Content-Length before a byte of the body is read, and a bound on the bytes held
+ * src/facts/lambda.ts), refused from Content-Length before a byte of the body is read, and a bound on the bytes held
  * for requests whose signature is not checked yet, so hostile clients cannot make it buffer without limit.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ASYNC_PAYLOAD_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT } from "../lambda/facts.js";
+import { ASYNC_PAYLOAD_LIMIT, CODE_UPLOAD_REQUEST_LIMIT, SYNC_PAYLOAD_LIMIT } from "../facts/lambda.js";
 
 /** Any other API call carries settings (environment variables: 4 KB on AWS) or a query: 1 MB is plenty. */
 export const OTHER_REQUEST_LIMIT = 1024 * 1024;

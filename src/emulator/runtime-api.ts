@@ -8,9 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { encodeFrame, FrameReader } from "./channel.js";
 import { readBody, sendJson } from "./http.js";
-import type { Pools } from "./pool.js";
-import type { Worker } from "./worker.js";
-import { MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+import { MAX_RESPONSE_BYTES } from "../facts/lambda.js";
 
 /** What a runtime receives with its next event (the Runtime API's `Lambda-Runtime-*` headers). */
 export interface NextEvent {
@@ -22,6 +20,25 @@ export interface NextEvent {
 }
 
 /** Where a worker waiting for its next event gets it: its channel, or an HTTP request to the Runtime API. */
+/**
+ * What the Runtime API needs of a worker, said here rather than imported from worker.ts: the worker serves its
+ * channel with this module, so importing it back would make a cycle (pool → worker → runtime-api → pool).
+ */
+export interface RuntimeWorker {
+  next(sink: EventSink): void;
+  nextAbandoned(sink: EventSink): void;
+  response(requestId: string, body: Buffer | "too-large"): boolean;
+  error(requestId: string, body: Buffer, headerType: string | undefined): boolean;
+  initFailed(body: Buffer, headerType: string | undefined): void;
+  reportPeakMemory(mb: number): void;
+  channelBroken(reason: string): void;
+}
+
+/** Finds a worker by the id in its Runtime API path (the pools). */
+export interface WorkersById {
+  worker(id: string): RuntimeWorker | undefined;
+}
+
 export interface EventSink {
   send(event: NextEvent, payload: Buffer): void;
   /** Ends the wait unanswered (the worker is gone). */
@@ -34,7 +51,7 @@ const TOO_LARGE_ERROR = Buffer.from('{"errorType":"Runtime.Unknown","errorMessag
 type Report = { kind: "response" | "error" | "init-error"; requestId: string; body: Buffer | "too-large"; errorType: string | undefined; maxRssKb: number };
 
 /** What a runtime reported, applied to its worker; false when the request id is not the running invocation's. */
-function report(worker: Worker, { kind, requestId, body, errorType, maxRssKb }: Report): boolean {
+function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRssKb }: Report): boolean {
   if (maxRssKb > 0) worker.reportPeakMemory(maxRssKb / 1024);
   const errorBody = body === "too-large" ? TOO_LARGE_ERROR : body;
   if (kind === "init-error") {
@@ -51,7 +68,7 @@ function report(worker: Worker, { kind, requestId, body, errorType, maxRssKb }: 
  * `{t: "error", id, errorType, maxRssKb}`, `{t: "init-error", errorType}`, each with its body; to it:
  * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
  */
-export function serveChannel(worker: Worker, socket: Socket): void {
+export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
   const sink: EventSink = {
     send: (event: NextEvent, payload: Buffer) => socket.write(encodeFrame({ t: "event", ...event }, payload)),
     cancel: () => undefined, // the channel closes with the worker
@@ -92,7 +109,7 @@ function httpSink(res: ServerResponse): EventSink {
   };
 }
 
-export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse, path: string, pools: Pools): Promise<boolean> {
+export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse, path: string, pools: WorkersById): Promise<boolean> {
   const match = ROUTE.exec(path);
   if (!match) return false;
   const worker = pools.worker(match[1]!);

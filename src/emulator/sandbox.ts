@@ -2,7 +2,7 @@
 import { layerEnvironment } from "./layers.js";
 import { fileURLToPath } from "node:url";
 import { logGroupName, REGION, type RegisteredFunction } from "./registry.js";
-import { isPythonRuntime } from "../lambda/facts.js";
+import { isPythonRuntime } from "../facts/lambda.js";
 import type { DebuggerPorts } from "./debugger.js";
 import type { NodeResolver } from "./node.js";
 import type { PythonResolver } from "./python.js";

@@ -15,7 +15,7 @@ import {
   RUNTIMES,
   TIMEOUT_MAX_SECONDS,
   TIMEOUT_MIN_SECONDS,
-} from "../lambda/facts.js";
+} from "../facts/lambda.js";
 import { mergeLoggingConfig } from "./logging-config.js";
 import { blockedBecause, blockedRuntimeMessage, OTHER_API_RUNTIMES, RETIRED_RUNTIMES } from "../facts/runtimes.js";
 

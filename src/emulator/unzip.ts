@@ -4,7 +4,7 @@
  * thread; the entry count is bounded, as the bytes are (Lambda's limit), so no upload can keep it busy for long.
  */
 import { Worker } from "node:worker_threads";
-import { UNZIPPED_CODE_LIMIT } from "../lambda/facts.js";
+import { UNZIPPED_CODE_LIMIT } from "../facts/lambda.js";
 
 /** The most entries an upload may hold; an npm project's node_modules rarely passes 20,000. */
 export const MAX_ZIP_ENTRIES = 50_000;

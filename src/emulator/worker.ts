@@ -19,7 +19,7 @@ import { HeldOutput } from "./held-output.js";
 import type { DependencyLayout } from "./dependencies.js";
 import { Freezer } from "./freezer.js";
 import { LogShaper } from "./logs/json-format.js";
-import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../lambda/facts.js";
+import { INIT_TIMEOUT_MS, isPythonRuntime, MAX_RESPONSE_BYTES } from "../facts/lambda.js";
 import { type EventSink, type NextEvent, serveChannel } from "./runtime-api.js";
 
 /** How long to wait for a worker's output fence after its result; covers a process that closed its stdout. */

@@ -4,22 +4,10 @@
  * endpoint is given). This module knows AWS's SDK, never the emulator.
  */
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { CredentialsInput } from "../defs/types.js";
-import { LogsChannel, type LogsPacing } from "./logs-channel.js";
+import { type ClientConfig, LogsChannel, type LogsPacing } from "./logs-channel.js";
 import { InterruptibleHandler } from "./interruptible-handler.js";
 import { retryAllButThrottles } from "./throttle.js";
 import { lambdaSdk } from "./sdk.js";
-
-export interface ClientConfig {
-  region?: string;
-  endpoint?: string;
-  /** Where CloudWatch Logs is, when it is not at `endpoint`. */
-  logsEndpoint?: string;
-  credentials?: CredentialsInput;
-}
-
-/** The options both SDK clients take. */
-export type Client = Omit<ClientConfig, "logsEndpoint">;
 
 /** Lambda functions may run 15 minutes: no request timeout, but a connection that fails fast. */
 const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 0 };

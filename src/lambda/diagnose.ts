@@ -3,7 +3,7 @@
  * Lambda's own words (Runtime.OutOfMemory, Sandbox.Timedout, ...) stay as they are in the error; this adds the
  * cause and the fix, naming the function and the definitions file. Pure.
  */
-import { MEMORY_MAX_MB, MEMORY_MIN_MB, SYNC_PAYLOAD_LIMIT, TIMEOUT_MAX_SECONDS } from "./facts.js";
+import { MEMORY_MAX_MB, MEMORY_MIN_MB, SYNC_PAYLOAD_LIMIT, TIMEOUT_MAX_SECONDS } from "../facts/lambda.js";
 
 export interface FailureFacts {
   errorType: string;

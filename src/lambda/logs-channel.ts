@@ -5,8 +5,20 @@
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Client, ClientConfig } from "./clients.js";
+import type { CredentialsInput } from "../defs/types.js";
 import { logsSdk } from "./sdk.js";
+
+/** Where and as whom both SDK clients connect (declared here, where the logs client is built: clients.ts imports this module). */
+export interface ClientConfig {
+  region?: string;
+  endpoint?: string;
+  /** Where CloudWatch Logs is, when it is not at `endpoint`. */
+  logsEndpoint?: string;
+  credentials?: CredentialsInput;
+}
+
+/** The options both SDK clients take. */
+export type Client = Omit<ClientConfig, "logsEndpoint">;
 
 /** The calls pipes makes to read logs. */
 export type LogsOperation = "FilterLogEvents" | "GetLogEvents";

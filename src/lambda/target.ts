@@ -2,7 +2,7 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { MessagesMode } from "../defs/normalized.js";
 import type { LogsChannel } from "./logs-channel.js";
-import type { Architecture } from "./pricing.js";
+import type { Architecture } from "../facts/pricing.js";
 
 export interface LambdaTarget {
   kind: "emulator" | "aws";

@@ -3,7 +3,7 @@ import { stringifyJson } from "../protocol/python-json.js";
 import { formatMetadataValue, formatTable, type MetadataValue } from "../protocol/metadata.js";
 import { type Metadata, type RunEvent, type RunEventOf, stepLabel } from "../run/events.js";
 import type { Output } from "./output.js";
-import { formatUsd } from "../lambda/pricing.js";
+import { formatUsd } from "../facts/pricing.js";
 import { isRuntimeFrame } from "./frames.js";
 
 const MAX_TRACE_LINES = 8;

@@ -1,5 +1,17 @@
-import type { InvocationEnd } from "../emulator/events.js";
 import type { Output } from "./output.js";
+
+/** What the line says of an invocation's end (the emulator's InvocationEnd has these; reporters import no emulator module). */
+export interface InvocationEnd {
+  functionName: string;
+  requestId: string;
+  invocationType: string;
+  cold: boolean;
+  status: string;
+  errorType: string | null;
+  durationMs: number;
+  initDurationMs: number | null;
+  maxMemoryMb: number;
+}
 
 /** One line per invocation for `pipes emulator`: function, status, duration, cold/warm. */
 export function invocationLine(end: InvocationEnd, output: Output): string {

@@ -2,7 +2,7 @@
 import type { RunSummary } from "../history/read.js";
 import { briefKeys, type StatusRow } from "../history/status.js";
 import type { Output } from "./output.js";
-import { formatUsd } from "../lambda/pricing.js";
+import { formatUsd } from "../facts/pricing.js";
 
 export function renderRuns(runs: RunSummary[], output: Output, dir: string): string {
   const c = output.color;

@@ -5,7 +5,7 @@ import { displayPath } from "../util/paths.js";
 import type { Output } from "./output.js";
 import { effectiveLogging } from "../defs/logging.js";
 import { effectiveQualifier } from "../defs/qualifier.js";
-import type { LoggingSettings } from "../lambda/facts.js";
+import type { LoggingSettings } from "../facts/lambda.js";
 
 /** One row of `pipes list`: also the shape of `--json`'s `assets` entries. */
 export interface ListedAsset {

@@ -1,7 +1,13 @@
 /** `materialize --plan`: what a run would invoke, each step's event and decoded pipes context; nothing runs. */
-import type { Access } from "../lambda/access.js";
 import type { PipesContextData } from "../protocol/context.js";
 import type { Output } from "./output.js";
+
+/** A function's DryRun check, as the plan shows it (lambda/access.ts gives these; reporters import no client module). */
+export interface AccessCheck {
+  functionName: string;
+  ok: boolean;
+  problem: string | null;
+}
 
 export interface PlannedStep {
   asset: string;
@@ -21,7 +27,7 @@ export interface Plan {
   assets: string[];
   extras: Record<string, unknown>;
   steps: PlannedStep[];
-  access: Access[] | null;
+  access: AccessCheck[] | null;
   /** Said before the steps: e.g. functions on deprecated runtimes. */
   warnings: string[];
 }

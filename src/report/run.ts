@@ -10,7 +10,7 @@ import { BackfillView, type LiveRegion } from "./backfill.js";
 import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 import { TurnBatch } from "../util/turn-batch.js";
-import { formatRunCost } from "../lambda/pricing.js";
+import { formatRunCost } from "../facts/pricing.js";
 
 export interface RunReporter {
   onEvent(event: RunEvent): void;

@@ -18,7 +18,7 @@ import { diagnoseFailure } from "./diagnosis.js";
 import { DeployedMaps } from "./deployed-maps.js";
 import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type RunEventOf, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
-import { pricedRegion } from "../lambda/pricing.js";
+import { pricedRegion } from "../facts/pricing.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";

@@ -15,7 +15,7 @@
  *   all at INFO, filtered by SystemLogLevel.
  * Lines that are not JSON stay as they are (at INFO); the emulator's own diagnostic lines are not filtered.
  */
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LoggingSettings, type LogLevel } from "../../lambda/facts.js";
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LoggingSettings, type LogLevel } from "../../facts/lambda.js";
 
 const rank = (level: LogLevel) => LOG_LEVELS.indexOf(level);
 

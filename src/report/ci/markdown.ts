@@ -6,7 +6,7 @@
 import { noChecks } from "../../run/events.js";
 import { addChecks } from "../../run/checks.js";
 import { checksText } from "../checks-text.js";
-import { formatRunCost, formatUsd } from "../../lambda/pricing.js";
+import { formatRunCost, formatUsd } from "../../facts/pricing.js";
 import type { RunRecord, StepRecord } from "./records.js";
 
 const LISTED = 20;

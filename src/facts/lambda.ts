@@ -1,6 +1,7 @@
 /**
- * AWS Lambda's facts, written once: the runtimes (their calendar is src/facts/runtimes.ts), the limits of a function's settings, payload sizes and the
- * log tail. The definitions, the emulator, deploy and the Lambda client all read them from here. A leaf module.
+ * AWS Lambda's facts, written once: the runtimes (their calendar is runtimes.ts), the limits of a function's settings,
+ * payload sizes and the log tail; its prices are pricing.ts. The definitions, the emulator, deploy, the Lambda client
+ * and the reporters all read them from src/facts, a pure folder that imports nothing outside itself.
  */
 
 export {
@@ -12,7 +13,7 @@ export {
   PYTHON_RUNTIMES,
   RUNTIMES,
   type Runtime,
-} from "../facts/runtimes.js";
+} from "./runtimes.js";
 
 export const MEMORY_MIN_MB = 128;
 export const MEMORY_MAX_MB = 10240;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd, invocationCost, pricedRegion } from "../../src/lambda/pricing.js";
+import { formatUsd, invocationCost, pricedRegion } from "../../src/facts/pricing.js";
 
 describe("invocationCost", () => {
   it("is GB-seconds at the architecture's price plus a request, worked by hand from the price table", () => {
