@@ -177,7 +177,11 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       try {
         const fresh = await load();
         defs = fresh;
-        if (emulator) for (const spec of functionSpecs(defs, defs.file)) emulator.register(spec);
+        if (emulator) {
+          for (const spec of functionSpecs(defs, defs.file)) emulator.register(spec);
+          // The functions that ran get a fresh worker started now, while the target is opened and the run set up.
+          for (const spec of functionSpecs(defs, defs.file)) emulator.restart(spec.name);
+        }
         await target.close();
         target = await openTarget(defs, emulator ? { emulator } : {});
         notice(`${c.cyan("↻")} ${names} changed: definitions reloaded (${defs.assets.length} assets)\n`);
@@ -187,7 +191,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         return;
       }
     } else if (emulator) {
-      for (const name of effect.functions) emulator.restart(name);
+      // Restarted already, as each file event came (restartEarly below): again would throw the fresh worker away.
       notice(`${c.cyan("↻")} ${names} changed: restarted ${effect.functions.join(", ")}\n`);
     } else {
       notice(`${c.yellow("↻")} ${names} changed: profile ${defs.profile.name} runs ${effect.functions.join(", ")} on ${target.description}; deploy it with pipes deploy-handler\n`);
@@ -233,7 +237,16 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
 
   write(`${c.bold("pipes dev")} ${c.dim("·")} ${shownFile} ${c.dim("·")} profile ${c.cyan(defs.profile.name)}${emulator ? c.dim(` · emulator ${emulator.url}`) : ""}\n`);
   list();
-  const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)));
+  /**
+   * A file of a function's folder changed: its workers restart at once, not when the save's batch settles, so the
+   * fresh worker's process start overlaps the settling and the run's setup. Every event restarts again, so the
+   * worker that stays started after the save's last write, and loads the code as saved.
+   */
+  const restartEarly = (file: string) => {
+    const effect = changeEffect([file], functionSpecs(defs, defs.file));
+    if (emulator && effect.kind === "restart-functions") for (const name of effect.functions) emulator.restart(name);
+  };
+  const watcher = watchTree(dirname(defs.file), (files) => enqueue(() => filesChanged(files)), restartEarly);
   await watcher.ready;
   write(`${c.dim(`watching ${displayPath(dirname(defs.file), ctx.cwd)} for changes`)}\n`);
   const location = await import("../history/location.js");

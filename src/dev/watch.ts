@@ -27,7 +27,12 @@ export function isIgnored(path: string): boolean {
   return IGNORED_DIRS.test(path) || EDITOR_TEMP.test(path);
 }
 
-export function watchTree(root: string, onChange: (files: string[]) => void): Watcher {
+/**
+ * `onChange` gets each settled batch. `onSeen`, if given, gets every file event at once, before its batch settles:
+ * for work worth starting early (pipes dev starts a changed function's fresh worker then), which must be safe to
+ * do again for each event of a save, since the last event's comes after the save's last write.
+ */
+export function watchTree(root: string, onChange: (files: string[]) => void, onSeen?: (file: string) => void): Watcher {
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const watcher = watch(root, {
@@ -53,6 +58,7 @@ export function watchTree(root: string, onChange: (files: string[]) => void): Wa
     }, SETTLE_MS);
   };
   const changed = (path: string) => {
+    onSeen?.(path);
     pending.add(path);
     settle();
   };
@@ -67,6 +73,7 @@ export function watchTree(root: string, onChange: (files: string[]) => void): Wa
     const at = added.get(path);
     added.delete(path);
     if (at !== undefined && Date.now() - at <= SCAFFOLDING_MS) {
+      onSeen?.(path);
       pending.delete(path);
       settle();
     } else changed(path);

@@ -62,7 +62,10 @@ export interface Emulator {
   credentials: EmulatorCredentials | null;
   events: EmulatorCore["events"];
   register(spec: FunctionSpec): RegisteredFunction;
-  /** Stops the function's warm workers, so the next invocation starts fresh (e.g. its code changed). */
+  /**
+   * Stops the function's warm workers, so the next invocation starts fresh (e.g. its code changed); a function that
+   * ran before gets a fresh worker started at once, so the next invocation does not wait for its process to start.
+   */
   restart(functionName: string): void;
   /** Process ids of the worker processes alive now. */
   workerPids(): number[];
@@ -155,7 +158,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials: options.credentials ?? null,
     events: core.events,
     register: (spec) => core.register(spec),
-    restart: (name) => core.pools.retire(name),
+    restart: (name) => {
+      if (core.pools.retire(name)) void core.pools.prewarm(name);
+    },
     workerPids: () => core.pools.pids(),
     eventsInFlight: () => core.eventsInFlight,
     async close() {

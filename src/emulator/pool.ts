@@ -58,15 +58,7 @@ export class Pools {
     onStart: (cold: boolean) => void,
   ): Promise<Outcome | "throttled"> {
     const fn = this.registry.get(name);
-    if (fn && isPythonRuntime(fn.runtime)) {
-      const asking = this.sandbox.python.asking(fn.runtime);
-      if (asking) await asking;
-    } else if (fn) {
-      // Its runtime's Node.js, fetched on first need; one that cannot be had fails the call with what to do.
-      await this.sandbox.node.prepare(fn.runtime);
-    }
-    // Built (or found in the cache) before a worker starts: its first invocation's init clock is not pip's.
-    const dependencies = fn ? await this.sandbox.dependencies.prepare(fn) : null;
+    const dependencies = fn ? await this.prepare(fn) : null;
     let worker = await this.acquire(name, wait, dependencies);
     if (!worker) return "throttled";
     onStart(worker.fresh);
@@ -84,6 +76,19 @@ export class Pools {
     }
   }
 
+  /** What a worker of `fn` needs before it starts; the dependency layout it runs with. */
+  private async prepare(fn: RegisteredFunction): Promise<DependencyLayout | null> {
+    if (isPythonRuntime(fn.runtime)) {
+      const asking = this.sandbox.python.asking(fn.runtime);
+      if (asking) await asking;
+    } else {
+      // Its runtime's Node.js, fetched on first need; one that cannot be had fails the call with what to do.
+      await this.sandbox.node.prepare(fn.runtime);
+    }
+    // Built (or found in the cache) before a worker starts: its first invocation's init clock is not pip's.
+    return this.sandbox.dependencies.prepare(fn);
+  }
+
   private async acquire(name: string, wait: boolean, dependencies: DependencyLayout | null): Promise<Worker | undefined> {
     let worker = this.take(name, dependencies);
     while (!worker) {
@@ -94,11 +99,37 @@ export class Pools {
     return worker;
   }
 
-  /** Stops a function's workers: idle ones now, busy ones when their invocation ends (code or config changed). */
-  retire(name: string): void {
+  /**
+   * Stops a function's workers: idle ones now, busy ones when their invocation ends (code or config changed).
+   * True when the function had a pool, i.e. it ran since the emulator started.
+   */
+  retire(name: string): boolean {
     const pool = this.pools.get(name);
-    if (!pool) return;
+    if (!pool) return false;
     for (const worker of pool.idle.splice(0)) worker.kill();
+    return true;
+  }
+
+  /**
+   * Starts a worker of the function now and keeps it idle, unless one is idle already: its process start and
+   * init then overlap whatever comes before the next invocation (pipes dev: the rest of the save, the run's
+   * setup) instead of following it. Its first invocation is still a cold start (Init Duration), as on Lambda.
+   * A worker that cannot start is left to the next invocation, which reports why.
+   */
+  async prewarm(name: string): Promise<void> {
+    const fn = this.registry.get(name);
+    if (!fn || this.closed) return;
+    const dependencies = await this.prepare(fn).catch(() => undefined);
+    const pool = this.pool(name);
+    // Registered again, or a worker came meanwhile: what is idle now is what the next invocation wants.
+    if (dependencies === undefined || this.closed || this.registry.get(name) !== fn || pool.idle.length > 0 || pool.all.size >= fn.concurrency) return;
+    let worker: Worker;
+    try {
+      worker = this.spawn(fn, pool, dependencies);
+    } catch {
+      return;
+    }
+    this.release(worker);
   }
 
   /** Kills every worker and resolves once their processes have exited. */

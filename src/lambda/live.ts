@@ -86,16 +86,24 @@ export class LiveFollow {
   }
 
   private async claim(loc: LogLocation): Promise<void> {
+    // Another call to the function waits unclaimed: which START is whose cannot be told, so nothing is asked. A
+    // backfill (many calls to one function at once, each slower than liveAfterMs on a loaded machine) would
+    // otherwise send a FilterLogEvents per call per poll, all for nothing, taking CPU from the invocations.
+    if (this.ambiguous()) return;
     const starts = await startLines(this.target.logs, loc, this.sentAt);
-    if (this.stopped) return;
+    if (this.stopped || this.ambiguous()) return;
     const others = [...this.registry.followers].filter((f) => f !== this && f.deployed === this.deployed);
-    if (others.some((f) => !f.claimed)) return;
     const taken = new Set(others.map((f) => f.claimed));
     const free = starts.filter((s) => !this.registry.seen.has(s.requestId) && !taken.has(s.requestId));
     if (free.length !== 1) return;
     const start = free[0]!;
     this.claimed = start.requestId;
     this.cursor = new StreamCursor(this.target.logs, loc, start.stream, start.timestamp);
+  }
+
+  private ambiguous(): boolean {
+    for (const f of this.registry.followers) if (f !== this && f.deployed === this.deployed && !f.claimed) return true;
+    return false;
   }
 
   private feed(lines: string[]): void {

@@ -183,3 +183,35 @@ describe("an endpoint that answers Invoke without a log (as serverless-offline d
     }
   });
 });
+
+describe("a backfill: many calls to one function at once", () => {
+  it("asks CloudWatch Logs nothing while it cannot tell which running call a log is, however long the calls take", async () => {
+    // Invoke answers once all 4 calls are in and the live following has started (it starts after 300 ms on a
+    // loopback endpoint), with a whole log in the tail: nothing needs CloudWatch Logs. Counted in requests.
+    const asked: string[] = [];
+    const held: Array<() => void> = [];
+    const log = (id: string) => Buffer.from(`START RequestId: ${id} Version: $LATEST\nEND RequestId: ${id}\nREPORT RequestId: ${id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n`).toString("base64");
+    const slow = createServer((req, res) => {
+      const kind = String(req.headers["x-amz-target"] ?? "").startsWith("Logs_") ? "logs" : req.url?.includes("/invocations") ? "invoke" : "other";
+      asked.push(kind);
+      req.resume();
+      req.on("end", () => {
+        if (kind !== "invoke") return res.writeHead(200, { "Content-Type": "application/json" }).end(kind === "logs" ? '{"events":[]}' : "{}");
+        const id = `7d3c2b1a-0000-4000-8000-00000000000${held.length}`;
+        held.push(() => res.writeHead(200, { "Content-Type": "application/json", "x-amzn-RequestId": id, "X-Amz-Log-Result": log(id) }).end("null"));
+        if (held.length === 4) setTimeout(() => held.splice(0).forEach((answer) => answer()), 1_500);
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    try {
+      const r = await runPipes(["materialize", "-f", join(FIXTURES, "backfill/defs.ts"), "--profile", "bench", "wide", "--all-partitions", "--concurrency", "4", "--no-history", "--json"], {
+        env: { PIPES_BENCH_ENDPOINT: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, PIPES_BENCH_PARTITIONS: "4" },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(asked.filter((kind) => kind === "invoke")).toHaveLength(4);
+      expect(asked.filter((kind) => kind === "logs")).toEqual([]);
+    } finally {
+      await new Promise((r) => slow.close(r));
+    }
+  });
+});

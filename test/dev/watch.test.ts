@@ -39,4 +39,21 @@ describe("pipes dev's file watcher", () => {
       expect(batches).toEqual([[file]]);
     }
   });
+
+  it("tells of each file event before its batch settles, so pipes dev can start a fresh worker early", async () => {
+    root = mkdtempSync(join(tmpdir(), "pipes-watch-"));
+    const file = join(root, "handler.mjs");
+    writeFileSync(file, "export const v = 0;\n");
+    const order: string[] = [];
+    watcher = watchTree(
+      root,
+      (files) => order.push(`batch ${files.join(",")}`),
+      (seen) => order.push(`seen ${seen}`),
+    );
+    await watcher.ready;
+    writeFileSync(file, "export const v = 1;\n");
+    await waitUntil(() => order.some((e) => e.startsWith("batch")), 10_000);
+    expect(order[0]).toBe(`seen ${file}`);
+    expect(order.at(-1)).toBe(`batch ${file}`);
+  });
 });
