@@ -10,7 +10,11 @@ function check(counts: { materialized: number; failed: number; missing: number }
   expect(segments.map((s) => s.state)).toEqual((["materialized", "failed", "missing"] as const).filter((s) => counts[s] > 0));
   for (const s of segments) expect(s.width).toBeGreaterThanOrEqual(1);
   // Side by side, no overlap, the last ends at the bar's end.
-  segments.forEach((s, i) => expect(s.x).toBeCloseTo(i ? segments[i - 1]!.x + segments[i - 1]!.width : 0, 6));
+  let end = 0;
+  for (const s of segments) {
+    expect(s.x).toBeCloseTo(end, 6);
+    end = s.x + s.width;
+  }
   const last = segments.at(-1)!;
   expect(last.x + last.width).toBeCloseTo(WIDTH, 6);
   return segments;
