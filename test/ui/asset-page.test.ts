@@ -28,9 +28,15 @@ export const handler = withPipes(async (event, pipes) => {
     note: metadata.text("<script>alert(1)</script>"),
     dashboard: metadata.url("https://example.com/dash?a=1"),
     sneaky: metadata.url("javascript:alert(2)"),
+    sneaky_case: metadata.url(" JaVaScRiPt:alert(5)"),
+    sneaky_tab: metadata.url("java\tscript:alert(6)"),
+    sneaky_data: metadata.url("data:text/html,<script>alert(7)</script>"),
+    sneaky_relative: metadata.url("//evil.example/x"),
     out_path: metadata.path("/data/out/<b>orders</b>.parquet"),
     notebook: metadata.notebook("/notebooks/explore.ipynb"),
     config: metadata.json({ alpha: 1, beta: { gamma: [1, 2] } }),
+    // A link inside brackets links its own text (CommonMark); 20,000 open brackets stay text.
+    nested: metadata.md("see [a [b](https://example.com/b) here\\n\\n" + "[".repeat(20000)),
     readme: metadata.md("# Orders\\n\\nSome **bold** and *soft* text with \`code\`.\\n\\n- first item\\n- [docs](https://example.com/docs)\\n- [evil](javascript:alert(3))\\n\\n<img src=x onerror=alert(4)>"),
     ratio: metadata.float(0.25),
     rows: metadata.int(1234),
@@ -130,6 +136,11 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await md.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["https://example.com/docs"]);
     expect(await md.textContent()).toContain("[evil](javascript:alert(3))");
     expect(await md.textContent()).toContain("<img src=x onerror=alert(4)>");
+    const nested = row("nested").locator(".markdown");
+    expect(await nested.locator("a").evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]))).toEqual([["https://example.com/b", "b"]]);
+    expect(await nested.locator("p").first().textContent()).toBe("see [a b here");
+    expect(await nested.locator("p").nth(1).textContent()).toMatch(/^\[{19000,20000}$/); // cut at the renderer's 20,000 characters
+    for (const name of ["sneaky_case", "sneaky_tab", "sneaky_data", "sneaky_relative"]) expect(await row(name).locator("a").count(), name).toBe(0);
     expect(await row("ratio").locator("td").first().textContent()).toBe("0.25");
     expect(await row("rows").locator("td").first().textContent()).toBe("1234");
     expect(await row("fresh").locator("td").first().textContent()).toBe("✔ true");
