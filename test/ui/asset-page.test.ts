@@ -94,6 +94,8 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
   let url: string;
   let dir: string;
   const alerts: string[] = [];
+  /** What the browser logged as errors: a style or script the page's CSP refused shows here. */
+  const consoleErrors: string[] = [];
   beforeAll(async () => {
     dir = project();
     expect((await runPipes(["materialize", "kinds"], { cwd: dir, env: HISTORY })).code).toBe(0);
@@ -102,7 +104,9 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(days.code, days.stdout).toBe(1);
     expect((await runPipes(["materialize", "daily", "--partition-range", "2024-01-05...2024-01-07", "--extra", "bump=100"], { cwd: dir, env: HISTORY })).code).toBe(0);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A browser half a day off UTC: every date the page shows must still be UTC.
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: "Pacific/Kiritimati" });
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
     page.on("dialog", (d) => {
       alerts.push(d.message());
       void d.dismiss();
@@ -154,6 +158,10 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await row("upstream").locator("a").getAttribute("href")).toBe("#/asset/daily");
     expect(await row("source_run").locator("a").getAttribute("href")).toBe(`#/runs/${RUN_ID}`);
     expect(await row("job").locator("td").first().textContent()).toBe("nightly");
+    // An unpartitioned asset's numbers are plotted over time, at the run's start in UTC.
+    const started = await page.evaluate(async () => (await (await fetch(`/api/assets/kinds/history`, { headers: { "X-Pipes-Token": sessionStorage.getItem("pipes-token") ?? "" } })).json()).materializations[0].startedAt);
+    expect(await page.locator('.chart[data-metadata="rows"]').getAttribute("data-x")).toBe("time");
+    expect(await page.locator('.chart[data-metadata="rows"] .chart-values tbody td').first().textContent()).toBe(new Date(started).toISOString().replace("T", " ").slice(0, 19));
     // Nothing the function sent became markup: no script, image, italic or bold element from a value.
     expect(await page.locator("main script, main img, main i, main b").count()).toBe(0);
     expect(await page.locator('main a[href^="javascript:"]').count()).toBe(0);
@@ -178,6 +186,8 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await value("2024-01-05")).toBe("105"); // the second run's, not the first's
     // The axis labels are partition keys (the legend shows the key under the cursor), not run ids.
     expect(await chart.locator(".u-legend").textContent()).toContain("partition");
+    // uPlot and the metadata views work under the page's CSP (no inline style or script was refused).
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "asset-plots-partitions.png"), fullPage: true });
   });
 
