@@ -186,6 +186,10 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await value("2024-01-05")).toBe("105"); // the second run's, not the first's
     // The axis labels are partition keys (the legend shows the key under the cursor), not run ids.
     expect(await chart.locator(".u-legend").textContent()).toContain("partition");
+    // Under the cursor, the legend names the partition there (x is a key's index, not a run or a time).
+    const over = await chart.locator(".u-over").boundingBox();
+    await page.mouse.move(over!.x + over!.width / 2, over!.y + over!.height / 2);
+    expect(await chart.locator(".u-legend .u-value").first().textContent()).toMatch(/^2024-0[12]-\d\d$/);
     // uPlot and the metadata views work under the page's CSP (no inline style or script was refused).
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "asset-plots-partitions.png"), fullPage: true });
