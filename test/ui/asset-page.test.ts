@@ -35,8 +35,9 @@ export const handler = withPipes(async (event, pipes) => {
     out_path: metadata.path("/data/out/<b>orders</b>.parquet"),
     notebook: metadata.notebook("/notebooks/explore.ipynb"),
     config: metadata.json({ alpha: 1, beta: { gamma: [1, 2] } }),
-    // A link inside brackets links its own text (CommonMark); 20,000 open brackets stay text.
-    nested: metadata.md("see [a [b](https://example.com/b) here\\n\\n" + "[".repeat(20000)),
+    // A heading's closing #s need a space before them (C# stays C#); a link inside brackets links its own text
+    // (CommonMark); 20,000 open brackets stay text.
+    nested: metadata.md("## Learn C#\\n\\nsee [a [b](https://example.com/b) here\\n\\n" + "[".repeat(20000)),
     readme: metadata.md("# Orders\\n\\nSome **bold** and *soft* text with \`code\`.\\n\\n- first item\\n- [docs](https://example.com/docs)\\n- [evil](javascript:alert(3))\\n\\n<img src=x onerror=alert(4)>"),
     ratio: metadata.float(0.25),
     rows: metadata.int(1234),
@@ -141,6 +142,7 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await md.textContent()).toContain("[evil](javascript:alert(3))");
     expect(await md.textContent()).toContain("<img src=x onerror=alert(4)>");
     const nested = row("nested").locator(".markdown");
+    expect(await nested.locator("h4").textContent()).toBe("Learn C#");
     expect(await nested.locator("a").evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]))).toEqual([["https://example.com/b", "b"]]);
     expect(await nested.locator("p").first().textContent()).toBe("see [a b here");
     expect(await nested.locator("p").nth(1).textContent()).toMatch(/^\[{19000,20000}$/); // cut at the renderer's 20,000 characters

@@ -20,7 +20,8 @@ export function markdown(source: string): HTMLElement {
       root.append(h("pre", {}, h("code", {}, code.join("\n"))));
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    // Closing #s only after a space: `# Learn C#` is about C#.
+    const heading = /^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     if (heading) {
       // Levels from h3 down: a value's heading sits under the page's own.
       const level = Math.min(6, heading[1]!.length + 2);
