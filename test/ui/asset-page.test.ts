@@ -28,9 +28,16 @@ export const handler = withPipes(async (event, pipes) => {
     note: metadata.text("<script>alert(1)</script>"),
     dashboard: metadata.url("https://example.com/dash?a=1"),
     sneaky: metadata.url("javascript:alert(2)"),
+    sneaky_case: metadata.url(" JaVaScRiPt:alert(5)"),
+    sneaky_tab: metadata.url("java\tscript:alert(6)"),
+    sneaky_data: metadata.url("data:text/html,<script>alert(7)</script>"),
+    sneaky_relative: metadata.url("//evil.example/x"),
     out_path: metadata.path("/data/out/<b>orders</b>.parquet"),
     notebook: metadata.notebook("/notebooks/explore.ipynb"),
     config: metadata.json({ alpha: 1, beta: { gamma: [1, 2] } }),
+    // A heading's closing #s need a space before them (C# stays C#); a link inside brackets links its own text
+    // (CommonMark); 20,000 open brackets stay text.
+    nested: metadata.md("## Learn C#\\n\\nsee [a [b](https://example.com/b) here\\n\\n" + "[".repeat(20000)),
     readme: metadata.md("# Orders\\n\\nSome **bold** and *soft* text with \`code\`.\\n\\n- first item\\n- [docs](https://example.com/docs)\\n- [evil](javascript:alert(3))\\n\\n<img src=x onerror=alert(4)>"),
     ratio: metadata.float(0.25),
     rows: metadata.int(1234),
@@ -88,6 +95,8 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
   let url: string;
   let dir: string;
   const alerts: string[] = [];
+  /** What the browser logged as errors: a style or script the page's CSP refused shows here. */
+  const consoleErrors: string[] = [];
   beforeAll(async () => {
     dir = project();
     expect((await runPipes(["materialize", "kinds"], { cwd: dir, env: HISTORY })).code).toBe(0);
@@ -96,7 +105,9 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(days.code, days.stdout).toBe(1);
     expect((await runPipes(["materialize", "daily", "--partition-range", "2024-01-05...2024-01-07", "--extra", "bump=100"], { cwd: dir, env: HISTORY })).code).toBe(0);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A browser half a day off UTC: every date the page shows must still be UTC.
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: "Pacific/Kiritimati" });
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
     page.on("dialog", (d) => {
       alerts.push(d.message());
       void d.dismiss();
@@ -130,6 +141,12 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await md.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["https://example.com/docs"]);
     expect(await md.textContent()).toContain("[evil](javascript:alert(3))");
     expect(await md.textContent()).toContain("<img src=x onerror=alert(4)>");
+    const nested = row("nested").locator(".markdown");
+    expect(await nested.locator("h4").textContent()).toBe("Learn C#");
+    expect(await nested.locator("a").evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]))).toEqual([["https://example.com/b", "b"]]);
+    expect(await nested.locator("p").first().textContent()).toBe("see [a b here");
+    expect(await nested.locator("p").nth(1).textContent()).toMatch(/^\[{19000,20000}$/); // cut at the renderer's 20,000 characters
+    for (const name of ["sneaky_case", "sneaky_tab", "sneaky_data", "sneaky_relative"]) expect(await row(name).locator("a").count(), name).toBe(0);
     expect(await row("ratio").locator("td").first().textContent()).toBe("0.25");
     expect(await row("rows").locator("td").first().textContent()).toBe("1234");
     expect(await row("fresh").locator("td").first().textContent()).toBe("✔ true");
@@ -143,6 +160,10 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await row("upstream").locator("a").getAttribute("href")).toBe("#/asset/daily");
     expect(await row("source_run").locator("a").getAttribute("href")).toBe(`#/runs/${RUN_ID}`);
     expect(await row("job").locator("td").first().textContent()).toBe("nightly");
+    // An unpartitioned asset's numbers are plotted over time, at the run's start in UTC.
+    const started = await page.evaluate(async () => (await (await fetch(`/api/assets/kinds/history`, { headers: { "X-Pipes-Token": sessionStorage.getItem("pipes-token") ?? "" } })).json()).materializations[0].startedAt);
+    expect(await page.locator('.chart[data-metadata="rows"]').getAttribute("data-x")).toBe("time");
+    expect(await page.locator('.chart[data-metadata="rows"] .chart-values tbody td').first().textContent()).toBe(new Date(started).toISOString().replace("T", " ").slice(0, 19));
     // Nothing the function sent became markup: no script, image, italic or bold element from a value.
     expect(await page.locator("main script, main img, main i, main b").count()).toBe(0);
     expect(await page.locator('main a[href^="javascript:"]').count()).toBe(0);
@@ -167,6 +188,12 @@ describe.skipIf(!chromiumPath)("pipes ui: the asset page", () => {
     expect(await value("2024-01-05")).toBe("105"); // the second run's, not the first's
     // The axis labels are partition keys (the legend shows the key under the cursor), not run ids.
     expect(await chart.locator(".u-legend").textContent()).toContain("partition");
+    // Under the cursor, the legend names the partition there (x is a key's index, not a run or a time).
+    const over = await chart.locator(".u-over").boundingBox();
+    await page.mouse.move(over!.x + over!.width / 2, over!.y + over!.height / 2);
+    expect(await chart.locator(".u-legend .u-value").first().textContent()).toMatch(/^2024-0[12]-\d\d$/);
+    // uPlot and the metadata views work under the page's CSP (no inline style or script was refused).
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, "asset-plots-partitions.png"), fullPage: true });
   });
 

@@ -2,6 +2,7 @@
 import dagre from "@dagrejs/dagre";
 import type { Asset } from "./api.js";
 import { s } from "./dom.js";
+import { healthSegments } from "./health.js";
 import { running, stepMark } from "./outcome.js";
 
 const WIDTH = 250;
@@ -99,13 +100,8 @@ function healthBar(asset: Asset): SVGElement | null {
   const counts = { materialized: p.materialized, failed, missing: p.total - p.materialized - failed };
   const width = WIDTH - 20;
   const bar = s("g", { class: "health", transform: `translate(10,${HEIGHT - 10})`, ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [`data-${k}`, n])) }, s("title", {}, `${counts.materialized} materialized · ${counts.failed} failed · ${counts.missing} missing of ${p.total}`));
-  let x = 0;
-  for (const [state, n] of Object.entries(counts)) {
-    if (!n) continue;
-    // At least a pixel: one failed partition of 10,000 still shows.
-    const w = Math.max(1, (n / p.total) * width);
-    bar.append(s("rect", { class: `segment ${state}`, x: x.toFixed(1), y: 0, width: Math.min(w, width - x).toFixed(1), height: 6 }, s("title", {}, `${n} ${state}`)));
-    x += w;
+  for (const { state, count, x, width: w } of healthSegments(counts, width)) {
+    bar.append(s("rect", { class: `segment ${state}`, x: x.toFixed(1), y: 0, width: w.toFixed(1), height: 6 }, s("title", {}, `${count} ${state}`)));
   }
   bar.append(s("rect", { class: "frame", width, height: 6 }));
   return bar;

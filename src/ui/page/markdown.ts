@@ -20,7 +20,8 @@ export function markdown(source: string): HTMLElement {
       root.append(h("pre", {}, h("code", {}, code.join("\n"))));
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    // Closing #s only after a space: `# Learn C#` is about C#.
+    const heading = /^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     if (heading) {
       // Levels from h3 down: a value's heading sits under the page's own.
       const level = Math.min(6, heading[1]!.length + 2);
@@ -71,8 +72,12 @@ function listItem(line: string): { ordered: boolean; text: string } | null {
 
 const startsBlock = (line: string) => /^(\s*(```|~~~|>)|#{1,6}\s)/.test(line) || listItem(line) !== null;
 
-/** Inline code first (nothing inside it is Markdown), then links, then bold and italics. */
-const INLINE = /`([^`]+)`|\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+"[^"]*")?\s*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|\b_([^_\s](?:[^_]*[^_\s])?)_\b/g;
+/**
+ * Inline code first (nothing inside it is Markdown), then links, then bold and italics. A link's text holds no
+ * bracket (`[a [b](u)` links `b`, as CommonMark does) and its address and title are bounded: otherwise every `[` of a
+ * long `[[[[…` scans to the end of the text, and 20,000 of them freeze the page for seconds (quadratic).
+ */
+const INLINE = /`([^`]+)`|\[([^[\]]*)\]\(\s*([^)\s]{0,2048})(?:\s+"[^"]{0,256}")?\s*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|\b_([^_\s](?:[^_]*[^_\s])?)_\b/g;
 
 export function inline(text: string): Array<Node | string> {
   const out: Array<Node | string> = [];
