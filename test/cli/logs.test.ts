@@ -199,7 +199,9 @@ describe("a backfill: many calls to one function at once", () => {
         if (kind !== "invoke") return res.writeHead(200, { "Content-Type": "application/json" }).end(kind === "logs" ? '{"events":[]}' : "{}");
         const id = `7d3c2b1a-0000-4000-8000-00000000000${held.length}`;
         held.push(() => res.writeHead(200, { "Content-Type": "application/json", "x-amzn-RequestId": id, "X-Amz-Log-Result": log(id) }).end("null"));
-        if (held.length === 4) setTimeout(() => held.splice(0).forEach((answer) => answer()), 1_500);
+        if (held.length === 4) setTimeout(() => {
+            for (const answer of held.splice(0)) answer();
+          }, 1_500);
       });
     });
     await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
