@@ -150,6 +150,8 @@ describe.skipIf(!chromiumPath)("the run page", () => {
     await page.selectOption("select[name=status]", "failed");
     const step = page.locator(".steps details").first();
     await step.locator("summary").click();
+    // The log is built on the details' toggle event, which fires after the click returns.
+    await step.locator("pre.log .line").first().waitFor();
     const levels = () => step.locator("pre.log .line").evaluateAll((els) => els.map((e) => e.getAttribute("data-level")));
     expect(await levels()).toEqual(["DEBUG", "INFO", "WARNING", "ERROR", "ERROR", "ERROR"]);
     expect(await step.locator("pre.log").textContent()).toContain("rows read for");
