@@ -1,7 +1,7 @@
 // The decoder's fast path (JSON.parse, the exact parser only where it must) against the exact parser alone, on
 // generated lines full of what tells them apart: 3.0, 1e5, -0, integers past 2^53, NaN, deep nesting, "v1.0" in text.
 import { describe, expect, it } from "vitest";
-import { parseJsonAsPython } from "../../src/protocol/python-json-fast.js";
+import { needsExactParser, parseJsonAsPython } from "../../src/protocol/python-json-fast.js";
 import { parsePythonJson, PyFloat } from "../../src/protocol/python-json-parse.js";
 
 const LINES = 100_000;
@@ -99,5 +99,15 @@ describe("the fast JSON path", () => {
     expect(Number.isNaN((v.nan as PyFloat).value)).toBe(true);
     expect(v.half).toBe(0.5);
     expect(() => parseJsonAsPython(`${"[".repeat(600)}${"]".repeat(600)}`)).toThrow(/nested too deeply/);
+  });
+
+  it("sends a line to the exact parser for its numbers, never for what its strings say", () => {
+    // A timestamp or a version beside an int: a text search for 3.0-like numbers sent these the slow way.
+    expect(needsExactParser('{"rows": 7, "at": "2026-12-05T10:00:00.000Z", "model": "v1.0", "note": "1e5 \\" 3.0"}')).toBe(false);
+    for (const risky of ["3.0", "-0.0", "-0", "1e5", "2.5E1", "1e-400", "9007199254740993", "0.99999999999999999"]) {
+      expect(needsExactParser(`{"rows": 7, "v": ${risky}}`), risky).toBe(true);
+    }
+    for (const safe of ["0", "-7", "2.5", "0.001", "123456789012345", "-0.5"]) expect(needsExactParser(`{"v": ${safe}}`), safe).toBe(false);
+    expect(needsExactParser(`${"[".repeat(501)}${"]".repeat(501)}`)).toBe(true);
   });
 });
