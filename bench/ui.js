@@ -3,13 +3,15 @@
 // seeded project and times each endpoint's first answer after start (cold: nothing kept yet), its first answer after
 // the graph's (/api/defs, which the page asks first, read every run's outcomes), its next answers (warm: nothing
 // changed), and its answer after the 10,000-step run's file grew by a line and a half-written one (in progress).
-// Prints median [range] over rounds beside the goal (< 1 s); never asserts (tests stay deterministic).
+// Prints median [range] over rounds, each figure beside its goal (< 1 s, cold and warm alike); never asserts (tests
+// stay deterministic). "cold" is truly cold: a fresh server process, nothing of the history read (no warm-up runs);
+// only the OS's file cache is warm. The machine's load average is printed before and after: the 2 cores are shared.
 // With BENCH_BASE=<another checkout, built> (e.g. `git worktree add /tmp/base main && cd /tmp/base && npm run build`)
 // both servers are measured in alternating rounds, the order reversed every other round, and the ratio quoted.
 import { spawn } from "node:child_process";
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure.js";
@@ -109,6 +111,12 @@ function get(server, path) {
 // What the pages ask: the graph, the runs list, the 10,000-step run's events, the asset's history.
 const endpoints = ["/api/defs", "/api/runs", `/api/runs/${bigId}/events`, "/api/assets/events/history"];
 const kinds = ["cold", "cold after the graph", "warm", "grown"];
+const KIND_LABELS = {
+  cold: "cold (fresh server)",
+  "cold after the graph": "after /api/defs",
+  warm: "warm (unchanged)",
+  grown: "grown (appended)",
+};
 const samples = new Map(); // `${side}\0${endpoint}\0${kind}` → ms[]
 const sizes = new Map();
 const add = (side, endpoint, kind, ms) => samples.set(`${side}\0${endpoint}\0${kind}`, [...(samples.get(`${side}\0${endpoint}\0${kind}`) ?? []), ms]);
@@ -127,7 +135,7 @@ async function round(side, checkout) {
       }
       const cold = await get(server, endpoint);
       add(side, endpoint, "cold", cold.ms);
-      sizes.set(endpoint, cold.bytes);
+      sizes.set(`${side}\0${endpoint}`, cold.bytes);
       const warm = [];
       for (let i = 0; i < warmCalls; i++) warm.push((await get(server, endpoint)).ms);
       add(side, endpoint, "warm", median(warm));
@@ -144,6 +152,8 @@ if (seedOnly) {
   console.log(`seeded ${dir}`);
   process.exit(0);
 }
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadBefore = load();
 try {
   seed();
   for (const [, checkout] of sides) await round("warm-up", checkout);
@@ -151,9 +161,9 @@ try {
     const order = r % 2 ? [...sides].reverse() : sides;
     for (const [side, checkout] of order) await round(side, checkout);
   }
-  console.log(`pipes ui, ${RUNS} runs, one of ${STEPS.toLocaleString("en")} steps in progress, an hourly asset since 2019; ${rounds} rounds (node ${process.version}): median [range] ms, goal < 1 s`);
+  console.log(`pipes ui, ${RUNS} runs, one of ${STEPS.toLocaleString("en")} steps in progress, an hourly asset since 2019; ${rounds} paired rounds${sides.length === 2 ? " (order alternating)" : ""} (node ${process.version}; load average ${loadBefore} before, ${load()} after): median [range] ms, goal < 1 s`);
   for (const endpoint of endpoints) {
-    console.log(`  ${endpoint}  (${(sizes.get(endpoint) / 1024).toFixed(0)} KB)`);
+    console.log(`  ${endpoint}  (${sides.map(([side]) => `${side}: ${(sizes.get(`${side}\0${endpoint}`) / 1024).toFixed(0)} KB`).join(", ")})`);
     for (const kind of kinds) {
       if (!samples.has(`${sides[0][0]}\0${endpoint}\0${kind}`)) continue;
       const cells = sides.map(([side]) => {
@@ -168,7 +178,7 @@ try {
         ratio = `  base/this ${median(ratios).toFixed(1)}× [${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}]`;
       }
       const ok = median(samples.get(`${sides[0][0]}\0${endpoint}\0${kind}`)) < 1000 ? "< 1 s ✓" : "< 1 s ✗";
-      console.log(`    ${kind.padEnd(20)} ${cells.join("   ")}   goal ${ok}${ratio}`);
+      console.log(`    ${KIND_LABELS[kind].padEnd(20)} ${cells.join("   ")}   goal ${ok}${ratio}`);
     }
   }
 } finally {
