@@ -169,7 +169,10 @@ const needles = new WeakMap<NonNullable<ReadOptions["step"]>, [string, string | 
 
 function mentions(text: string, step: NonNullable<ReadOptions["step"]>): boolean {
   let pair = needles.get(step);
-  if (!pair) needles.set(step, (pair = [JSON.stringify(step.asset), step.partition === null ? null : JSON.stringify(step.partition)]));
+  if (!pair) {
+    pair = [JSON.stringify(step.asset), step.partition === null ? null : JSON.stringify(step.partition)];
+    needles.set(step, pair);
+  }
   return (pair[1] === null || text.includes(pair[1])) && text.includes(pair[0]);
 }
 
