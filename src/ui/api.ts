@@ -135,11 +135,12 @@ export function assetHistory(historyDir: string, asset: string, read: HistoryRea
   const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
   const attempts = foldAttempts(runs.value, asset).get(asset) ?? [];
   // The logs before the latest failure, read from that run alone, and of it only that step's lines: a 10,000-step
-  // run's other 59,990 lines are split but never parsed (nor kept: not through the cache).
+  // run's other 59,990 lines are split but never parsed, nor kept (the cache keeps this step's few events, so a run
+  // that grows is read again only from where it was read).
   const last = attempts.at(-1);
   if (last?.status === "failed") {
     const step = { asset, partition: last.partition };
-    const run = safely(() => readRun(historyDir, last.runId, { maxRunBytes: read.maxRunBytes, types: LOG_TYPES, step }), null);
+    const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES, step }), null);
     const events = run.value?.events.filter((e) => e.type === "run-start" || ("asset" in e && e.asset === asset && ("partition" in e ? (e.partition ?? null) : null) === last.partition));
     const again = events ? foldAttempts([{ events }], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
     if (again) last.logs = again.logs;

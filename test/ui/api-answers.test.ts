@@ -1,8 +1,8 @@
 // What the page's API answers carry, read in process from a history written here: /api/defs carries whole partition
 // counts but only the grid's keys (not the 60,000 missing keys of an hourly asset since 2019); an asset's latest
 // failure shows the logs of its own step, read from its run alone (the other steps' lines, even ones that mention
-// its partition in their text, are not its logs), without a second copy of that run kept by the server's cache.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// its partition in their text, are not its logs), and a run that grows is read again only from where it was read.
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,7 +74,7 @@ describe("the page's API answers", () => {
     expect(JSON.stringify(view)).not.toContain(key(GRID_KEYS + 1));
   });
 
-  it("an asset's latest failure shows its own step's logs, read from its run without a second copy kept in the cache", () => {
+  it("an asset's latest failure shows its own step's logs; a grown run is read again only from where it was read", () => {
     const cache = new HistoryCache();
     const read = { cache };
     historyFolds(runs, read);
@@ -89,8 +89,12 @@ describe("the page's API answers", () => {
     const latest = again.attempts.at(-1)!;
     expect(latest).toMatchObject({ partition: key(5), status: "failed" });
     expect(latest.logs).toEqual(["INFO step 5 starts", "INFO about to fail"]);
-    // One cache entry per run file (the outcomes' view): the failed run's logs were not kept as another.
-    expect(cache.size.entries).toBe(2);
+    // The failed run grows by another step's line: only what it appended is read again, for each view kept of it.
+    const appended = `${line({ type: "log", ...step(4), level: "INFO", message: "later" })}\n`;
+    appendFileSync(join(runs, "20260101T000001.000Z-b0000000-0000-4000-8000-000000000000.ndjson"), appended);
+    const before = cache.stats.bytesRead;
+    expect(assetHistory(runs, "events", read).attempts.at(-1)!.logs).toEqual(["INFO step 5 starts", "INFO about to fail"]);
+    expect(cache.stats.bytesRead - before).toBe(2 * appended.length);
   });
 
   it("a read of one step parses only its lines: the run's start and end, and that step's events", () => {
