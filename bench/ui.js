@@ -9,7 +9,7 @@
 // With BENCH_BASE=<another checkout, built> (e.g. `git worktree add /tmp/base main && cd /tmp/base && npm run build`)
 // both servers are measured in alternating rounds, the order reversed every other round, and the ratio quoted.
 import { spawn } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,11 +88,29 @@ async function start(checkout) {
     });
     child.on("exit", (code) => reject(new Error(`pipes ui exited ${code}: ${out}`)));
   });
-  return { ...ready, stop: () =>
+  return { ...ready, pid: child.pid, stop: () =>
       new Promise((resolve) => {
         child.once("exit", resolve);
         child.kill("SIGINT");
       }), };
+}
+
+/**
+ * The server process's CPU time so far (ms, user + system, all its threads), from Linux's /proc; null elsewhere. The
+ * 2 cores are shared with other work: an answer's wall time grows with the load, its CPU time much less.
+ */
+function cpuOf(pid) {
+  if (!existsSync(`/proc/${pid}/stat`)) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s (USER_HZ)
+}
+
+/** The cold answer, with the server's CPU time for it. */
+async function timed(server, path) {
+  const before = cpuOf(server.pid);
+  const answer = await get(server, path);
+  const after = cpuOf(server.pid);
+  return { ...answer, cpu: before === null || after === null ? null : after - before };
 }
 
 function get(server, path) {
@@ -110,9 +128,10 @@ function get(server, path) {
 
 // What the pages ask: the graph, the runs list, the 10,000-step run's events, the asset's history.
 const endpoints = ["/api/defs", "/api/runs", `/api/runs/${bigId}/events`, "/api/assets/events/history"];
-const kinds = ["cold", "cold after the graph", "warm", "grown"];
+const kinds = ["cold", "cold, server CPU", "cold after the graph", "warm", "grown"];
 const KIND_LABELS = {
   cold: "cold (fresh server)",
+  "cold, server CPU": "  its CPU time",
   "cold after the graph": "after /api/defs",
   warm: "warm (unchanged)",
   grown: "grown (appended)",
@@ -133,8 +152,9 @@ async function round(side, checkout) {
         await server.stop();
         server = await start(checkout);
       }
-      const cold = await get(server, endpoint);
+      const cold = await timed(server, endpoint);
       add(side, endpoint, "cold", cold.ms);
+      if (cold.cpu !== null) add(side, endpoint, "cold, server CPU", cold.cpu);
       sizes.set(`${side}\0${endpoint}`, cold.bytes);
       const warm = [];
       for (let i = 0; i < warmCalls; i++) warm.push((await get(server, endpoint)).ms);
