@@ -12,7 +12,6 @@ import { HistoryCache } from "../../src/history/cache.js";
 import { readRunFile } from "../../src/history/read.js";
 import { assetHistory, defsView, GRID_KEYS, historyFolds } from "../../src/ui/api.js";
 
-const FIXTURES = join(import.meta.dirname, "../../fixtures");
 const dir = mkdtempSync(join(tmpdir(), "pipes-api-answers-"));
 const runs = join(dir, ".pipes", "runs");
 let defs: ResolvedDefinitions;
