@@ -3,13 +3,15 @@
 // seeded project and times each endpoint's first answer after start (cold: nothing kept yet), its first answer after
 // the graph's (/api/defs, which the page asks first, read every run's outcomes), its next answers (warm: nothing
 // changed), and its answer after the 10,000-step run's file grew by a line and a half-written one (in progress).
-// Prints median [range] over rounds beside the goal (< 1 s); never asserts (tests stay deterministic).
+// Prints median [range] over rounds, each figure beside its goal (< 1 s, cold and warm alike); never asserts (tests
+// stay deterministic). "cold" is truly cold: a fresh server process, nothing of the history read (no warm-up runs);
+// only the OS's file cache is warm. The machine's load average is printed before and after: the 2 cores are shared.
 // With BENCH_BASE=<another checkout, built> (e.g. `git worktree add /tmp/base main && cd /tmp/base && npm run build`)
 // both servers are measured in alternating rounds, the order reversed every other round, and the ratio quoted.
 import { spawn } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure.js";
@@ -86,11 +88,29 @@ async function start(checkout) {
     });
     child.on("exit", (code) => reject(new Error(`pipes ui exited ${code}: ${out}`)));
   });
-  return { ...ready, stop: () =>
+  return { ...ready, pid: child.pid, stop: () =>
       new Promise((resolve) => {
         child.once("exit", resolve);
         child.kill("SIGINT");
       }), };
+}
+
+/**
+ * The server process's CPU time so far (ms, user + system, all its threads), from Linux's /proc; null elsewhere. The
+ * 2 cores are shared with other work: an answer's wall time grows with the load, its CPU time much less.
+ */
+function cpuOf(pid) {
+  if (!existsSync(`/proc/${pid}/stat`)) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s (USER_HZ)
+}
+
+/** The cold answer, with the server's CPU time for it. */
+async function timed(server, path) {
+  const before = cpuOf(server.pid);
+  const answer = await get(server, path);
+  const after = cpuOf(server.pid);
+  return { ...answer, cpu: before === null || after === null ? null : after - before };
 }
 
 function get(server, path) {
@@ -108,7 +128,14 @@ function get(server, path) {
 
 // What the pages ask: the graph, the runs list, the 10,000-step run's events, the asset's history.
 const endpoints = ["/api/defs", "/api/runs", `/api/runs/${bigId}/events`, "/api/assets/events/history"];
-const kinds = ["cold", "cold after the graph", "warm", "grown"];
+const kinds = ["cold", "cold, server CPU", "cold after the graph", "warm", "grown"];
+const KIND_LABELS = {
+  cold: "cold (fresh server)",
+  "cold, server CPU": "  its CPU time",
+  "cold after the graph": "after /api/defs",
+  warm: "warm (unchanged)",
+  grown: "grown (appended)",
+};
 const samples = new Map(); // `${side}\0${endpoint}\0${kind}` → ms[]
 const sizes = new Map();
 const add = (side, endpoint, kind, ms) => samples.set(`${side}\0${endpoint}\0${kind}`, [...(samples.get(`${side}\0${endpoint}\0${kind}`) ?? []), ms]);
@@ -125,9 +152,10 @@ async function round(side, checkout) {
         await server.stop();
         server = await start(checkout);
       }
-      const cold = await get(server, endpoint);
+      const cold = await timed(server, endpoint);
       add(side, endpoint, "cold", cold.ms);
-      sizes.set(endpoint, cold.bytes);
+      if (cold.cpu !== null) add(side, endpoint, "cold, server CPU", cold.cpu);
+      sizes.set(`${side}\0${endpoint}`, cold.bytes);
       const warm = [];
       for (let i = 0; i < warmCalls; i++) warm.push((await get(server, endpoint)).ms);
       add(side, endpoint, "warm", median(warm));
@@ -144,6 +172,8 @@ if (seedOnly) {
   console.log(`seeded ${dir}`);
   process.exit(0);
 }
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadBefore = load();
 try {
   seed();
   for (const [, checkout] of sides) await round("warm-up", checkout);
@@ -151,9 +181,9 @@ try {
     const order = r % 2 ? [...sides].reverse() : sides;
     for (const [side, checkout] of order) await round(side, checkout);
   }
-  console.log(`pipes ui, ${RUNS} runs, one of ${STEPS.toLocaleString("en")} steps in progress, an hourly asset since 2019; ${rounds} rounds (node ${process.version}): median [range] ms, goal < 1 s`);
+  console.log(`pipes ui, ${RUNS} runs, one of ${STEPS.toLocaleString("en")} steps in progress, an hourly asset since 2019; ${rounds} paired rounds${sides.length === 2 ? " (order alternating)" : ""} (node ${process.version}; load average ${loadBefore} before, ${load()} after): median [range] ms, goal < 1 s`);
   for (const endpoint of endpoints) {
-    console.log(`  ${endpoint}  (${(sizes.get(endpoint) / 1024).toFixed(0)} KB)`);
+    console.log(`  ${endpoint}  (${sides.map(([side]) => `${side}: ${(sizes.get(`${side}\0${endpoint}`) / 1024).toFixed(0)} KB`).join(", ")})`);
     for (const kind of kinds) {
       if (!samples.has(`${sides[0][0]}\0${endpoint}\0${kind}`)) continue;
       const cells = sides.map(([side]) => {
@@ -168,7 +198,7 @@ try {
         ratio = `  base/this ${median(ratios).toFixed(1)}× [${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}]`;
       }
       const ok = median(samples.get(`${sides[0][0]}\0${endpoint}\0${kind}`)) < 1000 ? "< 1 s ✓" : "< 1 s ✗";
-      console.log(`    ${kind.padEnd(20)} ${cells.join("   ")}   goal ${ok}${ratio}`);
+      console.log(`    ${KIND_LABELS[kind].padEnd(20)} ${cells.join("   ")}   goal ${ok}${ratio}`);
     }
   }
 } finally {

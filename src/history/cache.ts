@@ -139,7 +139,7 @@ export class HistoryCache {
 }
 
 const keyOf = (path: string, options: ReadOptions): string =>
-  `${path}\0${options.types ? [...options.types].sort().join(",") : "*"}\0${options.maxRunBytes ?? ""}\0${options.lines ? "lines" : ""}`;
+  `${path}\0${options.types ? [...options.types].sort().join(",") : "*"}\0${options.maxRunBytes ?? ""}\0${options.lines ? "lines" : ""}\0${options.step ? JSON.stringify(options.step) : ""}`;
 
 function statOf(path: string): BigIntStats | null {
   try {

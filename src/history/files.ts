@@ -10,6 +10,8 @@ import { StringDecoder } from "node:string_decoder";
 /** A line longer than this is no event pipes wrote (an event is at most a few MB: the 6 MB Invoke limit). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+/** A file that grows while it is read still is read in pieces of at least this. */
+const MIN_CHUNK = 64 * 1024;
 
 /** `*.ndjson` regular files, oldest first (names sort by start time), and a warning for each other entry. */
 export function listRunFiles(dir: string): { names: string[]; warnings: string[] } {
@@ -64,7 +66,9 @@ export function readLines(path: string, onLine: (text: string | null, bytes: num
     let position = startAt ? startAt({ stat, readAt: (at, length) => readAt(fd, at, length) }) : 0;
     let end = position;
     let bytesRead = 0;
-    const buffer = Buffer.alloc(CHUNK);
+    // No bigger than what is left to read (a run of 20 steps is a few KB; a MB zeroed for each of a hundred files
+    // was most of what listing them cost), and not zeroed: only the bytes read are looked at.
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(MIN_CHUNK, Number(stat.size) - position + 1)));
     // Decoded a chunk at a time (a character split between chunks waits for the next); a line's bytes are counted
     // from the chunk's bytes, so they need no second encoding.
     const decoder = new StringDecoder("utf8");
@@ -72,7 +76,7 @@ export function readLines(path: string, onLine: (text: string | null, bytes: num
     let restBytes = 0;
     let tooLong = false;
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, position);
+      const n = readSync(fd, buffer, 0, buffer.length, position);
       if (n === 0) break;
       position += n;
       bytesRead += n;

@@ -19,6 +19,11 @@ export interface ReadOptions {
   maxRunBytes?: number;
   /** Keep each event's recorded line instead of its parsed value (RunFile.lines; `events` is then empty). */
   lines?: boolean;
+  /**
+   * Only this step's lines are parsed (the others are skipped as an unwanted type is): a line pipes wrote for it
+   * holds its asset and partition as JSON.stringify writes them. Readers still check each event's own fields.
+   */
+  step?: { asset: string; partition: string | null };
 }
 
 export interface RunFile {
@@ -70,6 +75,7 @@ export function foldLine(fold: Fold, options: ReadOptions, text: string | null, 
       return;
     }
     if (options.types && !options.types.has(shape)) return;
+    if (options.step && !mentions(text!, options.step)) return;
   }
   let event: RunEvent | null = null;
   let parsed = true;
@@ -157,6 +163,18 @@ export function readRunFile(path: string, options: ReadOptions = {}): RunFileRea
 export const notRunReason = (error: unknown): string => ((error as NodeJS.ErrnoException).code === "ELOOP" ? "not a regular file (a symbolic link)" : (error as Error).message);
 
 const TYPE_PREFIX = '{"type":"';
+
+/** Each step's asset and partition as JSON text, written once for all of a file's lines. */
+const needles = new WeakMap<NonNullable<ReadOptions["step"]>, [string, string | null]>();
+
+function mentions(text: string, step: NonNullable<ReadOptions["step"]>): boolean {
+  let pair = needles.get(step);
+  if (!pair) {
+    pair = [JSON.stringify(step.asset), step.partition === null ? null : JSON.stringify(step.partition)];
+    needles.set(step, pair);
+  }
+  return (pair[1] === null || text.includes(pair[1])) && text.includes(pair[0]);
+}
 
 /** The type of a line that looks like one of pipes' step events by its start and end (not a run boundary), or null. */
 function stepTypeOf(text: string): RunEvent["type"] | null {

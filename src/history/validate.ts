@@ -63,36 +63,48 @@ const PARTITION_KINDS = new Set(["key", "range", "all", "last"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === "string");
-const isCounts = (v: unknown): boolean => isObject(v) && Object.values(v).length >= 4 && Object.values(v).every((n) => typeof n === "number");
+const isCounts = (v: unknown): boolean => {
+  if (!isObject(v)) return false;
+  const counts = Object.values(v);
+  return counts.length >= 4 && counts.every((n) => typeof n === "number");
+};
 
-function fits(value: unknown, kind: Kind): boolean {
+/** A field's test, made once from its kind: each line of a big run is checked, so the kind is not re-read per value. */
+function testOf(kind: Kind): (value: unknown) => boolean {
   const optional = kind.startsWith("?");
   const base = kind.replace("?", "");
-  if (value === undefined) return optional || base === "any";
-  if (value === null) return base.endsWith("|");
-  switch (base.replace("|", "")) {
-    case "s":
-      return typeof value === "string";
-    case "n":
-      return typeof value === "number";
-    case "b":
-      return typeof value === "boolean";
-    case "o":
-      return isObject(value);
-    case "S":
-      return isStrings(value);
-    case "C":
-      return isCounts(value);
-    default:
-      return true;
-  }
+  const nullable = base.endsWith("|");
+  const type: (value: unknown) => boolean = (() => {
+    switch (base.replace("|", "")) {
+      case "s":
+        return (v: unknown) => typeof v === "string";
+      case "n":
+        return (v: unknown) => typeof v === "number";
+      case "b":
+        return (v: unknown) => typeof v === "boolean";
+      case "o":
+        return isObject;
+      case "S":
+        return isStrings;
+      case "C":
+        return isCounts;
+      default:
+        return () => true;
+    }
+  })();
+  const absent = optional || base === "any";
+  return (value) => (value === undefined ? absent : value === null ? nullable : type(value));
 }
+
+/** Each type's fields as [name, test] pairs. */
+const TESTS = new Map(Object.entries(FIELDS).map(([type, fields]) => [type, Object.entries(fields).map(([name, kind]) => [name, testOf(kind)] as const)]));
 
 /** The value as an event, or null when it is not one (unknown type, a field missing or of another type). */
 export function asRunEvent(value: unknown): RunEvent | null {
-  if (!isObject(value) || typeof value.type !== "string" || !Object.hasOwn(FIELDS, value.type)) return null;
-  const fields = FIELDS[value.type as RunEvent["type"]];
-  for (const [name, kind] of Object.entries(fields)) if (!fits(value[name], kind)) return null;
+  if (!isObject(value) || typeof value.type !== "string") return null;
+  const tests = TESTS.get(value.type);
+  if (!tests) return null;
+  for (const [name, test] of tests) if (!test(value[name])) return null;
   if (value.type === "asset-end" && !STATUSES.has(value.status as string)) return null;
   if (value.type === "run-end" && !["materialized", "failed", "skipped", "interrupted"].every((k) => typeof (value.counts as Record<string, unknown>)[k] === "number")) return null;
   if (value.type === "run-start") {

@@ -12,13 +12,27 @@ import type { Metadata, RunEvent } from "../run/events.js";
 import { type Attempt, foldAttempts, type LastOutcome, lastOutcomes, LOG_TYPES, OUTCOME_TYPES } from "./outcomes.js";
 
 /** Partition keys sent per asset, for its grid; a longer definition is cut (the counts stay whole). */
-const GRID_KEYS = 2000;
+export const GRID_KEYS = 2000;
+
+/**
+ * A partitioned asset's partitions as the page shows them: whole counts (the graph's health bar), and which of the
+ * grid's keys (`partitionKeys`) are missing or failed. Not every missing key: an hourly asset since 2019 has 60,000,
+ * a megabyte of JSON for each load of the graph, of which the grid shows the first GRID_KEYS.
+ */
+export interface PartitionsView {
+  total: number;
+  materialized: number;
+  /** Partitions whose latest attempt failed (or was skipped) and have not materialized since: some of the missing. */
+  failed: number;
+  gridMissing: string[];
+  gridFailed: string[];
+}
 
 export interface DefsView {
   file: string;
   profile: string;
   /** `outcome`: the asset's last attempt (materialized, failed with its error's first line, skipped, interrupted). */
-  assets: Array<ListedAsset & { status: StatusRow | null; partitionKeys: string[] | null; outcome: LastOutcome | null }>;
+  assets: Array<ListedAsset & { status: (Omit<StatusRow, "partitions"> & { partitions: PartitionsView | null }) | null; partitionKeys: string[] | null; outcome: LastOutcome | null }>;
   warnings: string[];
 }
 
@@ -26,7 +40,7 @@ export interface DefsView {
 export type DefsResponse = DefsView & { live: boolean; canMaterialize: boolean };
 
 /** `maxRunBytes`: the history's cap on a run's file (location.ts), as the CLI reads it; `cache`: the server's. */
-export type HistoryRead = Omit<ReadOptions, "types" | "lines">;
+export type HistoryRead = Omit<ReadOptions, "types" | "lines" | "step">;
 
 /** What the graph's statuses and outcomes fold from the whole history: computed once per state of the history. */
 export interface HistoryFolds {
@@ -47,9 +61,18 @@ export function defsView(defs: ResolvedDefinitions, history: string | HistoryFol
   return {
     file: defs.file,
     profile: defs.profile.name,
-    assets: listAssets(defs).map((asset, i) => ({ ...asset, status: rows[i] ?? null, partitionKeys: keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null, outcome: folds.outcomes.get(asset.key) ?? null })),
+    assets: listAssets(defs).map((asset, i) => {
+      const grid = keys.get(asset.key)?.slice(0, GRID_KEYS) ?? null;
+      const row = rows[i];
+      return { ...asset, status: row ? { ...row, partitions: row.partitions && partitionsView(row.partitions, grid ?? []) } : null, partitionKeys: grid, outcome: folds.outcomes.get(asset.key) ?? null };
+    }),
     warnings: folds.warnings,
   };
+}
+
+function partitionsView(p: NonNullable<StatusRow["partitions"]>, grid: string[]): PartitionsView {
+  const shown = new Set(grid);
+  return { total: p.total, materialized: p.materialized, failed: p.failed.length, gridMissing: p.missing.filter((k) => shown.has(k)), gridFailed: p.failed.filter((k) => shown.has(k)) };
 }
 
 /** Definitions whose keys are kept (the page asks for them on each load; an hourly asset since 2019 has 61,000). */
@@ -111,13 +134,15 @@ export interface AssetHistory {
 export function assetHistory(historyDir: string, asset: string, read: HistoryRead = {}): AssetHistory {
   const runs = safely(() => readAllRuns(historyDir, { ...read, types: OUTCOME_TYPES }), []);
   const attempts = foldAttempts(runs.value, asset).get(asset) ?? [];
-  // The logs before the latest failure, read from that run alone.
+  // The logs before the latest failure, read from that run alone, and of it only that step's lines: a 10,000-step
+  // run's other 59,990 lines are split but never parsed, nor kept (the cache keeps this step's few events, so a run
+  // that grows is read again only from where it was read).
   const last = attempts.at(-1);
   if (last?.status === "failed") {
-    const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES }), null);
-    // Only that step's events are folded again (a 10,000-step run's other steps would cost the fold's time for nothing).
-    const step = run.value?.events.filter((e) => e.type === "run-start" || ("asset" in e && e.asset === asset && ("partition" in e ? (e.partition ?? null) : null) === last.partition));
-    const again = step ? foldAttempts([{ events: step }], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
+    const step = { asset, partition: last.partition };
+    const run = safely(() => readRun(historyDir, last.runId, { ...read, types: LOG_TYPES, step }), null);
+    const events = run.value?.events.filter((e) => e.type === "run-start" || ("asset" in e && e.asset === asset && ("partition" in e ? (e.partition ?? null) : null) === last.partition));
+    const again = events ? foldAttempts([{ events }], asset).get(asset)?.filter((a) => a.partition === last.partition && a.status === "failed").at(-1) : undefined;
     if (again) last.logs = again.logs;
   }
   const history: AssetHistory = { materializations: [], checks: [], attempts, warnings: runs.warnings };

@@ -88,7 +88,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       const body: DefsResponse = { ...defsView(defs, folds, read), live: Boolean(options.live), canMaterialize: Boolean(options.materialize) };
       return send(res, 200, body);
     }
-    if (path === "/api/runs") return sendText(res, 200, answers.get("runs", () => json(runsView(options.historyDir, read))));
+    if (path === "/api/runs") return sendText(res, 200, answers.get("runs", () => JSON.stringify(runsView(options.historyDir, read))));
     const run = /^\/api\/runs\/([\w-]{1,64})\/events$/.exec(path);
     if (run) {
       const text = runViewJson(options.historyDir, run[1]!, read);
@@ -97,7 +97,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const asset = /^\/api\/assets\/(.{1,512})\/history$/.exec(path);
     if (asset) {
       const name = decodePathSegment(asset[1]!)!;
-      return sendText(res, 200, answers.get(`asset\0${name}`, () => json(assetHistory(options.historyDir, name, read))));
+      return sendText(res, 200, answers.get(`asset\0${name}`, () => JSON.stringify(assetHistory(options.historyDir, name, read))));
     }
     if (path === "/api/live") {
       if (!options.live) return send(res, 404, { error: "no live stream: pipes dev --ui has one" });
@@ -157,9 +157,10 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 }
 
 /**
- * JSON text of an answer. The history's values came from JSON.parse, so JSON.stringify writes what stringifyJson
- * would, many times faster (a 10,000-step asset history is megabytes); a value only stringifyJson writes as the page
- * expects (NaN or Infinity as a string, a bigint, a marked float) sends it that way.
+ * JSON text of an answer that holds values of the definitions (NaN or Infinity as a string, a bigint, a marked float:
+ * what stringifyJson writes as the page expects). The runs list and an asset's history are made of values read from
+ * the history's lines by JSON.parse, which has none of those: they are written by JSON.stringify alone (a look at each
+ * value of a 10,000-step asset history, megabytes, cost more than writing it).
  */
 function json(body: unknown): string {
   let plain = true;

@@ -93,8 +93,8 @@ function latestFailure(attempt: Attempt): HTMLElement {
 
 function partitionGrid(asset: Asset): HTMLElement {
   const p = asset.status?.partitions;
-  const missing = new Set(p?.missing ?? asset.partitionKeys ?? []);
-  const failed = new Set(p?.failed ?? []);
+  const missing = new Set(p?.gridMissing ?? asset.partitionKeys ?? []);
+  const failed = new Set(p?.gridFailed ?? []);
   const cells = (asset.partitionKeys ?? []).map((k) => {
     const state = failed.has(k) ? "failed" : missing.has(k) ? "missing" : "materialized";
     return h("span", { class: `cell ${state}`, title: `${k}: ${state}`, "data-partition": k, "data-state": state });

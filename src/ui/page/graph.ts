@@ -96,7 +96,7 @@ function partitionText(asset: Asset): string {
 function healthBar(asset: Asset): SVGElement | null {
   const p = asset.status?.partitions;
   if (!asset.partitions || !p?.total) return null;
-  const failed = p.failed.length;
+  const failed = p.failed;
   const counts = { materialized: p.materialized, failed, missing: p.total - p.materialized - failed };
   const width = WIDTH - 20;
   const bar = s("g", { class: "health", transform: `translate(10,${HEIGHT - 10})`, ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [`data-${k}`, n])) }, s("title", {}, `${counts.materialized} materialized · ${counts.failed} failed · ${counts.missing} missing of ${p.total}`));
