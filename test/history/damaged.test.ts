@@ -4,11 +4,11 @@
 // naming the file, and all of them agreeing on which run is the last.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { uiApi } from "../helpers/ui-api.js";
 
 /** A quarter of it (256 KB) is a run file's cap: small enough for a test to pass it. */
 const ENV = { PIPES_HISTORY: "1", PIPES_HISTORY_MAX_MB: "1" };
@@ -35,17 +35,7 @@ beforeAll(async () => {
   goodId = JSON.parse(goodLines[0]!).runId;
   ui = startPipes(["ui", "--port", "0"], { cwd: dir, env: ENV });
   const [, url, token] = await ui.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+\/)(?:\?token=(\S+))?/, 30_000);
-  api = (path) =>
-    new Promise((resolve, reject) => {
-      const req = request(`${url}${path}`, { headers: { "X-Pipes-Token": token ?? "" }, timeout: 20_000 }, (res) => {
-        let text = "";
-        res.on("data", (d) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on("timeout", () => req.destroy(new Error(`${path}: no answer in 20 s`)));
-      req.on("error", reject);
-      req.end();
-    });
+  api = uiApi(url!, token);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 // The page tells the truth about failures (issue 28): a failed asset says so on its node and leads its page with
 // the error; metadata of every kind reads as it should; interrupted runs look as `pipes runs` shows them.
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, FIXTURES, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { interruptedRun } from "./interrupted-run.js";
 import { tempDir } from "../helpers/temp.js";
 import { chromiumPath, launch } from "./browser.js";
 
@@ -67,22 +68,6 @@ async function serve(cwd: string): Promise<string> {
   return `${url}?token=${token}`;
 }
 
-/** A run of `slow`, stopped with Ctrl-C while its invocation runs: an interrupted run. */
-async function interruptedRun(cwd: string): Promise<void> {
-  const r = startPipes(["materialize", "slow"], { cwd, env: HISTORY });
-  running.push(r);
-  const [, runId] = await r.waitFor(/run ([0-9a-f]{8})/, 30_000);
-  // Stopped once its history says the invocation is under way.
-  const deadline = Date.now() + 30_000;
-  const started = () => readdirSync(join(cwd, ".pipes", "runs")).some((f) => f.includes(runId!) && readFileSync(join(cwd, ".pipes", "runs", f), "utf8").includes('"invocation-start"'));
-  while (!started()) {
-    if (Date.now() > deadline) throw new Error(`run ${runId} never started its invocation`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  r.child.kill("SIGINT");
-  await r.exited;
-}
-
 describe.skipIf(!chromiumPath)("pipes ui shows failures", () => {
   let browser: Browser;
   let page: Page;
@@ -92,7 +77,7 @@ describe.skipIf(!chromiumPath)("pipes ui shows failures", () => {
     expect((await runPipes(["materialize", "meta"], { cwd: dir, env: HISTORY })).code).toBe(0);
     const failed = await runPipes(["materialize", "boom", "after_boom"], { cwd: dir, env: HISTORY });
     expect(failed.code, failed.stdout).toBe(1);
-    await interruptedRun(dir);
+    await interruptedRun(dir, HISTORY, running);
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     url = await serve(dir);

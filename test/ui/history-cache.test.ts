@@ -3,11 +3,11 @@
 // whole), a run file replaced shows its new content, a run removed is gone, and the runs list and an asset's history
 // follow. The real server (bin/pipes.js ui) on a history written here line by line, as a recorder writes it.
 import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, startPipes } from "../helpers/run-pipes.js";
+import { uiApi } from "../helpers/ui-api.js";
 
 let dir: string;
 let runs: string;
@@ -29,17 +29,7 @@ beforeAll(async () => {
   writeFileSync(file(), `${start}\n${log(1)}\n${log(2).slice(0, 25)}`);
   ui = startPipes(["ui", "--port", "0"], { cwd: dir });
   const [, url, token] = await ui.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/, 30_000);
-  api = (path) =>
-    new Promise((resolve, reject) => {
-      const req = request(`${url}${path.slice(1)}`, { headers: { "X-Pipes-Token": token! }, timeout: 20_000 }, (res) => {
-        let text = "";
-        res.on("data", (d) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on("timeout", () => req.destroy(new Error(`${path}: no answer in 20 s`)));
-      req.on("error", reject);
-      req.end();
-    });
+  api = uiApi(url!, token);
 }, 60_000);
 
 afterAll(async () => {

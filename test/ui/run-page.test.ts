@@ -1,11 +1,12 @@
 // The run page tells the truth and stays short (issue 28, "Run page"): a timeline with a time axis, a label per
 // row, a legend and a tooltip per bar, interrupted calls drawn; steps filtered and paged, so the one failed step
 // of a 1,000- or 10,000-step run is a choice away; logs filtered by level; retries linked both ways.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
+import { interruptedRun } from "./interrupted-run.js";
 import { tempDir } from "../helpers/temp.js";
 import { chromiumPath, launch } from "./browser.js";
 import { day, seedRun } from "./seed-run.js";
@@ -61,22 +62,6 @@ export default {
   writeFileSync(join(dir, "slow.mjs"), "export const handler = async () => { await new Promise((r) => setTimeout(r, 60000)); return null; };\n");
   writeFileSync(join(state, "fail-events-2024-01-03"), "");
   return { dir, env: { ...HISTORY, PIPES_FIXTURE_STATE: state } };
-}
-
-/** A run of `slow`, stopped with Ctrl-C once its history says the invocation is under way. */
-async function interruptedRun(cwd: string, env: Record<string, string>): Promise<string> {
-  const r = startPipes(["materialize", "slow"], { cwd, env });
-  running.push(r);
-  const [, runId] = await r.waitFor(/run ([0-9a-f]{8})/, 30_000);
-  const deadline = Date.now() + 30_000;
-  const started = () => readdirSync(join(cwd, ".pipes", "runs")).some((f) => f.includes(runId!) && readFileSync(join(cwd, ".pipes", "runs", f), "utf8").includes('"invocation-start"'));
-  while (!started()) {
-    if (Date.now() > deadline) throw new Error(`run ${runId} never started its invocation`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  r.child.kill("SIGINT");
-  await r.exited;
-  return runId!;
 }
 
 const visibleSteps = (page: Page) => page.locator(".steps details").evaluateAll((els) => els.map((e) => e.getAttribute("data-step")));
@@ -230,7 +215,7 @@ describe.skipIf(!chromiumPath)("the run page", () => {
 
   it("an interrupted run draws the call it stopped (hatched, with its tooltip), never \"No invocations.\", and is marked ⊘ as pipes runs marks it", async () => {
     const { dir, env } = smallProject();
-    const stopped = await interruptedRun(dir, env);
+    const stopped = await interruptedRun(dir, env, running);
     const url = await serve(dir, env);
     const small = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     small.on("pageerror", (e) => errors.push(e.message));
