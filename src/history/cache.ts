@@ -10,8 +10,8 @@
  */
 import { type BigIntStats, lstatSync } from "node:fs";
 import { join } from "node:path";
-import { listRunFiles, type OpenedFile, readLines } from "./files.js";
-import { type Fold, finishFold, foldLine, forkFold, newFold, notRunReason, type ReadOptions, type RunFileRead } from "./run-file.js";
+import { listRunFiles, type OpenedFile } from "./files.js";
+import { type Fold, finishFold, foldLines, newFold, notRunReason, type ReadOptions, type RunFileRead } from "./run-file.js";
 
 /** The default bound on what the cache keeps, and the variable that changes it (in MB). */
 export const CACHE_MAX_BYTES = 200 * 1024 * 1024;
@@ -86,34 +86,17 @@ export class HistoryCache {
         return entry.result;
       }
     }
-    let fold = newFold(options.lines ?? false);
-    let tail: Fold | null = null;
-    let appended = false;
     try {
-      const read = readLines(
-        path,
-        (text, size, whole) => {
-          if (whole) foldLine(fold, options, text, size, true);
-          else {
-            tail = forkFold(fold);
-            foldLine(tail, options, text, size, false);
-          }
-        },
-        (file) => {
-          if (!entry || !appendedTo(entry, file)) return 0;
-          appended = true;
-          fold = entry.fold;
-          return entry.end;
-        },
-        FINGERPRINT,
-      );
+      const read = foldLines(path, options, newFold(options.lines ?? false), (file) => (entry && appendedTo(entry, file) ? { fold: entry.fold, at: entry.end } : null), FINGERPRINT);
+      const { whole: fold, tail } = read;
+      const appended = fold === entry?.fold;
       this.stats.bytesRead += read.bytesRead;
       if (appended) this.stats.appends++;
       else this.stats.whole++;
       const result = finishFold(path, options, fold, tail);
       const { stat, end, head, before } = read;
       // A fork counts its fold's bytes and its own line's.
-      const cost = 2 * ((tail as Fold | null) ?? fold).keptBytes + 1024;
+      const cost = 2 * (tail ?? fold).keptBytes + 1024;
       this.store(key, { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, end, head, before, fold, result, cost });
       return result;
     } catch (error) {

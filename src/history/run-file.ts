@@ -6,7 +6,7 @@
  * after the run-end) is skipped and counted in one warning; a half-written last line is the mark of a killed run (or
  * of one still writing), not damage.
  */
-import { type LinesRead, readLines } from "./files.js";
+import { type LinesRead, type OpenedFile, readLines } from "./files.js";
 import { CHATTY_TYPES, formatSize, HISTORY_MAX_RUN_BYTES } from "./location.js";
 import { asRunEvent, KNOWN_TYPES } from "./validate.js";
 import type { RunEvent } from "../run/events.js";
@@ -132,8 +132,18 @@ export function finishFold(path: string, options: ReadOptions, whole: Fold, tail
   return read;
 }
 
-/** Folds the lines `readLines` hands on: whole lines into `whole`, a partial last one into a fork of it. */
-export function foldLines(path: string, options: ReadOptions, whole: Fold, startAt?: Parameters<typeof readLines>[2]): LinesRead & { tail: Fold | null } {
+/**
+ * Folds the lines `readLines` hands on: whole lines into `whole`, a partial last one into a fork of it. `resume`,
+ * given the opened file, may say to go on folding into a kept fold from a byte offset instead (a grown file's
+ * appended lines, history/cache.ts); `fingerprint` is readLines'. The answer's `whole` is the fold folded into.
+ */
+export function foldLines(
+  path: string,
+  options: ReadOptions,
+  whole: Fold,
+  resume?: (file: OpenedFile) => { fold: Fold; at: number } | null,
+  fingerprint?: number,
+): LinesRead & { whole: Fold; tail: Fold | null } {
   let tail: Fold | null = null;
   const read = readLines(
     path,
@@ -144,9 +154,16 @@ export function foldLines(path: string, options: ReadOptions, whole: Fold, start
         foldLine(tail, options, text, size, false);
       }
     },
-    startAt,
+    resume &&
+      ((file) => {
+        const kept = resume(file);
+        if (!kept) return 0;
+        whole = kept.fold;
+        return kept.at;
+      }),
+    fingerprint,
   );
-  return { ...read, tail };
+  return { ...read, whole, tail };
 }
 
 /** One run file, read whole. */
