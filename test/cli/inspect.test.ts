@@ -22,6 +22,21 @@ const project = () =>
     "fn/sleepy.mjs": `export const handler = async () => { await new Promise((r) => setTimeout(r, 3500)); console.log("woke up"); return 1; };\n`,
   });
 
+/**
+ * A port for the debugger: below Linux's ephemeral range (32768–60999), so no outgoing connection of a parallel
+ * test can take it between this probe and the worker's listen, and free now.
+ */
+async function debuggerPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer().once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const json = (url: string) =>
   new Promise<unknown>((resolve, reject) => {
     get(url, (res) => {
@@ -48,7 +63,7 @@ async function attach(port: number): Promise<net.Socket> {
 
 describe("pipes dev --inspect", () => {
   it("says where the debugger listens; with one attached, a 3.5 s invocation outlives its 2 s timeout", async () => {
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const port = await debuggerPort();
     const dir = project();
     dev = startPipes(["dev", "--inspect", String(port)], { cwd: dir });
     await dev.waitFor(/watching/);
@@ -57,8 +72,8 @@ describe("pipes dev --inspect", () => {
     await dev.waitFor(/✔ 1 materialized|✖/, 20_000);
     const out = dev.output();
     expect(out).toMatch(new RegExp(`ℹ sleepy: a debugger can attach at ws://127\\.0\\.0\\.1:${port}/[0-9a-f-]{36}`));
-    expect(out).toContain("woke up");
-    expect(out).not.toContain("Sandbox.Timedout");
+    expect(out, out).toContain("woke up");
+    expect(out, out).not.toContain("Sandbox.Timedout");
     debuggerClient.destroy();
     dev.child.stdin.end();
     expect((await dev.exited).code).toBe(0);
@@ -77,7 +92,7 @@ describe("pipes dev --inspect", () => {
 
   const hasDebugpy = spawnSync("/usr/bin/python3", ["-c", "import debugpy"]).status === 0;
   it.skipIf(!hasDebugpy)("runs a Python worker under debugpy, listening on its port, its timeout waiting", async () => {
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const port = await debuggerPort();
     const dir = tempProject({
       "defs.ts": `
         import { defineDefinitions } from "pipes";
@@ -91,8 +106,9 @@ describe("pipes dev --inspect", () => {
     await dev.waitFor(/watching/);
     dev.child.stdin.write("slow_py\n");
     await dev.waitFor(/✔ 1 materialized|✖/, 20_000);
-    expect(dev.output()).toContain(`ℹ slow_py: debugpy listens on 127.0.0.1:${port}`);
-    expect(dev.output()).toContain("woke up");
+    const out = dev.output();
+    expect(out, out).toContain(`ℹ slow_py: debugpy listens on 127.0.0.1:${port}`);
+    expect(out, out).toContain("woke up");
     dev.child.stdin.end();
     await dev.exited;
   });
