@@ -27,7 +27,7 @@ describe("md metadata is read in time linear in its length", () => {
     const source = `[a](${SPACES}`.slice(0, MAX_CHARS);
     expect(readMany(source)).toEqual([{ kind: "paragraph", children: ["[a]("] }]);
     const titled = `[a](https://example.com/a ${SPACES.slice(0, MAX_CHARS - 40)}x`;
-    expect(readMany(titled)).toEqual([{ kind: "paragraph", children: [titled.replace(/ +/, " ")] }]);
+    expect(readMany(titled)).toEqual([{ kind: "paragraph", children: [titled] }]);
   });
 
   it("rules, lists and quotes of long runs of spaces read as they are", { timeout: GENEROUS }, () => {

@@ -30,15 +30,14 @@ export function parseMarkdown(source: string): Block[] {
       blocks.push({ kind: "code", text: code.join("\n") });
       continue;
     }
-    // Closing #s only after a space: `# Learn C#` is about C#.
-    const heading = /^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
+    const heading = headingOf(line);
     if (heading) {
       // Levels from h3 down: a value's heading sits under the page's own.
-      blocks.push({ kind: "heading", level: Math.min(6, heading[1]!.length + 2), children: parseInline(heading[2]!) });
+      blocks.push({ kind: "heading", level: Math.min(6, heading.hashes + 2), children: parseInline(heading.text) });
       i++;
       continue;
     }
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
+    if (isRule(line)) {
       blocks.push({ kind: "hr" });
       i++;
       continue;
@@ -72,6 +71,26 @@ export function parseMarkdown(source: string): Block[] {
   return blocks;
 }
 
+/**
+ * `## Title ##`, scanned by hand: the pattern it replaces (`^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$`) let its lazy text and
+ * the optional closing sequence trade spaces, quadratic on `# a` and 20,000 spaces.
+ */
+function headingOf(line: string): { hashes: number; text: string } | null {
+  const hashes = /^#{1,6}/.exec(line)?.[0].length ?? 0;
+  if (!hashes || !/\s/.test(line[hashes] ?? "")) return null;
+  const text = line.slice(hashes).trim();
+  // Closing #s only after a space: `# Learn C#` is about C#.
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "#") end--;
+  return { hashes, text: end < text.length && end > 0 && /\s/.test(text[end - 1]!) ? text.slice(0, end).trimEnd() : text };
+}
+
+/** `---`, `* * *`, `___`: three or more of one of them, and spaces. */
+function isRule(line: string): boolean {
+  const marks = line.replace(/\s+/g, "");
+  return marks.length >= 3 && "-*_".includes(marks[0]!) && marks === marks[0]!.repeat(marks.length);
+}
+
 function listItem(line: string): { ordered: boolean; text: string } | null {
   const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
   if (bullet) return { ordered: false, text: bullet[1]! };
@@ -84,9 +103,11 @@ const startsBlock = (line: string) => /^(\s*(```|~~~|>)|#{1,6}\s)/.test(line) ||
 /**
  * Inline code first (nothing inside it is Markdown), then links, then bold and italics. A link's text holds no
  * bracket (`[a [b](u)` links `b`, as CommonMark does) and its address and title are bounded: otherwise every `[` of a
- * long `[[[[…` scans to the end of the text, and 20,000 of them freeze the page for seconds (quadratic).
+ * long `[[[[…` scans to the end of the text, and 20,000 of them freeze the page for seconds (quadratic). Its address
+ * is not empty and holds no `[`: the spaces before it cannot be traded with those after it (`[a](` and 20,000 spaces
+ * was quadratic), and one link's address never runs into the next link (`[]([](…` rescanned 2,048 characters each).
  */
-const INLINE = /`([^`]+)`|\[([^[\]]*)\]\(\s*([^)\s]{0,2048})(?:\s+"[^"]{0,256}")?\s*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|\b_([^_\s](?:[^_]*[^_\s])?)_\b/g;
+const INLINE = /`([^`]+)`|\[([^[\]]*)\]\(\s*([^)\s[]{1,2048})(?:\s+"[^"]{0,256}")?\s*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|\b_([^_\s](?:[^_]*[^_\s])?)_\b/g;
 
 export function parseInline(text: string): Inline[] {
   const out: Inline[] = [];
