@@ -258,8 +258,17 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         cacheBytes: uiCacheBytes(ctx.env),
         defs: async () => defs,
         live: hub,
-        // A run from the page waits its turn like one typed at the prompt.
-        materialize: (assets) => new Promise<void>((resolve) => enqueue(() => runKeys(assets).finally(resolve))),
+        // A run from the page waits its turn like one typed at the prompt; the terminal still says why one failed,
+        // and the page hears it too (the definitions may have changed since the click).
+        materialize: (assets) =>
+          new Promise<void>((resolve, reject) =>
+            enqueue(() =>
+              runKeys(assets).then(resolve, (error: unknown) => {
+                reject(error);
+                throw error;
+              }),
+            ),
+          ),
       })
     : undefined;
   if (ui) write(`UI on ${ui.url}?token=${ui.token} ${c.dim("(the token lets the page read the history and run assets)")}\n`);

@@ -6,6 +6,8 @@
 import type { ServerResponse } from "node:http";
 import type { RunEvent } from "../run/events.js";
 
+export type LiveNotice = { type: "materialize-error"; request: number; assets: string[]; message: string };
+
 const HEARTBEAT_MS = 15_000;
 /** Bytes a listener may have waiting before it is dropped. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -24,6 +26,14 @@ export class LiveHub {
   }
 
   broadcast(event: RunEvent): void {
+    this.send(`data: ${JSON.stringify(event)}\n\n`);
+  }
+
+  /**
+   * What the page must hear that is not a run's event: a Materialize whose run could not start (the definitions
+   * changed between the click and its turn) says so to the action that asked, named by its `request`.
+   */
+  notice(event: LiveNotice): void {
     this.send(`data: ${JSON.stringify(event)}\n\n`);
   }
 

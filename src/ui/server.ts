@@ -34,6 +34,7 @@ export interface UiOptions {
   defs: () => Promise<ResolvedDefinitions>;
   /** `pipes dev --ui`: the live stream, and what the Materialize button runs; absent for `pipes ui`. */
   live?: LiveHub;
+  /** Queues a run of `assets`; rejects when that run could not start (its error is shown on the page). */
   materialize?: (assets: string[]) => Promise<void>;
 }
 
@@ -59,6 +60,8 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   const read = { maxRunBytes: options.maxRunBytes, cache };
   const answers = new Answers(() => historySignature(options.historyDir), Math.floor(cacheBytes / 4));
   let port = 0;
+  /** Numbers each accepted Materialize, so that a failure to start reaches the action that asked. */
+  let requests = 0;
   const page = (name: string) => readFileSync(fileURLToPath(new URL(name, PAGE_DIR)));
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
@@ -134,9 +137,15 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       if (!(error instanceof UserError)) throw error;
       return send(res, 400, { error: error.message.split("\n")[0] });
     }
-    // The run streams to the page through the live stream; the answer says only that it started.
-    options.materialize(keys).catch(() => undefined);
-    return send(res, 202, { started: keys });
+    // The run streams to the page through the live stream; the answer says only that it was queued. A run that
+    // cannot start when its turn comes (the definitions changed since: an asset gone) says why on the stream,
+    // to the action of this request: the page would otherwise wait on "starting…" for ever.
+    const request = ++requests;
+    options.materialize(keys).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      options.live?.notice({ type: "materialize-error", request, assets: keys, message });
+    });
+    return send(res, 202, { started: keys, request });
   }
 
   await new Promise<void>((resolve, reject) => {

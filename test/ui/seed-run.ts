@@ -91,3 +91,23 @@ export function seedRun(projectDir: string, options: { runId: string; steps: num
   writeFileSync(join(dir, `${options.startedAt.replace(/[-:]/g, "")}-${runId}.ndjson`), lines.map((l) => `${JSON.stringify(l)}\n`).join(""), { mode: 0o600 });
   return runId;
 }
+
+/**
+ * A run that materialized partitions 0 … `partitions - 1` of the daily asset `days` (from 1990-01-01), each with a
+ * `rows` value: only the events the asset page's plot reads, so that 40,000 partitions stay a file of a few MB.
+ */
+export function seedMaterializations(projectDir: string, options: { runId: string; partitions: number; startedAt: string }): void {
+  const { runId, partitions, startedAt } = options;
+  const lines: unknown[] = [
+    { type: "run-start", runId, startedAt, file: join(projectDir, "defs.ts"), profile: "local", target: "emulator", assets: ["days"], partition: null, partitionRequest: { kind: "range", start: day(0), end: day(partitions - 1) }, singleRun: false, retryOf: null, onlySteps: null, steps: partitions, stepsPerAsset: { days: partitions }, extras: {} },
+  ];
+  for (let i = 0; i < partitions; i++) {
+    const step = { asset: "days", partition: day(i) };
+    lines.push({ type: "materialization", ...step, assetKey: "days", dataVersion: null, metadata: { rows: { type: "int", value: i % 100 } }, implicit: false });
+    lines.push({ type: "asset-end", ...step, status: "materialized", durationMs: 1, reason: null, endedAt: startedAt, checks: noChecks, blockedBy: null });
+  }
+  lines.push({ type: "run-end", runId, ok: true, materialized: [], failed: [], skipped: [], interrupted: [], counts: { materialized: partitions, failed: 0, skipped: 0, interrupted: 0 }, checks: noChecks, failOnChecks: "error", failedChecks: [], throttles: 0, costUsd: 0, pricedAs: "us-east-1 arm64", target: "emulator", durationMs: 1000 });
+  const dir = join(projectDir, ".pipes", "runs");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, `${startedAt.replace(/[-:]/g, "")}-${runId}.ndjson`), lines.map((l) => `${JSON.stringify(l)}\n`).join(""), { mode: 0o600 });
+}

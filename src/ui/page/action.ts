@@ -9,11 +9,16 @@ type Phase = "starting" | "running" | "ok" | "failed" | "skipped" | "interrupted
 interface Action {
   keys: string[];
   phase: Phase;
+  /** The server's number for the request that queued it: a run that cannot start is reported under it. */
+  request: number | null;
   runId: string | null;
   /** Each asset's outcome in the run, with its first error line (or its reason). */
   results: Map<string, { status: string; why: string | null }>;
   errors: Map<string, string>;
+  /** Why it was refused, or why its run could not start. */
   message: string | null;
+  /** A later click's refusal, shown beside the status of the run this action still follows. */
+  refusal: string | null;
 }
 
 const actions = new Map<string, Action>();
@@ -43,23 +48,48 @@ export function actionStatus(id: string): HTMLElement {
 export const clicked = (): number => runsSeen;
 
 /** The server started `keys` for the action clicked at `mark`: the first run since then that runs them is its. */
-export function started(id: string, keys: string[], mark: number): void {
-  const action: Action = { keys, phase: "starting", runId: null, results: new Map(), errors: new Map(), message: null };
+export function started(id: string, keys: string[], mark: number, request: number): void {
+  const action: Action = { keys, phase: "starting", request, runId: null, results: new Map(), errors: new Map(), message: null, refusal: null };
   actions.set(id, action);
   const run = recent.find((r) => r.seq >= mark && !r.action && keys.every((k) => r.assets.includes(k)));
   if (run) claim(id, action, run);
   repaint(id);
 }
 
+/**
+ * The server refused a click. While the action's run is starting or running, that status stays (the run goes on)
+ * and the refusal is shown beside it; otherwise the refusal is the status.
+ */
 export function refused(id: string, message: string): void {
-  actions.set(id, { keys: [], phase: "refused", runId: null, results: new Map(), errors: new Map(), message });
+  const current = actions.get(id);
+  if (current && (current.phase === "starting" || current.phase === "running")) current.refusal = message;
+  else actions.set(id, { keys: [], phase: "refused", request: null, runId: null, results: new Map(), errors: new Map(), message, refusal: null });
   repaint(id);
 }
 
-type LiveEvent = { type: string; runId?: string; assets?: string[]; asset?: string | null; status?: string; reason?: string | null; errorType?: string; message?: string; ok?: boolean };
+type LiveEvent = {
+  type: string;
+  runId?: string;
+  assets?: string[];
+  asset?: string | null;
+  status?: string;
+  reason?: string | null;
+  errorType?: string;
+  message?: string;
+  ok?: boolean;
+  request?: number;
+};
 
 /** Every event of the live stream passes here: runs are one at a time in `pipes dev`, so a step belongs to the latest. */
 export function followAction(event: LiveEvent): void {
+  if (event.type === "materialize-error") {
+    // Its run never started: the action that asked for it fails with the reason, and its button is free again.
+    const entry = [...actions].find(([, a]) => a.phase === "starting" && a.request === event.request);
+    if (!entry) return;
+    entry[1].phase = "failed";
+    entry[1].message = String(event.message ?? "the run could not start");
+    return repaint(entry[0]);
+  }
   if (event.type === "run-start" && event.runId) {
     const run: SeenRun = { runId: event.runId, assets: event.assets ?? [], seq: runsSeen++, events: [], action: null };
     recent.push(run);
@@ -110,11 +140,12 @@ function paint(span: HTMLElement, action: Action | undefined): void {
   span.className = `action-status ${action ? tone(action.phase) : ""}`;
   if (!action) return span.replaceChildren();
   const run = action.runId ? [" · run ", h("a", { href: `#/runs/${action.runId}` }, action.runId.slice(0, 8))] : [];
-  if (action.phase === "refused") return span.replaceChildren(`✖ ${action.message}`);
-  if (action.phase === "starting") return span.replaceChildren("● starting…");
+  if (action.phase === "refused" || (action.phase === "failed" && !action.runId)) return span.replaceChildren(`✖ ${action.message}`);
+  const refusal = action.refusal ? [h("span", { class: "action-refusal fail" }, ` · ✖ ${action.refusal}`)] : [];
+  if (action.phase === "starting") return span.replaceChildren("● starting…", ...refusal);
   if (action.phase === "running") {
     const done = action.results.size;
-    return span.replaceChildren(`● running ${action.keys.join(", ")}${done ? ` (${done}/${action.keys.length} done)` : ""}`, ...run);
+    return span.replaceChildren(`● running ${action.keys.join(", ")}${done ? ` (${done}/${action.keys.length} done)` : ""}`, ...run, ...refusal);
   }
   const notOk = [...action.results].filter(([, r]) => r.status !== "materialized");
   if (!notOk.length) return span.replaceChildren(action.phase === "ok" ? `✔ materialized ${action.keys.join(", ")}` : `${stepMark(action.phase).mark} the run ${action.phase}`, ...run);

@@ -34,13 +34,13 @@ export function takeToken(): void {
   history.replaceState(null, "", url.toString());
 }
 
-/** Starts a run in `pipes dev --ui`; the answer is the asset keys the selection named. */
-export async function materialize(assets: string[]): Promise<string[]> {
+/** Starts a run in `pipes dev --ui`; the answer is the asset keys the selection named and the request's number. */
+export async function materialize(assets: string[]): Promise<{ started: string[]; request: number }> {
   const res = await fetch("/api/materialize", {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-Pipes-Token": token() },
     body: JSON.stringify({ assets }),
   });
   if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`);
-  return ((await res.json()) as { started: string[] }).started;
+  return (await res.json()) as { started: string[]; request: number };
 }

@@ -8,7 +8,7 @@ import { h, seconds, when } from "./dom.js";
 import { metadataList, metadataTable, type MetadataValue } from "./metadata.js";
 import { stepMark } from "./outcome.js";
 import { pagedTable } from "./pager.js";
-import { materializeButton, runLink, warningsOf } from "./parts.js";
+import { materializeButton, materializeStatus, runLink, warningsOf } from "./parts.js";
 
 interface History {
   materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Record<string, MetadataValue> }>;
@@ -20,7 +20,8 @@ interface History {
 export async function assetPage(key: string): Promise<HTMLElement> {
   const [defs, history] = await Promise.all([get<Defs>("/api/defs"), get<History>(`/api/assets/${encodeURIComponent(key)}/history`)]);
   const asset = defs.assets.find((a) => a.key === key);
-  if (!asset) return h("section", {}, h("h1", {}, key), h("p", { class: "empty" }, "No such asset in the definitions file."));
+  // An asset gone since its button was clicked: that click's status says what became of it.
+  if (!asset) return h("section", {}, h("h1", {}, key), h("p", { class: "empty" }, "No such asset in the definitions file."), materializeStatus([key]));
   const section = h("section", {}, h("h1", {}, asset.key), asset.description ? h("p", {}, asset.description) : null);
   section.append(h("p", { class: "muted" }, [asset.invokes ? `→ ${asset.invokes}` : "→ (own run)", asset.runtime, asset.partitions ? `${asset.partitions.kind} × ${asset.partitions.count}` : null, asset.deps.length ? `after ${asset.deps.join(", ")}` : null].filter(Boolean).join(" · ")));
   if (defs.canMaterialize) section.append(materializeButton([asset.key]));

@@ -21,11 +21,17 @@ export function metadataChart(name: string, points: Point[], by: "partition" | "
   box.append(plot);
   const { xs, ys, axisKeys } = by === "partition" ? alongKeys(points, keys) : { xs: points.map((p) => Date.parse(p.key) / 1000), ys: points.map((p) => p.value), axisKeys: [] };
   const keyAt = (x: number) => axisKeys[Math.round(x)] ?? "";
+  /** The x ticks last labelled, and their labels: the axis's labels are written on the box once drawn. */
+  let shown: { ticks: number[]; labels: string[] } = { ticks: [], labels: [] };
+  const label = (labels: string[], ticks: number[]) => {
+    shown = { ticks, labels };
+    return labels;
+  };
   const axis: uPlot.Axis =
     by === "partition"
-      ? // Whole steps only, at least a label's width apart.
-        { space: 90, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? keyAt(t) : "")) }
-      : { space: 110, values: (_u, ticks) => utcTicks(ticks) };
+      ? // Whole steps only, at least the longest label's width apart, with steps for any number of keys.
+        { space: keySpace(axisKeys), incrs: KEY_STEPS, values: (_u, ticks) => label(ticks.map((t) => (Number.isInteger(t) ? keyAt(t) : "")), ticks) }
+      : { space: 110, values: (_u, ticks) => label(utcTicks(ticks), ticks) };
   const options: uPlot.Options = {
     width: 640,
     height: 200,
@@ -37,11 +43,41 @@ export function metadataChart(name: string, points: Point[], by: "partition" | "
       { label: by === "partition" ? "partition" : "started (UTC)", value: by === "partition" ? (_u, x) => (x === null ? "" : keyAt(x)) : "{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}" },
       { label: name, stroke: "#0969da", width: 1.5, points: { show: points.length <= 120, size: 5 } },
     ],
+    hooks: { draw: [(u) => (box.dataset.xLabels = JSON.stringify(labelBoxes(u, shown)))] },
   };
   // uPlot measures its container: draw once the box is in the page.
   requestAnimationFrame(() => new uPlot(options, [xs, ys], plot));
   box.append(valuesTable(points, by));
   return box;
+}
+
+/**
+ * Steps between labelled keys: 1, 2, 5, 10, … up to 5·10⁹. They ended at 5,000: past that many keys per label
+ * uPlot found no step wide enough and drew no label at all (from ~35,000 keys at the plot's 640 px, fewer when
+ * narrower).
+ */
+const KEY_STEPS = Array.from({ length: 10 }, (_, k) => [1, 2, 5].map((m) => m * 10 ** k)).flat();
+
+/** Room per label: the longest key's width (at the axis's 12 px font, ~7 px a character) and a gap; 90 px at least. */
+const keySpace = (keys: string[]): number => Math.max(90, 8 * keys.reduce((n, k) => Math.max(n, k.length), 0) + 20);
+
+/**
+ * Where the x axis's labels were drawn (CSS px from the plot's left, each label's first line centred on its tick):
+ * the canvas keeps no text, so the box says what it shows, for a reader and for the tests that check labels never overlap.
+ */
+function labelBoxes(u: uPlot, shown: { ticks: number[]; labels: string[] }): Array<{ text: string; left: number; right: number }> {
+  const font = (u.axes[0]!.font as unknown as [string] | string | undefined) ?? "";
+  u.ctx.save();
+  u.ctx.font = Array.isArray(font) ? font[0] : font;
+  const boxes = shown.ticks.flatMap((tick, i) => {
+    const text = (shown.labels[i] ?? "").split("\n")[0]!;
+    if (!text) return [];
+    const x = u.valToPos(tick, "x");
+    const half = u.ctx.measureText(text).width / uPlot.pxRatio / 2;
+    return [{ text, left: x - half, right: x + half }];
+  });
+  u.ctx.restore();
+  return boxes;
 }
 
 /** Times as ISO reads them, in UTC: hours and minutes within two days (the date on the first tick), else dates. */

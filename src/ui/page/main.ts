@@ -55,6 +55,14 @@ async function follow(): Promise<void> {
   };
   source.onmessage = (message) => {
     const event = JSON.parse(message.data) as { type: string; asset?: string };
+    // Not a run's event, and no run started: the badge stays; the page is read again, as the definitions it shows
+    // have likely changed (that is why a run could not start).
+    if (event.type === "materialize-error") {
+      followAction(event);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(render, 0);
+      return;
+    }
     markRunning(event);
     followAction(event);
     badge.textContent = event.type === "run-end" ? "● live" : `● running${event.asset ? ` ${event.asset}` : ""}`;

@@ -8,9 +8,14 @@ export const go = (path: string) => {
 };
 export const warningsOf = (warnings: string[]) => (warnings.length ? h("ul", { class: "warnings" }, ...warnings.map((w) => h("li", {}, `⚠ ${w}`))) : null);
 
+const materializeId = (assets: string[]) => `materialize ${assets.join(" ")}`;
+
 export function materializeButton(assets: string[]): HTMLElement {
-  return runButton("Materialize", "materialize", () => assets, `materialize ${assets.join(" ")}`);
+  return runButton("Materialize", "materialize", () => assets, materializeId(assets));
 }
+
+/** The status of `assets`' Materialize button, where the button is no more (the asset left the definitions). */
+export const materializeStatus = (assets: string[]): HTMLElement => h("p", {}, actionStatus(materializeId(assets)));
 
 /** A selection to materialize, as `pipes materialize` takes it: `raw_orders`, `+clean_orders`, `tag:layer=raw`. */
 export function selectionForm(): HTMLElement {
@@ -29,7 +34,8 @@ function runButton(label: string, action: string, selection: () => string[], id:
     button.setAttribute("disabled", "");
     const mark = clicked();
     try {
-      started(id, await materialize(assets), mark);
+      const answer = await materialize(assets);
+      started(id, answer.started, mark, answer.request);
     } catch (error) {
       refused(id, (error as Error).message);
     } finally {
