@@ -1,17 +1,20 @@
 // `npm run bench:peers` (opt-in: it installs from the npm registry): the emulator side by side with
 // serverless-offline, the most used local Lambda endpoint, and the bare stub, through the same SDK client, in one
 // run. serverless@3 and serverless-offline@13 are installed once into a scratch folder (PIPES_PEERS_DIR, default
-// in the system's temp folder) with their telemetry off; a no-op nodejs20.x function is served on its lambda port.
-// Prints figures; asserts nothing.
+// in the system's temp folder) with their telemetry off; a no-op nodejs20.x function and a no-op python3.11 one
+// are served on its lambda port (fixtures/noop/peers.ts: the same functions on the emulator). Latency and
+// throughput are both taken in rounds where the endpoints take turns; each ratio is the median of per-pair ratios,
+// with their range. Prints figures; asserts nothing.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { latency, sideBySide } from "./measure.js";
-import { sdk, server } from "./server.js";
+import { latencySideBySide, ratioText, resets, sideBySide } from "./measure.js";
+import { root, sdk, server } from "./server.js";
 
 const CALLS = Number(process.env.BENCH_PEERS_CALLS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_PEERS_ROUNDS ?? 10);
 const START_TIMEOUT_MS = 90_000;
 const dir = process.env.PIPES_PEERS_DIR ?? join(tmpdir(), "pipes-bench-peers");
 const quiet = { SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off", SLS_DEPRECATION_DISABLE: "*" };
@@ -47,11 +50,12 @@ async function serverlessOffline() {
       "provider: { name: aws, runtime: nodejs20.x, region: us-east-1 }",
       "plugins: [serverless-offline]",
       "custom: { serverless-offline: { noPrependStageInUrl: true, reloadHandler: false } }",
-      "functions: { noop: { handler: handler.noop } }",
+      "functions: { noop: { handler: handler.noop }, noop_py: { handler: noop_py.peer, runtime: python3.11 } }",
       "",
     ].join("\n"),
   );
   writeFileSync(join(dir, "handler.js"), "exports.noop = async () => null;\n");
+  copyFileSync(join(root, "fixtures/noop/noop_py.py"), join(dir, "noop_py.py"));
   const [lambdaPort, httpPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const args = ["node_modules/serverless/bin/serverless.js", "offline", "start", "--lambdaPort", lambdaPort, "--httpPort", httpPort, "--websocketPort", websocketPort];
   const child = spawn(process.execPath, args.map(String), { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...quiet } });
@@ -75,33 +79,40 @@ async function serverlessOffline() {
     child.stderr.on("data", read);
     child.on("exit", (code) => reject(new Error(`serverless offline exited ${code}:\n${output}`)));
   });
-  return { url: `http://127.0.0.1:${lambdaPort}`, name: "pipes-bench-peer-dev-noop", stop };
+  return { url: `http://127.0.0.1:${lambdaPort}`, names: { node: "pipes-bench-peer-dev-noop", python: "pipes-bench-peer-dev-noop_py" }, stop };
 }
 
 install();
 const peer = await serverlessOffline();
 const stub = await server(["bench/stub-server.js"]);
-const emulator = await server(["bin/pipes.js", "emulator", "-f", "fixtures/noop/defs.ts", "--port", "0"]);
-const endpoints = [
-  { label: "stub (floor)", client: sdk(stub.url), name: "noop" },
-  { label: "pipes emulator", client: sdk(emulator.url), name: "noop" },
-  { label: "serverless-offline", client: sdk(peer.url), name: peer.name },
+const emulator = await server(["bin/pipes.js", "emulator", "-f", "fixtures/noop/peers.ts", "--port", "0"]);
+const clients = { stub: sdk(stub.url), emulator: sdk(emulator.url), peer: sdk(peer.url) };
+const runtimes = [
+  { label: "nodejs20.x (emulator: nodejs24.x)", emulator: "noop", peer: peer.names.node },
+  { label: "python3.11", emulator: "noop_py", peer: peer.names.python },
 ];
-for (const e of endpoints) e.latency = await latency(e.client, e.name, CALLS);
-const ROUNDS = 10;
-const rounds = await sideBySide(endpoints, CALLS / 2, ROUNDS);
-for (const [i, e] of endpoints.entries()) {
-  e.rate = rounds.rate(i);
-  e.ofStub = rounds.ratio(i, 0);
+const results = [];
+for (const runtime of runtimes) {
+  const endpoints = [
+    { label: "stub (floor)", client: clients.stub, name: "noop" },
+    { label: "pipes emulator", client: clients.emulator, name: runtime.emulator },
+    { label: "serverless-offline", client: clients.peer, name: runtime.peer },
+  ];
+  const latency = await latencySideBySide(endpoints, CALLS / ROUNDS, ROUNDS);
+  const rate = await sideBySide(endpoints, CALLS / 2, ROUNDS);
+  results.push({ runtime, endpoints, latency, rate });
 }
-for (const e of endpoints) e.client.destroy();
+for (const client of Object.values(clients)) client.destroy();
 emulator.stop();
 stub.stop();
 peer.stop();
 
-const [, ours, theirs] = endpoints;
-console.log(`side by side, a warm no-op nodejs20.x function through @aws-sdk/client-lambda (${CALLS} sequential calls; medians of ${ROUNDS} rounds of ${CALLS / 2} at concurrency 8, the endpoints taking turns)`);
-for (const e of endpoints) {
-  console.log(`  ${e.label.padEnd(20)} p50 ${e.latency.p50.toFixed(2)} ms  p99 ${e.latency.p99.toFixed(2)} ms  ${e.rate.toFixed(0).padStart(5)} invocations/s (${(e.ofStub * 100).toFixed(0)}% of the stub)`);
+console.log(`side by side, a warm no-op function through @aws-sdk/client-lambda: p50 of ${CALLS / ROUNDS} sequential calls and throughput of ${CALLS / 2} calls at concurrency 8, in ${ROUNDS} rounds each, the endpoints taking turns (medians; ratios: median of per-pair ratios [range])`);
+for (const { runtime, endpoints, latency, rate } of results) {
+  console.log(runtime.label);
+  for (const [i, e] of endpoints.entries()) {
+    console.log(`  ${e.label.padEnd(20)} p50 ${latency.p50(i).toFixed(2)} ms  ${rate.rate(i).toFixed(0).padStart(5)} invocations/s (${(rate.ratio(i, 0) * 100).toFixed(0)}% of the stub)`);
+  }
+  console.log(`  emulator / serverless-offline: throughput ${ratioText(rate.pairs(1, 2))} (target ≥ 1.5×), p50 ${ratioText(latency.pairs(1, 2))} (target ≤ 0.6×)`);
 }
-console.log(`  emulator / serverless-offline: ${rounds.ratio(1, 2).toFixed(2)}× the throughput (target ≥ 1.5×), p50 ${(ours.latency.p50 / theirs.latency.p50).toFixed(2)}× (lower is better)`);
+if (resets.count > 0) console.log(`(${resets.count} calls met a server-closed keep-alive socket and were sent again)`);

@@ -4,7 +4,7 @@
  * pip of the interpreter that runs it, and put on its sys.path after its folder. A deployed zip carries its own,
  * so functions created through the API get none.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildDependencies, dependenciesDir, REQUIREMENTS_FILE } from "../deploy/python-deps.js";
 import { isPythonRuntime } from "../facts/lambda.js";
@@ -22,6 +22,11 @@ export class FunctionDependencies {
   /** Builds by cache folder, running or done; a failed one is forgotten, so the next invocation tries again. */
   private readonly builds = new Map<string, Promise<DependencyLayout>>();
   private readonly stop = new AbortController();
+  /**
+   * Each requirements.txt's cache folder, with the file's stat when it was read: every invocation asks, and one
+   * whose file is unchanged (or still absent) is answered from here without reading it again.
+   */
+  private readonly seen = new Map<string, { stamp: string; dir: string }>();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -35,14 +40,24 @@ export class FunctionDependencies {
     if (fn.bundle && !isPythonRuntime(fn.runtime)) return this.handlerBuilds.prepare({ ...fn, bundle: fn.bundle });
     if (!fn.requirements || !isPythonRuntime(fn.runtime)) return null;
     const file = join(fn.codeRoot, REQUIREMENTS_FILE);
-    let text: Buffer;
-    try {
-      text = readFileSync(file);
-    } catch {
-      return null; // no requirements.txt (now): nothing to build
-    }
+    // No exception for a missing file: most functions have none, and a throw per invocation showed in profiles.
+    const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
+    if (!stat) return null; // no requirements.txt (now): nothing to build
     const request = { file, runtime: fn.runtime, architecture: fn.requirements.architecture, env: this.env };
-    const dir = dependenciesDir(request, text);
+    // The folder depends on the runtime and architecture too: they are part of the key.
+    const key = `${file}\0${fn.runtime}\0${fn.requirements.architecture}`;
+    const stamp = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    let dir = this.seen.get(key)?.stamp === stamp ? this.seen.get(key)!.dir : undefined;
+    if (dir === undefined) {
+      let text: Buffer;
+      try {
+        text = readFileSync(file);
+      } catch {
+        return null; // gone since the stat
+      }
+      dir = dependenciesDir(request, text);
+      this.seen.set(key, { stamp, dir });
+    }
     let build = this.builds.get(dir);
     if (!build) {
       build = this.build(fn, { ...request, python: () => this.interpreter(fn.runtime) });

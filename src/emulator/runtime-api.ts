@@ -27,8 +27,9 @@ export interface NextEvent {
 export interface RuntimeWorker {
   next(sink: EventSink): void;
   nextAbandoned(sink: EventSink): void;
-  response(requestId: string, body: Buffer | "too-large"): boolean;
-  error(requestId: string, body: Buffer, headerType: string | undefined): boolean;
+  /** `drained`: the runtime's stdout and stderr pipes were empty when it answered, so no fences follow. */
+  response(requestId: string, body: Buffer | "too-large", drained: boolean): boolean;
+  error(requestId: string, body: Buffer, headerType: string | undefined, drained: boolean): boolean;
   initFailed(body: Buffer, headerType: string | undefined): void;
   reportPeakMemory(mb: number): void;
   channelBroken(reason: string): void;
@@ -48,24 +49,32 @@ export interface EventSink {
 const ROUTE = /^\/w\/([^/]+)\/2018-06-01\/runtime\/(?:invocation\/(next|[^/]+\/(?:response|error))|init\/error)$/;
 const TOO_LARGE_ERROR = Buffer.from('{"errorType":"Runtime.Unknown","errorMessage":"error too large"}');
 
-type Report = { kind: "response" | "error" | "init-error"; requestId: string; body: Buffer | "too-large"; errorType: string | undefined; maxRssKb: number };
+type Report = {
+  kind: "response" | "error" | "init-error";
+  requestId: string;
+  body: Buffer | "too-large";
+  errorType: string | undefined;
+  maxRssKb: number;
+  drained: boolean;
+};
 
 /** What a runtime reported, applied to its worker; false when the request id is not the running invocation's. */
-function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRssKb }: Report): boolean {
+function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRssKb, drained }: Report): boolean {
   if (maxRssKb > 0) worker.reportPeakMemory(maxRssKb / 1024);
   const errorBody = body === "too-large" ? TOO_LARGE_ERROR : body;
   if (kind === "init-error") {
     worker.initFailed(errorBody, errorType);
     return true;
   }
-  return kind === "response" ? worker.response(requestId, body) : worker.error(requestId, errorBody, errorType);
+  return kind === "response" ? worker.response(requestId, body, drained) : worker.error(requestId, errorBody, errorType, drained);
 }
 
 // --- the channel -------------------------------------------------------------------------------------------
 
 /**
- * Serves a worker's channel. Frames from the bootstrap: `{t: "next"}`, `{t: "response", id, maxRssKb}`,
- * `{t: "error", id, errorType, maxRssKb}`, `{t: "init-error", errorType}`, each with its body; to it:
+ * Serves a worker's channel. Frames from the bootstrap: `{t: "next"}`, `{t: "response", id, maxRssKb, drained?}`,
+ * `{t: "error", id, errorType, maxRssKb, drained?}`, `{t: "init-error", errorType}`, each with its body (`drained`:
+ * true when the bootstrap found its stdout and stderr pipes empty as it answered, and wrote no fences); to it:
  * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
  */
 export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
@@ -80,7 +89,7 @@ export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
       if (kind === "next") return worker.next(sink);
       if (kind !== "response" && kind !== "error" && kind !== "init-error") return worker.channelBroken(`a frame of type ${JSON.stringify(kind)}`);
       const errorType = typeof header.errorType === "string" ? header.errorType : undefined;
-      report(worker, { kind, requestId: String(header.id ?? ""), body, errorType, maxRssKb: Number(header.maxRssKb) });
+      report(worker, { kind, requestId: String(header.id ?? ""), body, errorType, maxRssKb: Number(header.maxRssKb), drained: header.drained === true });
     },
     (reason) => worker.channelBroken(reason),
   );
@@ -133,6 +142,7 @@ export async function handleRuntimeApi(req: IncomingMessage, res: ServerResponse
     body,
     errorType: req.headers["lambda-runtime-function-error-type"] as string | undefined,
     maxRssKb: Number(req.headers["x-pipes-max-rss-kb"]),
+    drained: false, // an HTTP client of the Runtime API knows nothing of fences: its output is awaited as ever
   });
   if (accepted) sendJson(res, 202, { status: "OK" });
   else sendJson(res, 400, { errorMessage: "Invalid request ID", errorType: "InvalidRequestID" });

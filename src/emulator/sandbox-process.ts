@@ -28,11 +28,17 @@ export function spawnSandbox(command: string, args: string[], cwd: string, env: 
   return { child, tree: child.pid === undefined ? undefined : new ProcessTree(child.pid, mark) };
 }
 
-/** Feeds the output to `splitter`s line by line; once the process has exited, the rest is read for a moment only. */
-export function readOutput(child: ChildProcess, fence: string, onLine: (line: string) => void, onFence: () => void): void {
+/**
+ * Feeds the output to `splitter`s line by line; once the process has exited, the rest is read for a moment only.
+ * Returns what ends both streams' unterminated lines where a fence would have: the worker calls it for a runtime
+ * that answered with both pipes drained, which writes no fences (see Worker.response).
+ */
+export function readOutput(child: ChildProcess, fence: string, onLine: (line: string) => void, onFence: () => void): () => void {
   const streams = [child.stdout!, child.stderr!];
+  const splitters: LineSplitter[] = [];
   for (const stream of streams) {
     const splitter = new LineSplitter(fence, onLine, onFence);
+    splitters.push(splitter);
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => splitter.push(chunk));
     stream.on("end", () => splitter.flush());
@@ -42,6 +48,9 @@ export function readOutput(child: ChildProcess, fence: string, onLine: (line: st
     const timer = setTimeout(() => streams.forEach(closeEarly), DRAIN_AFTER_EXIT_MS);
     timer.unref();
   });
+  return () => {
+    for (const splitter of splitters) splitter.flush();
+  };
 }
 
 function closeEarly(stream: Readable): void {

@@ -24,6 +24,7 @@ beforeAll(async () => {
       fn("plain-cjs", "node/plain-cjs.handler"),
       fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
       fn("py_paths", "python/paths.handler"),
+      fn("py_writes", "python/app.writes", { concurrency: 1 }),
     ],
   });
   lambda = client(emulator);
@@ -154,6 +155,21 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
     expect(r.log).toContainEqual(expect.stringMatching(new RegExp(`^\\[WARNING\\]\\t${ISO}\\t${r.requestId}\\ta logged warning$`)));
     const again = await invoke(lambda, "py");
     expect(again.payload.invocations).toBe(r.payload.invocations + 1);
+  });
+
+  // The Python runtime ends an invocation's output with fences, or, when its stdout and stderr are read to the
+  // end already, with nothing: either way each invocation's log holds exactly what it wrote.
+  it("gives each Python invocation its own output, an unterminated last line and fd-level writes included", async () => {
+    const body = (r: { log: string[] }) => r.log.slice(1, -2);
+    for (let i = 0; i < 20; i++) {
+      const silent = await invoke(lambda, "py_writes", {});
+      expect(silent.log[0]).toMatch(/^START RequestId: /);
+      expect(silent.log.at(-2)).toBe(`END RequestId: ${silent.requestId}`);
+      expect(body(silent)).toEqual([]);
+      expect(body(await invoke(lambda, "py_writes", { text: `unterminated ${i}` }))).toEqual([`unterminated ${i}`]);
+      expect(body(await invoke(lambda, "py_writes", { raw: `raw ${i}\n` }))).toEqual([`raw ${i}`]);
+      expect(body(await invoke(lambda, "py_writes", { text: "a\nb", raw: "c\n" }))).toEqual(["a", "bc"]);
+    }
   });
 
   it("accepts names, partial and full ARNs and the $LATEST qualifier", async () => {
