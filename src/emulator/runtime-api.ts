@@ -25,7 +25,8 @@ export interface NextEvent {
  * channel with this module, so importing it back would make a cycle (pool → worker → runtime-api → pool).
  */
 export interface RuntimeWorker {
-  next(sink: EventSink): void;
+  /** `initEndedAt`: when the runtime says its init ended (epoch ms), on its first ask through the channel. */
+  next(sink: EventSink, initEndedAt?: number): void;
   nextAbandoned(sink: EventSink): void;
   response(requestId: string, body: Buffer | "too-large"): boolean;
   error(requestId: string, body: Buffer, headerType: string | undefined): boolean;
@@ -64,7 +65,7 @@ function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRs
 // --- the channel -------------------------------------------------------------------------------------------
 
 /**
- * Serves a worker's channel. Frames from the bootstrap: `{t: "next"}`, `{t: "response", id, maxRssKb}`,
+ * Serves a worker's channel. Frames from the bootstrap: `{t: "next", at?}`, `{t: "response", id, maxRssKb}`,
  * `{t: "error", id, errorType, maxRssKb}`, `{t: "init-error", errorType}`, each with its body; to it:
  * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
  */
@@ -77,7 +78,7 @@ export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
     MAX_RESPONSE_BYTES,
     ({ header, body }) => {
       const kind = header.t;
-      if (kind === "next") return worker.next(sink);
+      if (kind === "next") return worker.next(sink, typeof header.at === "number" ? header.at : undefined);
       if (kind !== "response" && kind !== "error" && kind !== "init-error") return worker.channelBroken(`a frame of type ${JSON.stringify(kind)}`);
       const errorType = typeof header.errorType === "string" ? header.errorType : undefined;
       report(worker, { kind, requestId: String(header.id ?? ""), body, errorType, maxRssKb: Number(header.maxRssKb) });

@@ -12,6 +12,8 @@ import type { LambdaTarget } from "../lambda/target.js";
 import { credentialProviders } from "../lambda/sdk.js";
 
 import { effectiveQualifier } from "../defs/qualifier.js";
+import { isPythonRuntime } from "../facts/runtimes.js";
+
 export interface Target extends LambdaTarget {
   /** The emulator behind a local profile, null on AWS. */
   emulator: Emulator | null;
@@ -37,6 +39,16 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
     const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv, undefined, options.uses));
+    // The workers' processes start on another core while this one loads the AWS SDK (~60–200 ms), instead of after
+    // it. A Node.js worker is spawned before the SDK's synchronous load holds this thread; a Python one waits for
+    // the interpreter probe, which runs meanwhile anyway.
+    // Only unqualified ones: a version's or an alias's sandboxes are another pool, known once the call resolves it.
+    if (owned && options.uses) {
+      const unqualified = options.uses.filter((name) => qualifier(name) === undefined || qualifier(name) === "$LATEST");
+      const python = unqualified.filter((name) => isPythonRuntime(defs.functions.get(name)?.runtime ?? ""));
+      void emulator.prewarm(python);
+      await emulator.prewarm(unqualified.filter((name) => !python.includes(name)));
+    }
     // An emulator that checks no signatures still needs the SDK to sign with something.
     const credentials = emulator.credentials ?? { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
     const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);
