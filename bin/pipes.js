@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Entry point: kept tiny so `pipes --version` costs little more than starting node.
 import { readFileSync } from "node:fs";
+import module from "node:module";
+
+// Node 22.1+: V8's compiled code of every module loaded from here on (ours, commander, jiti, the AWS SDK) is kept
+// in the OS temp dir (node-compile-cache; NODE_COMPILE_CACHE moves it, NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off), so later starts skip most parsing and compiling. Node 20 has no such cache: nothing happens there.
+module.enableCompileCache?.();
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
