@@ -13,7 +13,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { silenceSdkNodeVersionWarning } = await import("../dist/util/quiet-warnings.js");
+  const { silenceSdkNodeVersionWarning } = await import("../dist/cli-bundle/quiet-warnings.js");
   silenceSdkNodeVersionWarning();
   // A reader that went away (`pipes list | head`) is not an error of ours.
   for (const stream of [process.stdout, process.stderr]) {
@@ -22,7 +22,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
       throw error;
     });
   }
-  const { main } = await import("../dist/cli/main.js");
+  const { main } = await import("../dist/cli-bundle/main.js");
   const ctx = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
   process.exitCode = await main(argv, ctx);
 }
