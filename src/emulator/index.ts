@@ -67,6 +67,12 @@ export interface Emulator {
    * ran before gets a fresh worker started at once, so the next invocation does not wait for its process to start.
    */
   restart(functionName: string): void;
+  /**
+   * Starts one worker of each named function ahead of its first invocation (none where one is idle already), so
+   * its process start overlaps the caller's own setup; resolves once they are started or given up. Their first
+   * invocation is still a cold start, as on Lambda.
+   */
+  prewarm(functionNames: string[]): Promise<void>;
   /** Process ids of the worker processes alive now. */
   workerPids(): number[];
   /** Event invocations accepted and not finished: stopping now drops them. */
@@ -160,6 +166,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     register: (spec) => core.register(spec),
     restart: (name) => {
       if (core.pools.retire(name)) void core.pools.prewarm(name);
+    },
+    prewarm: async (names) => {
+      await Promise.all(names.map((name) => core.pools.prewarm(name)));
     },
     workerPids: () => core.pools.pids(),
     eventsInFlight: () => core.eventsInFlight,

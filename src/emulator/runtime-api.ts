@@ -25,7 +25,8 @@ export interface NextEvent {
  * channel with this module, so importing it back would make a cycle (pool → worker → runtime-api → pool).
  */
 export interface RuntimeWorker {
-  next(sink: EventSink): void;
+  /** `initEndedAt`: when the runtime says its init ended (epoch ms), on its first ask through the channel. */
+  next(sink: EventSink, initEndedAt?: number): void;
   nextAbandoned(sink: EventSink): void;
   /** `drained`: the runtime's stdout and stderr pipes were empty when it answered, so no fences follow. */
   response(requestId: string, body: Buffer | "too-large", drained: boolean): boolean;
@@ -72,9 +73,10 @@ function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRs
 // --- the channel -------------------------------------------------------------------------------------------
 
 /**
- * Serves a worker's channel. Frames from the bootstrap: `{t: "next"}`, `{t: "response", id, maxRssKb, drained?}`,
- * `{t: "error", id, errorType, maxRssKb, drained?}`, `{t: "init-error", errorType}`, each with its body (`drained`:
- * true when the bootstrap found its stdout and stderr pipes empty as it answered, and wrote no fences); to it:
+ * Serves a worker's channel. Frames from the bootstrap: `{t: "next", at?}`, `{t: "response", id, maxRssKb, drained?}`,
+ * `{t: "error", id, errorType, maxRssKb, drained?}`, `{t: "init-error", errorType}`, each with its body (`at`: when
+ * its init ended, on the first; `drained`: true when the bootstrap found its stdout and stderr pipes empty as it
+ * answered, and wrote no fences); to it:
  * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
  */
 export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
@@ -86,7 +88,7 @@ export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
     MAX_RESPONSE_BYTES,
     ({ header, body }) => {
       const kind = header.t;
-      if (kind === "next") return worker.next(sink);
+      if (kind === "next") return worker.next(sink, typeof header.at === "number" ? header.at : undefined);
       if (kind !== "response" && kind !== "error" && kind !== "init-error") return worker.channelBroken(`a frame of type ${JSON.stringify(kind)}`);
       const errorType = typeof header.errorType === "string" ? header.errorType : undefined;
       report(worker, { kind, requestId: String(header.id ?? ""), body, errorType, maxRssKb: Number(header.maxRssKb), drained: header.drained === true });

@@ -181,8 +181,14 @@ export class Worker {
 
   // --- Runtime API, called by the server for this worker's requests ---
 
-  next(sink: EventSink): void {
-    if (this.initDurationMs === null) this.initDurationMs = performance.now() - this.spawnedAt;
+  next(sink: EventSink, initEndedAt?: number): void {
+    if (this.initDurationMs === null) {
+      const now = performance.now();
+      // Read late when this thread was busy (a worker started ahead, while the CLI loads the SDK): the runtime's own
+      // clock says when init ended, bounded by now (the same machine's clock; never more than what we saw).
+      const ended = initEndedAt === undefined ? now : Math.min(now, Math.max(this.spawnedAt, initEndedAt - performance.timeOrigin));
+      this.initDurationMs = ended - this.spawnedAt;
+    }
     this.waitingNext = sink;
     if (this.active && !this.active.delivered) this.deliver();
     else if (!this.active) this.freezer.schedule();

@@ -12,6 +12,7 @@ import type { LambdaTarget } from "../lambda/target.js";
 import { credentialProviders } from "../lambda/sdk.js";
 
 import { effectiveQualifier } from "../defs/qualifier.js";
+
 export interface Target extends LambdaTarget {
   /** The emulator behind a local profile, null on AWS. */
   emulator: Emulator | null;
@@ -28,6 +29,17 @@ export async function startEmulatorFor(defs: ResolvedDefinitions, hostEnv: NodeJ
   return startEmulator({ functions: functionSpecs(defs, defs.file), credentials: generateCredentials(), hostEnv, ...(inspectPort === undefined ? {} : { inspectPort }), ...(warm ? { warm } : {}) });
 }
 
+/**
+ * Starts a worker of each function ahead (unqualified ones: a version's or an alias's sandboxes are another pool),
+ * so its process starts on another core while this one loads the AWS SDK (~60–200 ms, synchronous), not after.
+ * Waits only for what needs no I/O (a Node.js at hand: the worker is spawned within this turn); a Node.js being
+ * fetched or a Python interpreter still being probed goes on in the background.
+ */
+async function prewarm(emulator: Emulator, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await Promise.race([emulator.prewarm(names), new Promise((resolve) => setImmediate(resolve))]);
+}
+
 /** `uses`: the functions this target will invoke, when known (their interpreters are readied ahead, no others). */
 export async function openTarget(defs: ResolvedDefinitions, options: { emulator?: Emulator; hostEnv?: NodeJS.ProcessEnv; uses?: string[] } = {}): Promise<Target> {
   const resource = defs.profile.lambda;
@@ -37,6 +49,16 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
   if (resource.kind === "emulator") {
     const owned = !options.emulator;
     const emulator = options.emulator ?? (await startEmulatorFor(defs, options.hostEnv, undefined, options.uses));
+    // What the emulator says while workers start ahead (a Node.js being fetched, the Python or host Node.js a
+    // function runs on) comes before the run listens: kept here, and told to the first listener.
+    const early: Array<{ message: string; kind: "warning" | "note" }> = [];
+    const keepWarning = ({ message }: { message: string }) => early.push({ message, kind: "warning" });
+    const keepNote = ({ message }: { message: string }) => early.push({ message, kind: "note" });
+    if (owned) {
+      emulator.events.on("warning", keepWarning);
+      emulator.events.on("note", keepNote);
+      await prewarm(emulator, options.uses?.filter((name) => qualifier(name) === undefined || qualifier(name) === "$LATEST") ?? []);
+    }
     // An emulator that checks no signatures still needs the SDK to sign with something.
     const credentials = emulator.credentials ?? { accessKeyId: "pipes-emulator", secretAccessKey: "pipes-emulator" };
     const clients = await createClients({ endpoint: emulator.url, region: "us-east-1", credentials }, EMULATOR_PACING);
@@ -53,6 +75,9 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
       architecture,
       emulator,
       setupMessages(listener) {
+        emulator.events.off("warning", keepWarning);
+        emulator.events.off("note", keepNote);
+        for (const { message, kind } of early.splice(0)) listener(message, kind);
         const warning = ({ message }: { message: string }) => listener(message, "warning");
         const note = ({ message }: { message: string }) => listener(message, "note");
         emulator.events.on("warning", warning);

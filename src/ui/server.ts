@@ -20,7 +20,8 @@ import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
 
-const PAGE_DIR = new URL("./page/", import.meta.url);
+// "../ui/page/" rather than "./page/": the same folder from src/ui, dist/ui and the CLI's bundle (dist/cli-bundle).
+const PAGE_DIR = new URL("../ui/page/", import.meta.url);
 const BODY_LIMIT = 64 * 1024;
 
 export interface UiOptions {

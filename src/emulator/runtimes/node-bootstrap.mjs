@@ -119,6 +119,16 @@ function send(data) {
 }
 
 const NEXT = frame({ t: "next" });
+let asked = false;
+/**
+ * The first ask carries when init ended (epoch ms): the emulator may read it later than it was sent (its thread
+ * busy with its own start, e.g. loading the AWS SDK while this worker starts), and Init Duration is init's alone.
+ */
+function nextFrame() {
+  if (asked) return NEXT;
+  asked = true;
+  return frame({ t: "next", at: performance.timeOrigin + performance.now() });
+}
 
 /**
  * Asks for the next event, after `answer` (in the same write), and resolves with it. Lambda's runtime asks from a
@@ -131,7 +141,7 @@ async function nextEvent(answer) {
     await new Promise((resolve) => setImmediate(resolve));
     answer = undefined;
   }
-  const request = answer ? Buffer.concat([answer, NEXT]) : NEXT;
+  const request = answer ? Buffer.concat([answer, nextFrame()]) : nextFrame();
   if (!EVENTED) {
     writeSyncAll(request);
     // Output a full pipe left queued (its fences too) is written by the event loop: it must be out before the

@@ -64,11 +64,16 @@ def _receive(size):
 
 
 _NEXT = _frame({"t": "next"})
+_asked = False
 
 
 def _next_event(*frames):
-    """Asks for the next event (after `frames`, in the same write); returns its header and body."""
-    _send(*frames, _NEXT)
+    """Asks for the next event (after `frames`, in the same write); returns its header and body. The first ask
+    carries when init ended (epoch ms): the emulator may read it later than it was sent, and Init Duration is
+    init's alone."""
+    global _asked
+    _send(*frames, _NEXT if _asked else _frame({"t": "next", "at": time.time() * 1000}))
+    _asked = True
     header_bytes, body_bytes = _PREFIX.unpack(_receive(_PREFIX.size))
     header = json.loads(_receive(header_bytes))
     return header, _receive(body_bytes)

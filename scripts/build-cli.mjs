@@ -1,0 +1,33 @@
+// Bundles the CLI (src/cli/main.ts and what it imports) into dist/cli-bundle with esbuild: a command then loads a
+// handful of files instead of 50–190 modules, each of which Node resolves, reads and compiles apart (issue 29 §1).
+// Each lazy `import()` stays lazy: code splitting makes it a chunk of its own, loaded on use. npm packages stay
+// outside (the AWS SDK, jiti, commander load with require() as before). The bundle sits two folders below the
+// package root as dist/<folder>/<file>.js do, so `new URL("../../src/…", import.meta.url)` means the same in both.
+// dist/cli-bundle/sources.json maps each output file to its source modules (test/cli/lazy-loading.test.ts).
+import { build } from "esbuild";
+import { rmSync, writeFileSync } from "node:fs";
+
+const root = new URL("../", import.meta.url);
+const out = new URL("dist/cli-bundle/", root).pathname;
+rmSync(out, { recursive: true, force: true }); // no chunk of an older build left behind
+const result = await build({
+  absWorkingDir: root.pathname,
+  entryPoints: { main: "src/cli/main.ts", "quiet-warnings": "src/util/quiet-warnings.ts" },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  outdir: out,
+  chunkNames: "[name]-[hash]",
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+});
+const sources = Object.fromEntries(
+  Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith(".js"))
+    .map(([file, output]) => [file.slice(file.lastIndexOf("/") + 1), Object.keys(output.inputs).sort()]),
+);
+writeFileSync(`${out}sources.json`, `${JSON.stringify(sources, null, 1)}\n`);
