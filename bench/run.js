@@ -21,7 +21,12 @@ const cases = [
   // A whole cold run: the embedded emulator, a new worker, one no-op invocation, output.
   ["pipes materialize noop (Node.js only)", pipes("materialize", "-f", "fixtures/noop/node-only.ts", "noop"), 3],
   ["pipes materialize noop (a Python function too)", pipes("materialize", "-f", "fixtures/noop/defs.ts", "noop"), 3],
+  // The same 10 partitions from a short and a long definition: partition math must not grow with the definition.
+  ["10 partitions of a daily asset (2,000 keys)", pipes("materialize", "-f", "fixtures/noop/daily-2021.ts", "events", "--partition-range", "2024-01-01...2024-01-10"), null],
+  ["10 partitions of an hourly asset (60,000 keys)", pipes("materialize", "-f", "fixtures/noop/hourly-2019.ts", "events", "--partition-range", "2024-01-01-00:00...2024-01-01-09:00"), null],
 ];
+// [the case, the case it is compared with, goal]: per-round ratios, as against node -e 0.
+const pairs = [[cases.length - 1, cases.length - 2, 1.05]];
 
 function time([cmd, ...args]) {
   const start = process.hrtime.bigint();
@@ -39,9 +44,15 @@ for (let round = 0; round < rounds; round++) {
   for (const i of order) samples[i].push(time(cases[i][1]));
 }
 console.log(`startup, ${rounds} rounds side by side (node ${process.version}): median ms, and × node -e 0 as the median [range] of per-round ratios`);
+/** Case i over case j, round by round: "median× [min–max]". */
+function ratioOf(i, j) {
+  const ratios = samples[i].map((ms, round) => ms / samples[j][round]);
+  return `${median(ratios).toFixed(2)}× [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
+}
 for (const [i, [name, , goal]] of cases.entries()) {
-  const ratios = samples[i].map((ms, round) => ms / samples[0][round]);
-  const range = `[${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
   const against = goal === null ? "" : `  goal ≤ ${goal}×`;
-  console.log(`  ${name.padEnd(50)} ${median(samples[i]).toFixed(1).padStart(7)} ms  ${median(ratios).toFixed(2)}× ${range}${against}`);
+  console.log(`  ${name.padEnd(50)} ${median(samples[i]).toFixed(1).padStart(7)} ms  ${ratioOf(i, 0)}${against}`);
+}
+for (const [i, j, goal] of pairs) {
+  console.log(`  ${cases[i][0]} ÷ ${cases[j][0].replace(/^10 partitions of /, "")}: ${ratioOf(i, j)}  goal ≤ ${goal}×`);
 }
