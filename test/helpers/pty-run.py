@@ -1,6 +1,6 @@
 """Runs a command on a pseudo-terminal, as a user's terminal would, following a script of steps.
 
-argv[1]: JSON {"command": [...], "steps": [{"wait": s} | {"until": text, "timeout": s} | {"type": text} | {"append": [path, text]}
+argv[1]: JSON {"command": [...], "size": [rows, columns] (default [40, 120]), "steps": [{"wait": s} | {"until": text, "timeout": s} | {"type": text} | {"append": [path, text]}
                                           | {"mark": name} | {"exit": s}]}
 ("exit" waits up to s seconds for the command to end by itself, reading what it writes.)
 Prints JSON {"output": <everything the command wrote, as text>, "marks": {name: seconds since start},
@@ -20,8 +20,10 @@ spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(spec["command"][0], spec["command"])
-# A terminal has a size (a pty starts at 0 × 0, which no user's terminal has): 120 columns, 40 rows.
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+# A user's terminal has a size (a pty starts at 0 × 0): 120 columns, 40 rows unless the spec says otherwise (an
+# unsized pty, as `script` gives in CI, is [0, 0]).
+rows, columns = spec.get("size", [40, 120])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 out = b""
 started = time.time()
 marks = {}
