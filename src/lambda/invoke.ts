@@ -26,6 +26,8 @@ export interface PipesInvocation {
   functionName: string;
   event: Record<string, unknown>;
   context: PipesContextData;
+  /** The function runs on a Python runtime: advice names the Python libraries, not the Node.js ones. */
+  python?: boolean;
 }
 
 export interface InvocationResult {
@@ -184,7 +186,11 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
       asset,
       message: dropped
         ? `${asset}: the function sent no pipes messages that reached its log: ${dropped}`
-        : `${asset}: the function sent no pipes messages. Its handler should read the context from the event and write messages to stderr (wrap it with withPipes from pipes-lambda.cjs, or use dagster_pipes with PipesMappingParamsLoader(event))`,
+        : `${asset}: the function sent no pipes messages. Its handler should read the context from the event and write messages to stderr (${
+            invocation.python
+              ? "wrap it with with_pipes from pipes_lambda.py, or use dagster_pipes with PipesMappingParamsLoader(event)"
+              : "wrap it with withPipes from pipes-lambda.cjs"
+          })`,
     });
   }
   const text = response.Payload ? Buffer.from(response.Payload).toString("utf8") : "";

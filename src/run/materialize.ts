@@ -19,6 +19,7 @@ import { DeployedMaps } from "./deployed-maps.js";
 import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type RunEventOf, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
 import { pricedRegion } from "../facts/pricing.js";
+import { isPythonRuntime } from "../facts/runtimes.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type PlanOptions, planSteps, type Step, stepId } from "./plan.js";
 import { StepScheduler } from "./scheduler.js";
@@ -154,7 +155,8 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn, deployedMaps), signal, explain);
+      const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn, deployedMaps), signal, explain, python);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -242,6 +244,7 @@ async function computeAsset(
   roots: (functionName: string | null) => FrameRoots,
   signal: AbortSignal | undefined,
   explain: Explain,
+  python: (functionName: string) => boolean,
 ): Promise<boolean> {
   let failed = false;
   const reported = new Set<string>();
@@ -267,7 +270,7 @@ async function computeAsset(
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
     lastError = null;
-    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context }, mapped(functionName), signal);
+    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context, python: python(functionName) }, mapped(functionName), signal);
     const error = lastError as RunEventOf<"error"> | null;
     if (!result.ok && error) {
       const words = await explain(functionName, error, maxMemoryMb).catch(() => null);

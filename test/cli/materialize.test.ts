@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/run/events.js";
-import { FIXTURES, runPipes } from "../helpers/run-pipes.js";
+import { FIXTURES, runPipes, tempProject } from "../helpers/run-pipes.js";
 
 const ORDERS = join(FIXTURES, "orders/defs.ts");
 const SCENARIOS = join(FIXTURES, "scenarios/defs.ts");
@@ -148,6 +148,30 @@ describe("pipes materialize: context and protocol", () => {
     for (let i = 1; i <= 60; i++) expect(r.stdout).toContain(`progress line ${i} `);
     expect(r.stdout).not.toMatch(/were lost|cut/);
     expect(r.stdout).toMatch(/materialized chatty\n {4}lines {2}60/);
+  });
+
+  it("the hint for a handler that sends no messages names its own language's library", async () => {
+    const dir = tempProject({
+      "defs.ts": `
+        import { defineDefinitions } from "pipes";
+        export default defineDefinitions({
+          assets: { quiet_js: { function: "quiet_js" }, quiet_py: { function: "quiet_py" } },
+          functions: {
+            quiet_js: { handler: "./quiet.handler" },
+            quiet_py: { handler: "./quiet_py.handler", runtime: "python3.12" },
+          },
+        });`,
+      "quiet.mjs": "export const handler = async () => 1;\n",
+      "quiet_py.py": "def handler(event, context):\n    return 1\n",
+    });
+    const r = await runPipes(["materialize", "--all"], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const hint = (asset: string) => r.stdout.split("\n").find((l) => l.includes(`${asset}: the function sent no pipes messages`)) ?? "";
+    // Before: both said "withPipes from pipes-lambda.cjs", a Node.js file, to a Python user too.
+    expect(hint("quiet_py")).toContain("with_pipes from pipes_lambda.py");
+    expect(hint("quiet_py")).not.toContain("pipes-lambda.cjs");
+    expect(hint("quiet_js")).toContain("withPipes from pipes-lambda.cjs");
+    expect(hint("quiet_js")).not.toContain("pipes_lambda.py");
   });
 
   it("a handler that sends no messages gets a hint and an implicit materialization", async () => {
