@@ -138,9 +138,7 @@ export class BackfillView {
   private line(asset: string, p: Progress): string {
     const c = this.output.color;
     const done = this.done(p);
-    const width = 20;
-    const filled = p.total ? Math.round((done / p.total) * width) : width;
-    const bar = `${c.green("█".repeat(filled))}${c.dim("░".repeat(width - filled))}`;
+    const bar = this.bar(p);
     const seconds = p.lastEndedAt === null ? 0 : (p.lastEndedAt - this.runStartedAt) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const parts = [
@@ -153,9 +151,24 @@ export class BackfillView {
       rate > 0 ? `${rate.toFixed(1)}/s` : "",
       rate > 0 && done < p.total ? `ETA ${Math.ceil((p.total - done) / rate)} s` : "",
     ].filter(Boolean);
-    const mark = done < p.total ? " " : p.failed + p.skipped + p.interrupted ? c.red("✖") : c.green("✔");
+    const mark = done < p.total ? " " : p.failed + p.skipped ? c.red("✖") : p.interrupted ? c.yellow("⊘") : c.green("✔");
     const pad = Math.max(...[...this.progress.keys()].map((k) => k.length));
     return `${mark} ${c.bold(asset.padEnd(pad))}  ${bar} ${parts.join(c.dim(" · "))}`;
+  }
+
+  /**
+   * 20 cells in the order materialized (█), failed (█, red), skipped or interrupted (▒), to do (░): a stopped or
+   * failing backfill must not look like a finished green one, with colour or without.
+   */
+  private bar(p: Progress): string {
+    const c = this.output.color;
+    const width = 20;
+    const cells = (count: number) => (p.total ? Math.round((count / p.total) * width) : width);
+    const ok = cells(p.materialized);
+    const failed = cells(p.materialized + p.failed) - ok;
+    const stopped = cells(this.done(p)) - ok - failed;
+    const rest = width - ok - failed - stopped;
+    return `${c.green("█".repeat(ok))}${c.red("█".repeat(failed))}${c.yellow("▒".repeat(stopped))}${c.dim("░".repeat(rest))}`;
   }
 
   private write(text: string): void {

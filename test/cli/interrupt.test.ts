@@ -34,6 +34,8 @@ describe("Ctrl-C during a run", () => {
     const lines = running.output().split("\n").filter((l) => l.includes("wide "));
     expect(lines.at(-1)).toMatch(/6\/6 .*6 interrupted/);
     expect(lines.at(-1)).not.toMatch(/running/);
+    // Its bar and mark say stopped, not done: before, the bar was 20 full cells and the mark a ✖ as for a failure.
+    expect(lines.at(-1)).toMatch(/^⊘ wide +▒{20} /);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
