@@ -64,7 +64,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         import("../run/select.js"),
         import("../report/history.js"),
       ]);
-      const assets = selection.length ? selectAssets(defs.assets, selection, { upstream: false, file: defs.file }) : defs.assets;
+      const assets = selection.length ? selectAssets(defs.assets, selection, { upstream: false, file: displayPath(defs.file, ctx.cwd) }) : defs.assets;
       const runs = readAllRuns(dir, { types: STATUS_TYPES, maxRunBytes });
       warn(ctx, runs.warnings);
       const now = new Date();

@@ -3,6 +3,7 @@ import type { CliContext } from "./context.js";
 import { outputFor } from "./context.js";
 import { collect } from "./parse-options.js";
 import { withSharedOptions } from "./shared-options.js";
+import { displayPath } from "../util/paths.js";
 
 interface ListOptions {
   file?: string;
@@ -31,7 +32,7 @@ export function registerList(program: Command, ctx: CliContext): void {
       ]);
       const defs = await loadDefinitions({ file: options.file, profile: options.profile, cwd: ctx.cwd, env: ctx.env });
       const filtered = selection.length > 0 || options.exclude.length > 0;
-      const selected = filtered ? selectAssets(defs.assets, selection.length ? selection : ["key:*"], { upstream: false, exclude: options.exclude, file: defs.file }) : undefined;
+      const selected = filtered ? selectAssets(defs.assets, selection.length ? selection : ["key:*"], { upstream: false, exclude: options.exclude, file: displayPath(defs.file, ctx.cwd) }) : undefined;
       const warnings = runtimeNotices(defs, selected ?? defs.assets, calendarToday(ctx.env));
       output.stdout.write(renderList(defs, output, ctx.cwd, selected, warnings));
     });

@@ -7,6 +7,7 @@ import { type RunSelectionOptions, runRequest, withRunSelectionOptions } from ".
 import { ciReports, reportTargets } from "./ci-reports.js";
 import { onStopSignals } from "./process-signals.js";
 import { runtimeEnv, withSharedOptions } from "./shared-options.js";
+import { displayPath } from "../util/paths.js";
 
 interface MaterializeOptions extends RunSelectionOptions {
   allowHostRuntime?: boolean;
@@ -52,7 +53,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const run = await runRequest(keys, options, defs, ctx);
   if (!run) return ExitCode.ok;
   if (run.profile !== undefined && run.profile !== defs.profile.name) defs = await load(run.profile);
-  const assets = selectAssets(defs.assets, run.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: defs.file });
+  const assets = selectAssets(defs.assets, run.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: displayPath(defs.file, ctx.cwd) });
   if (options.checkAccess && !options.plan) throw new UserError("--check-access goes with --plan: pipes materialize --plan --check-access");
   if (options.plan) {
     const { showPlan } = await import("./plan.js");

@@ -53,7 +53,7 @@ export function resolveRequest(p: Partitions, request: PartitionRequest, now: Da
   const to = space.indexOf(request.end);
   if (from === null) return { error: unknown(request.start) };
   if (to === null) return { error: unknown(request.end) };
-  if (to < from) return { error: `the range ${request.start}...${request.end} ends before it starts` };
+  if (to < from) return { error: `gets the range ${request.start}...${request.end}, which ends before it starts` };
   return { keys: space.between(from, to) };
 }
 

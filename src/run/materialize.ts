@@ -18,6 +18,7 @@ import { diagnoseFailure } from "./diagnosis.js";
 import { DeployedMaps } from "./deployed-maps.js";
 import { type CheckCounts, checksFail, RUN_END_LISTED, type Emit, type RunEventOf, type FailOnChecks, noChecks, type StepCounts, type StepStatus, stepLabel } from "./events.js";
 import { addChecks, StepChecks } from "./checks.js";
+import { displayPath } from "../util/paths.js";
 import { pricedRegion } from "../facts/pricing.js";
 import { isPythonRuntime } from "../facts/runtimes.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
@@ -67,7 +68,7 @@ export interface RunResult {
 
 export async function materialize(options: RunOptions): Promise<RunResult> {
   const { defs, assets, target, emit, signal } = options;
-  const steps = planSteps(assets, { request: options.partitions ?? null, singleRun: options.singleRun, only: options.only, done: options.done, now: options.now ?? new Date(), file: defs.file });
+  const steps = planSteps(assets, { request: options.partitions ?? null, singleRun: options.singleRun, only: options.only, done: options.done, now: options.now ?? new Date(), file: displayPath(defs.file, options.cwd ?? dirname(defs.file)) });
   const runId = randomUUID();
   const started = performance.now();
   const extras = { ...defs.profile.extras, ...options.extras };

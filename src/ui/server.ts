@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
@@ -133,7 +134,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const defs = await options.defs();
     let keys: string[];
     try {
-      keys = selectAssets(defs.assets, assets as string[], { upstream: false, file: defs.file }).map((a) => a.key);
+      keys = selectAssets(defs.assets, assets as string[], { upstream: false, file: basename(defs.file) }).map((a) => a.key);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return send(res, 400, { error: error.message.split("\n")[0] });

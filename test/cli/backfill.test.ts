@@ -108,7 +108,7 @@ describe("a backfill of daily partitions on the emulator", () => {
     const outside = await pipes(["materialize", "events", "--partition-range", "2023-12-30...2024-01-02"]);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/asset "events"/);
-    expect(outside.stderr).toMatch(/^✖ --partition-range 2023-12-30\.\.\.2024-01-02 in \S+defs\.ts:/m); // the flag as it was typed
+    expect(outside.stderr).toMatch(/^✖ --partition-range 2023-12-30\.\.\.2024-01-02 in defs\.ts:/m); // the flag as it was typed, the file as the user knows it (not its absolute path)
     const none = await pipes(["materialize", "events"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/events is partitioned: pass --partition KEY, --partition-range START\.\.\.END or --all-partitions/);

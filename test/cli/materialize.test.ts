@@ -112,6 +112,9 @@ describe("pipes materialize: failures", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Unknown asset "okk" \(did you mean "ok"\?\)/);
     expect(r.stderr).toContain("Known assets: ok, after_ok, fails");
+    // The file as the user named it, from where they are: before, its absolute path.
+    expect(r.stderr).toContain("in fixtures/");
+    expect(r.stderr).not.toContain(FIXTURES);
   });
 
   it("a profile whose endpoint is unreachable: exit 3, a clear message, no hang", async () => {
