@@ -47,6 +47,7 @@ export function registerVendor(program: Command, ctx: CliContext): void {
       mkdirSync(dir, { recursive: true });
       rmSync(path, { force: true }); // a link to the library is replaced by a real copy
       writeFileSync(path, text);
-      ctx.stdout.write(`${c.green("✔")} wrote ${shown} (pipes ${packageVersion()}, ${(text.length / 1024).toFixed(1)} KB)\n`);
+      const types = runtime === "node" ? ` and its types ${displayPath(join(dir, NODE_TYPES_NAME), ctx.cwd)}` : "";
+      ctx.stdout.write(`${c.green("✔")} wrote ${shown} (pipes ${packageVersion()}, ${(text.length / 1024).toFixed(1)} KB)${types}\n`);
     });
 }

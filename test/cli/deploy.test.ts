@@ -177,6 +177,9 @@ describe("pipes vendor", () => {
     const node = await pipes(["vendor", "--runtime", "node", "--out", "greet"]);
     expect(node.code).toBe(0);
     expect(readFileSync(join(project, "greet/pipes-lambda.cjs"), "utf8")).toMatch(/^\/\/ pipes-lambda\.cjs — vendored by pipes \d/);
+    // It says every file it wrote: the types too (before, only the .cjs).
+    expect(node.stdout).toMatch(/wrote greet\/pipes-lambda\.cjs .* and its types greet\/pipes-lambda\.d\.cts/);
+    expect(readFileSync(join(project, "greet/pipes-lambda.d.cts"), "utf8")).toContain("withPipes");
     const python = await pipes(["vendor", "--runtime", "python3.12", "--out", "report"]);
     expect(python.code).toBe(0);
     expect(readFileSync(join(project, "report/pipes_lambda.py"), "utf8")).toMatch(/^# pipes_lambda\.py — vendored by pipes \d/);
