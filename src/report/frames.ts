@@ -24,8 +24,11 @@ export interface FrameRoots {
 const RAN_FROM = /(?:file:\/\/)?(?:[^\s"'(]*\/pipes-emulator-[A-Za-z0-9]+\/(?:(?:tasks|builds)\/[0-9a-f]+|[A-Za-z0-9_-]+-\d+)|\/var\/task)\//g;
 /** A Node.js frame of the runtime or the handler library. */
 const NODE_RUNTIME_FRAME = /^\s*at .*(?:node-bootstrap\.mjs|pipes-lambda\.cjs|node:internal\/|\/var\/runtime\/|new Promise \(<anonymous>\))/;
-/** A Python frame's first line, and those of the runtime or the handler library. */
-const PYTHON_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+/**
+ * A Python frame's first line (`File "app.py", line 5, in handler`, or Lambda's frame of a syntax error,
+ * `File "/var/task/app.py" Line 5`), and those of the runtime or the handler library.
+ */
+const PYTHON_FRAME = /^\s*File "([^"]+)",? [Ll]ine (\d+)/;
 const PYTHON_RUNTIME_FILE = /python_bootstrap\.py$|pipes_lambda\.py$|^\/var\/runtime\//;
 /** The first line of the Python runtime's report of an uncaught error. */
 const PYTHON_ERROR_REPORT = /^\[ERROR\] [A-Za-z_][\w.]*(?::|$)/;
