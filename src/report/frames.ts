@@ -106,6 +106,15 @@ export function messageLocation(message: string): { file: string; line: number }
   return match && !match[1]!.includes("node_modules/") ? { file: match[1]!, line: Number(match[2]) } : null;
 }
 
+/** Where a diagnosis points (`py/app.py:3:1: No module named 'x'`, src/lambda/diagnose.ts): the first note that starts so. */
+export function noteLocation(notes: string[]): { file: string; line: number } | null {
+  for (const note of notes) {
+    const match = /^((?![/.])[\w./@-]+\.(?:[cm]?[jt]s|py)):(\d+):\d+: /.exec(note);
+    if (match && !match[1]!.includes("node_modules/")) return { file: match[1]!, line: Number(match[2]) };
+  }
+  return null;
+}
+
 /**
  * Maps one invocation's events, in order: errors, and Node's and Python's frames in output lines (a handler
  * that logs an error's stack, the runtime's report of an uncaught one), which are dropped or mapped; a Python frame's source lines go with it, so it keeps state.

@@ -61,7 +61,7 @@ beforeAll(async () => {
   const [human, json, actions] = await Promise.all([
     runPipes(["materialize", "--all"], { cwd: dir }),
     runPipes(["materialize", "--all", "--json"], { cwd: dir }),
-    runPipes(["materialize", "syntax"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } }),
+    runPipes(["materialize", "syntax", "missing_import", "missing_deeper"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } }),
   ]);
   text = human;
   github = actions;
@@ -119,6 +119,9 @@ describe("a Python function's failures", () => {
     // runs as it loads (the one in parse()'s body, above it, does not).
     expect(notes.missing_deeper).toMatch(/^py\/helpers\/parse\.py:10:1: No module named 'yaml_not_there'\n {4}import yaml_not_there {2}# noqa\n {4}\^\n/);
     expect(block("missing_import")).toContain("ℹ py/imp.py:1:1: No module named 'requests_not_there'");
+    // The GitHub annotation points there too, as it does at a TypeScript import esbuild could not resolve.
+    expect(github.stdout).toContain("::error file=py/imp.py,line=1,title=pipes%3A missing_import failed::");
+    expect(github.stdout).toContain("::error file=py/helpers/parse.py,line=10,title=pipes%3A missing_deeper failed::");
   });
 
   it("a handler name the module does not define: the callables it does define", () => {
