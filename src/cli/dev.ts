@@ -153,6 +153,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
         },
         signal: interrupt.signal,
         cwd: ctx.cwd,
+        env: ctx.env,
       });
       if (!interrupt.signal.aborted && (result.fatal || result.counts.failed + result.counts.skipped > 0 || result.checksFailed)) failedRuns += 1;
     } finally {

@@ -105,6 +105,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
       },
       signal: interrupt.signal,
       cwd: ctx.cwd,
+      env: ctx.env,
     });
     reporter.close();
     const reported = ci.finish();

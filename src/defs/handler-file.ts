@@ -5,7 +5,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 
-export type HandlerFile = { exports: string[] | null; syntax: { file: string; line: number; column: number; lineText: string; text: string } | null };
+/** A place in a source file: the path as shown, the line (from 1), the column (from 0, as esbuild counts) and its text. */
+export type SourceAt = { file: string; line: number; column: number; lineText: string };
+
+export type HandlerFile = {
+  /** What the file exports (a Python module: the callables it defines); null when unknown. */
+  exports: string[] | null;
+  syntax: (SourceAt & { text: string }) | null;
+  /** The import statement that names what the runtime could not import (Python; a bundle's message says it for Node.js). */
+  importAt?: SourceAt | null;
+};
 
 export async function inspectHandlerFile(candidates: string[], cwd: string): Promise<HandlerFile | null> {
   const file = candidates.find((c) => existsSync(c));

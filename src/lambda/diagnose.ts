@@ -3,6 +3,7 @@
  * Lambda's own words (Runtime.OutOfMemory, Sandbox.Timedout, ...) stay as they are in the error; this adds the
  * cause and the fix, naming the function and the definitions file. Pure.
  */
+import type { SourceAt } from "../defs/handler-file.js";
 import { MEMORY_MAX_MB, MEMORY_MIN_MB, SYNC_PAYLOAD_LIMIT, TIMEOUT_MAX_SECONDS } from "../facts/lambda.js";
 
 export interface FailureFacts {
@@ -17,10 +18,25 @@ export interface FailureFacts {
   timeoutSeconds: number;
   /** Peak memory from the REPORT line, when the log had it. */
   usedMb: number | null;
-  /** What the handler's file exports, when it could be read (HandlerNotFound). */
+  /** A Python function: its module defines functions, where a Node.js one exports them. */
+  python?: boolean;
+  /** What the handler's file exports (a Python module: the callables it defines), when it could be read (HandlerNotFound). */
   exports?: string[] | null;
-  /** Where the handler's file fails to parse, when it does (UserCodeSyntaxError). */
-  syntax?: { file: string; line: number; column: number; lineText: string; text: string } | null;
+  /** Where the handler's file (or a Python module it imports) fails to parse, when it does (UserCodeSyntaxError). */
+  syntax?: (SourceAt & { text: string }) | null;
+  /** The import statement that names what Python could not import (ImportModuleError). */
+  importAt?: SourceAt | null;
+  /** The function's folder as shown, where its requirements.txt goes. */
+  functionFolder?: string;
+}
+
+const quoted = (names: string[]) => names.map((e) => `"${e}"`).join(", ");
+
+/** `file:line:column: text`, the line, and a caret under the column (an editor's columns count from 1). */
+function pointAt(at: SourceAt, text: string): string {
+  // Tabs stay tabs under the caret, so it lines up however wide the terminal draws them.
+  const pad = at.lineText.slice(0, Math.max(0, at.column)).replace(/[^\t]/g, " ").padEnd(at.column);
+  return `${at.file}:${at.line}:${at.column + 1}: ${text}\n    ${at.lineText}\n    ${pad}^`;
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
@@ -46,13 +62,23 @@ export function diagnose(f: FailureFacts): string | null {
     case "Runtime.HandlerNotFound": {
       const dot = f.handler.lastIndexOf("/") + 1 + f.handler.slice(f.handler.lastIndexOf("/") + 1).indexOf(".");
       const wanted = f.handler.slice(dot + 1);
-      const found = f.exports?.length ? `; its file exports ${f.exports.map((e) => `"${e}"`).join(", ")}` : f.exports ? "; its file exports nothing" : "";
+      if (f.python) {
+        const found = f.exports?.length ? `; its file defines ${quoted(f.exports)}` : f.exports ? "; its file defines no function" : "";
+        return `${fn}'s handler "${f.handler}" names the function "${wanted}", which its file does not define${found}. Define it, or change handler of ${fn} in ${f.defsFile}.`;
+      }
+      const found = f.exports?.length ? `; its file exports ${quoted(f.exports)}` : f.exports ? "; its file exports nothing" : "";
       return `${fn}'s handler "${f.handler}" names the export "${wanted}", which its file does not have${found}. Export it, or change handler of ${fn} in ${f.defsFile}.`;
     }
     case "Runtime.UserCodeSyntaxError":
-      if (!f.syntax) return null;
-      // esbuild's columns count from 0, an editor's from 1.
-      return `${f.syntax.file}:${f.syntax.line}:${f.syntax.column + 1}: ${f.syntax.text}\n    ${f.syntax.lineText}\n    ${" ".repeat(Math.max(0, f.syntax.column))}^`;
+      return f.syntax ? pointAt(f.syntax, f.syntax.text) : null;
+    case "Runtime.ImportModuleError": {
+      // A TypeScript handler's bundle names the line in the message already (src/emulator/builds.ts).
+      if (!f.importAt) return null;
+      const why = f.message.replace(/^Unable to import module '[^']*': /, "");
+      const where = f.functionFolder ? `${f.functionFolder.replace(/\/+$/, "")}/requirements.txt` : "requirements.txt in the function's folder";
+      const hint = /^No module named /.test(why) ? `\n    If it is a package, list it in ${where}: pipes installs it for ${fn}, and deploy-handler puts it in the zip.` : "";
+      return `${pointAt(f.importAt, why)}${hint}`;
+    }
     default:
       return null;
   }

@@ -10,6 +10,7 @@ import type { Metadata as ParsedMetadata, PipesMessage } from "../protocol/messa
 import { DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES, encodeParam } from "../protocol/params.js";
 import { since } from "../util/time.js";
 import type { Emit, Metadata } from "../run/events.js";
+import { closedException } from "./closed-exception.js";
 import { serviceError } from "./service-errors.js";
 import { isThrottle, THROTTLE_RETRIES, throttleDelay } from "./throttle.js";
 import { dropsLevellessLines, TAIL_BYTES } from "../facts/lambda.js";
@@ -230,8 +231,7 @@ function emitMessage(message: PipesMessage, asset: string, emit: Emit): void {
           type: "error",
           asset,
           source: "pipes",
-          errorType: message.exception.name ?? "Exception",
-          message: message.exception.message.trimEnd(),
+          ...closedException(message.exception),
           trace: message.exception.stack.flatMap((frame) => frame.trimEnd().split("\n")),
         });
       }

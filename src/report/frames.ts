@@ -24,8 +24,11 @@ export interface FrameRoots {
 const RAN_FROM = /(?:file:\/\/)?(?:[^\s"'(]*\/pipes-emulator-[A-Za-z0-9]+\/(?:(?:tasks|builds)\/[0-9a-f]+|[A-Za-z0-9_-]+-\d+)|\/var\/task)\//g;
 /** A Node.js frame of the runtime or the handler library. */
 const NODE_RUNTIME_FRAME = /^\s*at .*(?:node-bootstrap\.mjs|pipes-lambda\.cjs|node:internal\/|\/var\/runtime\/|new Promise \(<anonymous>\))/;
-/** A Python frame's first line, and those of the runtime or the handler library. */
-const PYTHON_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+/**
+ * A Python frame's first line (`File "app.py", line 5, in handler`, or Lambda's frame of a syntax error,
+ * `File "/var/task/app.py" Line 5`), and those of the runtime or the handler library.
+ */
+const PYTHON_FRAME = /^\s*File "([^"]+)",? [Ll]ine (\d+)/;
 const PYTHON_RUNTIME_FILE = /python_bootstrap\.py$|pipes_lambda\.py$|^\/var\/runtime\//;
 /** The first line of the Python runtime's report of an uncaught error. */
 const PYTHON_ERROR_REPORT = /^\[ERROR\] [A-Za-z_][\w.]*(?::|$)/;
@@ -101,6 +104,15 @@ export function userLocation(trace: string[]): { file: string; line: number } | 
 export function messageLocation(message: string): { file: string; line: number } | null {
   const match = /(?:^|[\s(])((?![/.])[\w./@-]+\.[cm]?[jt]s):(\d+):\d+/.exec(message);
   return match && !match[1]!.includes("node_modules/") ? { file: match[1]!, line: Number(match[2]) } : null;
+}
+
+/** Where a diagnosis points (`py/app.py:3:1: No module named 'x'`, src/lambda/diagnose.ts): the first note that starts so. */
+export function noteLocation(notes: string[]): { file: string; line: number } | null {
+  for (const note of notes) {
+    const match = /^((?![/.])[\w./@-]+\.(?:[cm]?[jt]s|py)):(\d+):\d+: /.exec(note);
+    if (match && !match[1]!.includes("node_modules/")) return { file: match[1]!, line: Number(match[2]) };
+  }
+  return null;
 }
 
 /**

@@ -50,6 +50,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where paths in diagnoses are shown from; the definitions file's folder when absent. */
   cwd?: string;
+  /** The user's environment, where a diagnosis finds a Python function's interpreter (as the emulator does). */
+  env?: Record<string, string | undefined>;
   /** For partitions that end "now"; a parameter so tests can fix it. */
   now?: Date;
   /** Warnings to give as the run starts, once each (e.g. a function on a deprecated runtime: defs/runtime-notices.ts). */
@@ -113,7 +115,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
 
   let costUsd = 0;
   const deployedMaps = new DeployedMaps(defs.file);
-  const explain: Explain = (functionName, error, maxMemoryMb) => diagnoseFailure(defs, options.cwd ?? dirname(defs.file), functionName, error, maxMemoryMb);
+  const explain: Explain = (functionName, error, maxMemoryMb) => diagnoseFailure(defs, options.cwd ?? dirname(defs.file), functionName, error, maxMemoryMb, options.env ?? process.env);
   const emitFor = (step: Step): Emit => (event) => {
     if (event.type === "throttled") {
       throttles++;

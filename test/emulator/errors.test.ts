@@ -121,6 +121,12 @@ describe("function errors: 200, X-Amz-Function-Error: Unhandled, the runtime's p
       expect(r.payload.errorType, name).toBe(errorType);
       expect(r.payload.errorMessage, name).toMatch(message);
     }
+    // Lambda's Python runtime gives a syntax error's file, line and text as its one frame (no column), and no
+    // frames for the other load failures.
+    const syntax = await invoke(lambda, "py-syntax");
+    expect(syntax.payload.stackTrace).toEqual([expect.stringMatching(/^ {2}File "\/.*\/syntax_bad\.py" Line 1\n {4}def handler\(event, context\)\n$/)]);
+    expect((await invoke(lambda, "py-missing")).payload.stackTrace).toEqual([]);
+    expect((await invoke(lambda, "py-no-function")).payload.stackTrace).toEqual([]);
   });
 
   it("a worker that outgrows the function's memory is stopped: Runtime.OutOfMemory", async () => {

@@ -12,4 +12,21 @@ describe("diagnose", () => {
     expect(diagnose({ ...base, errorType: "Runtime.UserCodeSyntaxError" })).toBeNull(); // no location known: Lambda's words stand
     expect(diagnose({ ...base, errorType: "Error" })).toBeNull();
   });
+
+  it("a Python handler: the functions its module defines, the import that failed, a caret under tabs", () => {
+    const py = { ...base, handler: "./py/main.handlr", python: true };
+    expect(diagnose({ ...py, errorType: "Runtime.HandlerNotFound", exports: ["handler", "Model"] })).toMatch(
+      /names the function "handlr", which its file does not define; its file defines "handler", "Model"\. Define it/,
+    );
+    expect(diagnose({ ...py, errorType: "Runtime.HandlerNotFound", exports: [] })).toMatch(/its file defines no function/);
+    const importAt = { file: "py/main.py", line: 3, column: 4, lineText: "\tif x: import boto4" };
+    expect(diagnose({ ...py, errorType: "Runtime.ImportModuleError", message: "Unable to import module 'main': No module named 'boto4'", importAt, functionFolder: "py" })).toBe(
+      "py/main.py:3:5: No module named 'boto4'\n    \tif x: import boto4\n    \t   ^\n" +
+        '    If it is a package, list it in py/requirements.txt: pipes installs it for function "f", and deploy-handler puts it in the zip.',
+    );
+    // Not a missing package: no advice about requirements.txt.
+    const named = diagnose({ ...py, errorType: "Runtime.ImportModuleError", message: "Unable to import module 'main': cannot import name 'x' from 'util'", importAt });
+    expect(named).not.toMatch(/requirements/);
+    expect(diagnose({ ...py, errorType: "Runtime.ImportModuleError", message: "Unable to import module 'main': No module named 'boto4'" })).toBeNull();
+  });
 });

@@ -187,9 +187,10 @@ class LambdaContext:
 
 
 class _LambdaError(Exception):
-    def __init__(self, error_type, message):
+    def __init__(self, error_type, message, trace=None):
         super().__init__(message)
         self.error_type = error_type
+        self.trace = trace or []
 
 
 def _user_frames(tb):
@@ -200,7 +201,7 @@ def _user_frames(tb):
 
 def _error_payload(error):
     if isinstance(error, _LambdaError):
-        return {"errorMessage": str(error), "errorType": error.error_type, "requestId": _request_id or "", "stackTrace": []}
+        return {"errorMessage": str(error), "errorType": error.error_type, "requestId": _request_id or "", "stackTrace": error.trace}
     return {
         "errorMessage": str(error),
         "errorType": type(error).__name__,
@@ -287,7 +288,9 @@ def _load_handler():
     try:
         module = importlib.import_module(module_name)
     except SyntaxError as error:
-        raise _LambdaError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}") from None
+        # Lambda's runtime interface client gives the file, line and text as the one frame of its stackTrace.
+        trace = ['  File "%s" Line %s\n    %s' % (error.filename, error.lineno, error.text)]
+        raise _LambdaError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
     except ImportError as error:
         raise _LambdaError("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from None
     function = getattr(module, function_name, None)

@@ -1,14 +1,14 @@
 /**
  * GitHub Actions workflow commands: annotations for failed assets, failed checks and pipes' warnings, with
  * `file=` the definitions file and the asset's line, or, for a function's error, the handler's file and the line
- * that threw (from its mapped stack, report/frames.ts). A function's output must never become a command, so the
+ * that threw (from its mapped stack, report/frames.ts, or where its diagnosis points). A function's output must never become a command, so the
  * whole text output runs under `::stop-commands::<token>` (a random token the function cannot know); pipes'
  * own commands are written in a window it opens with `::<token>::` and closes again. Values are escaped as the
  * runner's rules require. Pure.
  */
 import { checkFailsRun } from "../../run/events.js";
 import type { RunRecord } from "./records.js";
-import { messageLocation, userLocation } from "../frames.js";
+import { messageLocation, noteLocation, userLocation } from "../frames.js";
 
 /** At most this many annotations of each kind (GitHub shows 10 per step). */
 const ANNOTATIONS = 10;
@@ -29,7 +29,8 @@ export function annotations(run: RunRecord, lineOf: (asset: string) => number | 
   for (const step of run.steps) {
     const line = lineOf(step.asset);
     if (step.status === "failed") {
-      const thrown = step.error ? (userLocation(step.error.trace) ?? messageLocation(step.error.message)) : null;
+      // A Python import that fails has no frame: its diagnosis found the import statement.
+      const thrown = step.error ? (userLocation(step.error.trace) ?? messageLocation(step.error.message) ?? noteLocation(step.notes)) : null;
       const message = !step.error ? "the asset failed" : step.error.message.startsWith(step.error.type) ? step.error.message : `${step.error.type}: ${step.error.message}`;
       errors.push({ level: "error", title: `pipes: ${step.label} failed`, message, ...(thrown ? { line: thrown.line, file: thrown.file } : { line }) });
     }

@@ -31,6 +31,8 @@ export interface StepRecord {
   /** The step's check results as its asset-end counted them. */
   checkCounts: CheckCounts;
   warnings: string[];
+  /** Its notes: the diagnosis of its failure among them (src/lambda/diagnose.ts), which may say where in the user's file. */
+  notes: string[];
 }
 
 export interface RunRecord {
@@ -64,6 +66,9 @@ export class RunRecorder {
         case "check":
           step.checks.push({ name: event.checkName, passed: event.passed, severity: event.severity, notReported: false });
           break;
+        case "note":
+          step.notes.push(event.message);
+          break;
         case "warning": {
           if (event.unreportedCheck) step.checks.push({ name: event.unreportedCheck, passed: false, severity: "ERROR", notReported: true });
           step.warnings.push(event.message);
@@ -87,7 +92,7 @@ export class RunRecorder {
     const label = stepLabel(asset, partition);
     let step = this.open.get(label);
     if (!step) {
-      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, costUsd: 0, reason: null, error: null, checks: [], checkCounts: noChecks(), warnings: [] };
+      step = { asset, partition, label, status: "interrupted", durationMs: 0, billedMs: 0, memoryMb: null, costUsd: 0, reason: null, error: null, checks: [], checkCounts: noChecks(), warnings: [], notes: [] };
       this.open.set(label, step);
     }
     return step;
