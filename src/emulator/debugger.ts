@@ -59,3 +59,11 @@ export function withDebugger(functionName: string, args: string[], python: strin
 export function inspectorUrl(line: string): string | null {
   return /^Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1] ?? null;
 }
+
+/**
+ * A worker's line saying its debugger could not listen because the port is taken (Node's inspector then runs the
+ * function without one; debugpy exits, and the invocation fails with its traceback): true for either.
+ */
+export function debuggerPortTaken(line: string): boolean {
+  return /^Starting inspector on \S+ failed: address already in use/.test(line) || /Can't listen for client connections: .*Address already in use/.test(line);
+}

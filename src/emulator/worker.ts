@@ -14,7 +14,7 @@ import { type Active, closingLines, errorTypeOf, type InvokeRequest, newActive, 
 import { MemoryWatch } from "./memory-watch.js";
 import type { RegisteredFunction } from "./registry.js";
 import { bootstrapCommand, sandboxEnvironment, type SandboxSupport } from "./sandbox.js";
-import { inspectorUrl, withDebugger } from "./debugger.js";
+import { debuggerPortTaken, inspectorUrl, withDebugger } from "./debugger.js";
 import { HeldOutput } from "./held-output.js";
 import type { DependencyLayout } from "./dependencies.js";
 import { Freezer } from "./freezer.js";
@@ -303,6 +303,9 @@ export class Worker {
     if (this.inspecting && line.startsWith("Debugger attached.")) this.debuggerAttached = true;
     const url = this.inspecting ? inspectorUrl(line) : null;
     if (url) this.hooks.sandbox.note(`${this.fn.name}: a debugger can attach at ${url} (chrome://inspect, VS Code "Attach to Node Process")`);
+    if (this.inspecting && debuggerPortTaken(line)) {
+      this.hooks.sandbox.warn(`${this.fn.name}: its debugger's port is taken by another process (a debugger still attached elsewhere?): start pipes dev with --inspect and a free port`);
+    }
     const shaped = this.shape.application(line);
     if (shaped === null) return; // below the function's ApplicationLogLevel
     line = shaped;

@@ -90,6 +90,32 @@ describe("pipes dev --inspect", () => {
     await dev.exited;
   });
 
+  it("a debugger port another process holds: the user is told, and the Node.js function still runs", async () => {
+    const port = await debuggerPort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, "127.0.0.1", resolve));
+    try {
+      const dir = tempProject({
+        "defs.ts": `
+          import { defineDefinitions } from "pipes";
+          export default defineDefinitions({ assets: { quick: { function: "quick" } }, functions: { quick: { handler: "./quick.handler" } } });`,
+        "quick.mjs": `export const handler = async () => { console.log("ran anyway"); return 1; };\n`,
+      });
+      dev = startPipes(["dev", "--inspect", String(port)], { cwd: dir });
+      await dev.waitFor(/watching/);
+      dev.child.stdin.write("quick\n");
+      await dev.waitFor(/✔ 1 materialized|✖/, 20_000);
+      const out = dev.output();
+      // Before: only Node's own "Starting inspector ... failed" line, in the function's log.
+      expect(out, out).toContain("quick: its debugger's port is taken by another process");
+      expect(out, out).toContain("ran anyway");
+      dev.child.stdin.end();
+      await dev.exited;
+    } finally {
+      holder.close();
+    }
+  });
+
   const hasDebugpy = spawnSync("/usr/bin/python3", ["-c", "import debugpy"]).status === 0;
   it.skipIf(!hasDebugpy)("runs a Python worker under debugpy, listening on its port, its timeout waiting", async () => {
     const port = await debuggerPort();
