@@ -41,6 +41,8 @@ const NOT_FOR_LIST = [
   /(^|[/\\])(src|dist)[/\\]lambda[/\\](clients|invoke|sdk|target)\.[jt]s$/,
   /(^|[/\\])(src|dist)[/\\]report[/\\]ci[/\\]/,
   /(^|[/\\])(src|dist)[/\\]cli[/\\](materialize|dev|deploy-handler|emulator|history|init|ui|vendor|runtimes|ci-reports|run-request)\.[jt]s$/,
+  // The orders example has no time partitions: luxon's calendar arithmetic (260 KB) is not needed.
+  /[/\\]luxon[/\\]/,
 ];
 
 describe("lazy loading", () => {
@@ -55,6 +57,11 @@ describe("lazy loading", () => {
     expect(modules).toContain("src/cli/materialize.ts");
     expect(modules).toContain("src/emulator/index.ts");
     expect(modules.some((m) => /[/\\]@aws-sdk[/\\]client-lambda[/\\]/.test(m))).toBe(true);
+  });
+
+  it("loads luxon once a definition has time partitions", async () => {
+    const modules = await modulesLoadedBy(["list", "-f", "fixtures/noop/daily-2021.ts"]);
+    expect(modules.some((m) => /[/\\]luxon[/\\]/.test(m))).toBe(true);
   });
 
   it("pipes --help still lists every command", async () => {
