@@ -11,6 +11,7 @@ import { jsonLine } from "./json-line.js";
 import type { Output } from "./output.js";
 import { TurnBatch } from "../util/turn-batch.js";
 import { formatRunCost } from "../facts/pricing.js";
+import type { PartitionRequest } from "../partitions/request.js";
 
 export interface RunReporter {
   onEvent(event: RunEvent): void;
@@ -83,7 +84,7 @@ class HumanReporter implements RunReporter {
         const where = event.target === "emulator" ? "local emulator" : "AWS";
         const extra = [
           event.retryOf ? `retry of run ${event.retryOf.slice(0, 8)}` : "",
-          event.partition ? `partition ${event.partition}` : "",
+          partitionsAsked(event.partitionRequest),
           Object.keys(event.extras).length ? `extras ${JSON.stringify(event.extras)}` : "",
         ]
           .filter(Boolean)
@@ -234,4 +235,12 @@ function checksSummary(event: RunEventOf<"run-end">, output: Output): string {
   const names = event.failedChecks.length ? `: ${event.failedChecks.slice(0, 5).join(", ")}${failed > 5 ? `, … ${failed - 5} more` : ""}` : "";
   const rule = checksFail(checks, event.failOnChecks) ? c.dim(` (--fail-on-checks ${event.failOnChecks})`) : "";
   return ` · checks ${parts}${names}${rule}`;
+}
+
+/** The header's word for what the run asked of partitions: the same flag's meaning for one key, a range, or all. */
+function partitionsAsked(request: PartitionRequest | null): string {
+  if (request === null) return "";
+  if (request.kind === "key") return `partition ${request.key}`;
+  if (request.kind === "range") return `partitions ${request.start}...${request.end}`;
+  return request.kind === "all" ? "all partitions" : "the last partition";
 }

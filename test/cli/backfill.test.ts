@@ -32,6 +32,8 @@ describe("a backfill of daily partitions on the emulator", () => {
     expect(first.code, first.stderr).toBe(1);
     expect(first.stdout).toMatch(/✖ 18 materialized, 1 failed \(events\[2024-01-04\]\), 1 skipped \(daily_totals\[2024-01-04\]\)/);
     expect(first.stderr).toMatch(/runs are recorded in \.pipes\/runs.*\.pipes\/ can be git-ignored/);
+    // The header says what was asked of partitions, a range as a key is (before: nothing for a range).
+    expect(first.stdout).toMatch(/^pipes materialize · defs\.ts · .* · partitions 2024-01-01\.\.\.2024-01-10$/m);
 
     const ran = calls();
     expect(ran).toHaveLength(19); // 20 planned, the skipped one never invoked
