@@ -44,7 +44,10 @@ function checksCell(r: RunSummary, output: Output): string {
 export function renderStatus(rows: StatusRow[], order: Map<string, string[]>, output: Output): string {
   const c = output.color;
   const lines = rows.map((row) => {
-    const last = row.last ? `${row.last.at.replace("T", " ").slice(0, 19)} · run ${row.last.runId.slice(0, 8)}${row.last.dataVersion ? ` · version ${row.last.dataVersion}` : ""}` : c.dim("never materialized");
+    // A partitioned asset's last materialization is one partition's: its version is that partition's, so say which.
+    const last = row.last
+      ? `${row.last.at.replace("T", " ").slice(0, 19)} · run ${row.last.runId.slice(0, 8)}${row.last.partition !== null ? ` · partition ${row.last.partition}` : ""}${row.last.dataVersion ? ` · version ${row.last.dataVersion}` : ""}`
+      : c.dim("never materialized");
     const p = row.partitions;
     const share = !p ? "" : p.materialized === p.total ? c.green(`${p.materialized}/${p.total}`) : c.yellow(`${p.materialized}/${p.total}`);
     const missing = p?.missing.length ? `missing ${briefKeys(p!.missing, order.get(row.asset) ?? [])}${p!.failed.length ? c.red(` (failed: ${briefKeys(p!.failed, order.get(row.asset) ?? [])})`) : ""}` : "";

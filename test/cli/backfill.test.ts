@@ -72,6 +72,8 @@ describe("a backfill of daily partitions on the emulator", () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/events +10\/10/);
     expect(status.stdout).toMatch(/daily_totals +10\/10/);
+    // The last materialization is the retried day's, and says so (before: a run and a version, no partition).
+    expect(status.stdout).toMatch(/events +10\/10 +\S+ \S+ · run [0-9a-f]{8} · partition 2024-01-04/);
     const json = JSON.parse((await pipes(["status", "--json"])).stdout) as { assets: Array<{ asset: string; partitions: { materialized: number; total: number; missing: string[] } | null }> };
     expect(json.assets.find((a) => a.asset === "regions")!.partitions).toMatchObject({ materialized: 0, total: 3, missing: ["eu", "us", "apac"] });
   });
