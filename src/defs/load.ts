@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isLayerArn, missingLayerFolders } from "./layers.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DefinitionsError, UserError, type Problem } from "../errors.js";
+import { DefinitionsError, ExitCode, UserError, type Problem } from "../errors.js";
 import { requireCjs } from "../util/cjs.js";
 import { displayPath } from "../util/paths.js";
 import { handlerFileCandidates } from "./handler-path.js";
@@ -61,6 +61,10 @@ export async function loadDefinitions(options: LoadOptions): Promise<ResolvedDef
   const profile = definitions.profiles.get(choice.name);
   if (profile?.lambda.kind === "emulator") problems.push(...missingHandlerFiles(definitions, dirname(file), options.cwd), ...layerArnsOnEmulator(definitions));
   problems.push(...missingLayerFolders(definitions.functions.values(), dirname(file)));
+  // A --profile or PIPES_PROFILE the file does not have, and nothing else wrong: the flag is at fault, not the file.
+  if (!profile && problems.length === 1 && (choice.source === "--profile" || choice.source === "PIPES_PROFILE")) {
+    throw new UserError(`${problems[0]!.where}: ${problems[0]!.message} (in ${shown})`, ExitCode.usage);
+  }
   if (problems.length > 0 || !profile) throw new DefinitionsError(shown, problems);
   return { ...definitions, file, profile, profileSource: choice.source };
 }
