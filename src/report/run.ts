@@ -34,23 +34,8 @@ export async function createRunReporter(output: Output, options: RunReporterOpti
       close: () => batch.flush(),
     };
   }
-  const spinner = output.mode === "pretty" ? (await import("ora")).default({ stream: withWidth(output.stderr), discardStdin: false }) : null;
+  const spinner = output.mode === "pretty" ? (await import("ora")).default({ stream: output.stderr, discardStdin: false }) : null;
   return new HumanReporter(output, spinner, options);
-}
-
-/**
- * The terminal as ora sees it, never 0 columns wide. A pseudo-terminal nobody sized (`script -qec "pipes …"` in CI,
- * a container's pty) reports 0×0; ora divides by the width to count the lines it clears, and with 0 it clears
- * forever in one synchronous loop (endless output, Ctrl-C never handled). 80 is what ora assumes without a width.
- */
-function withWidth(stream: NodeJS.WritableStream): NodeJS.WritableStream {
-  return new Proxy(stream, {
-    get(target, key) {
-      if (key === "columns") return (target as { columns?: number }).columns || 80;
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }
 
 type Spinner = { start(text?: string): unknown; stop(): unknown; text: string; isSpinning: boolean };
