@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { LineSplitter } from "./line-splitter.js";
 import { ProcessTree } from "./process-tree.js";
 
@@ -35,21 +36,28 @@ export function spawnSandbox(command: string, args: string[], cwd: string, env: 
  */
 export function readOutput(child: ChildProcess, fence: string, onLine: (line: string) => void, onFence: () => void): () => void {
   const streams = [child.stdout!, child.stderr!];
-  const splitters: LineSplitter[] = [];
+  // Each stream's own decoder, ended at a cut as at the stream's end: the bytes of a character the invocation left
+  // half written (a UTF-8 sequence cut short) end its own log as U+FFFD, as they do before a fence, and cannot
+  // prefix the next invocation's first line (where they would hide a pipes message starting it).
+  const cuts: Array<() => void> = [];
   for (const stream of streams) {
     const splitter = new LineSplitter(fence, onLine, onFence);
-    splitters.push(splitter);
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => splitter.push(chunk));
-    stream.on("end", () => splitter.flush());
-    stream.on("close", () => splitter.flush());
+    const decoder = new StringDecoder("utf8");
+    const end = () => {
+      splitter.push(decoder.end());
+      splitter.flush();
+    };
+    cuts.push(end);
+    stream.on("data", (chunk: Buffer) => splitter.push(decoder.write(chunk)));
+    stream.on("end", end);
+    stream.on("close", end);
   }
   child.once("exit", () => {
     const timer = setTimeout(() => streams.forEach(closeEarly), DRAIN_AFTER_EXIT_MS);
     timer.unref();
   });
   return () => {
-    for (const splitter of splitters) splitter.flush();
+    for (const cut of cuts) cut();
   };
 }
 

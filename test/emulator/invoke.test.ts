@@ -172,6 +172,16 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
     }
   });
 
+  it("ends a Python invocation's character cut short in its own log, not at the start of the next one's", async () => {
+    const body = (r: { log: string[] }) => r.log.slice(1, -2);
+    for (let i = 0; i < 5; i++) {
+      // Before: with the output drained (no fences), the two bytes waited in the stream's decoder, and the next
+      // invocation's first line began with U+FFFD: a pipes message there would no longer start with "{".
+      expect(body(await invoke(lambda, "py_writes", { half_char: true }))).toEqual(["x\uFFFD"]);
+      expect(body(await invoke(lambda, "py_writes", { raw: "{}\n" }))).toEqual(["{}"]);
+    }
+  });
+
   it("accepts names, partial and full ARNs and the $LATEST qualifier", async () => {
     for (const name of ["esm", "esm:$LATEST", "123456789012:function:esm", "arn:aws:lambda:us-east-1:123456789012:function:esm"]) {
       expect((await invoke(lambda, name)).payload.context.functionName).toBe("esm");
