@@ -283,7 +283,7 @@ export function checkProfile(definitions: ValidDefinitions, name: string, source
   const profile = definitions.profiles.get(name);
   const known = [...definitions.profiles.keys()];
   if (!profile) {
-    const where = source === "defaultProfile" ? "defaultProfile" : `${source} ${name}`;
+    const where = source === "defaultProfile" ? "defaultProfile" : source === "PIPES_PROFILE" ? `PIPES_PROFILE=${name}` : `${source} ${name}`;
     return [{ where, message: `unknown profile "${name}"${didYouMean(name, known)}; known profiles: ${quoteList(known)}` }];
   }
   if (profile.lambda.kind !== "emulator") return [];

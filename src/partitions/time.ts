@@ -13,7 +13,8 @@ type TimePartitions = Extract<Partitions, { kind: "time" }>;
 let luxon: typeof import("luxon") | undefined;
 /**
  * luxon's DateTime, loaded on first use: 260 KB that every command would otherwise parse at start, though only
- * time-partitioned definitions need it (`pipes list` of a file without them: 0.92× the time [0.73–1.27], 30 paired runs).
+ * time-partitioned definitions need it (test/cli/lazy-loading.test.ts). Loading a pure library changes nothing
+ * this module computes: it stays pure.
  */
 function zoned(): typeof DateTime {
   luxon ??= requireCjs("luxon") as typeof import("luxon");

@@ -157,7 +157,7 @@ export class BackfillView {
   }
 
   /**
-   * 20 cells in the order materialized (█), failed (█, red), skipped or interrupted (▒), to do (░): a stopped or
+   * 20 cells in the order materialized (█), failed (▓, red), skipped or interrupted (▒), to do (░): a stopped or
    * failing backfill must not look like a finished green one, with colour or without.
    */
   private bar(p: Progress): string {
@@ -168,7 +168,7 @@ export class BackfillView {
     const failed = cells(p.materialized + p.failed) - ok;
     const stopped = cells(this.done(p)) - ok - failed;
     const rest = width - ok - failed - stopped;
-    return `${c.green("█".repeat(ok))}${c.red("█".repeat(failed))}${c.yellow("▒".repeat(stopped))}${c.dim("░".repeat(rest))}`;
+    return `${c.green("█".repeat(ok))}${c.red("▓".repeat(failed))}${c.yellow("▒".repeat(stopped))}${c.dim("░".repeat(rest))}`;
   }
 
   private write(text: string): void {

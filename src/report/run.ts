@@ -34,7 +34,7 @@ export async function createRunReporter(output: Output, options: RunReporterOpti
       close: () => batch.flush(),
     };
   }
-  const spinner = output.mode === "pretty" ? (await import("ora")).default({ stream: output.stderr, discardStdin: false }) : null;
+  const spinner = output.mode === "pretty" && sized(output.stderr) ? (await import("ora")).default({ stream: output.stderr, discardStdin: false }) : null;
   return new HumanReporter(output, spinner, options);
 }
 
@@ -227,5 +227,15 @@ function partitionsAsked(request: PartitionRequest | null): string {
   if (request === null) return "";
   if (request.kind === "key") return `partition ${request.key}`;
   if (request.kind === "range") return `partitions ${request.start}...${request.end}`;
-  return request.kind === "all" ? "all partitions" : "the last partition";
+  // "last" is what pipes dev asks of every run, partitioned or not: nothing worth a word in the header.
+  return request.kind === "all" ? "all partitions" : "";
+}
+
+/**
+ * A terminal nobody sized (0 × 0: `script -qec "pipes …"` in CI, a container's pty before it is sized) cannot be
+ * redrawn in place: ora counts the lines to clear as width / 0 and clears forever, in one loop Ctrl-C cannot stop.
+ * Asked at each run's start, so a terminal sized later (as `docker exec -it` does) gets its spinner then.
+ */
+function sized(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }): boolean {
+  return stream.isTTY !== true || Boolean(stream.columns);
 }

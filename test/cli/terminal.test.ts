@@ -32,3 +32,19 @@ describe("pipes materialize on a terminal", () => {
     expect(output.length).toBeLessThan(20_000);
   });
 });
+
+describe("pipes dev on an unsized terminal", () => {
+  it("keeps its prompt, runs an asset and quits", async () => {
+    const spec = {
+      command: [process.execPath, BIN, "dev", "-f", join(FIXTURES, "noop/node-only.ts")],
+      size: [0, 0],
+      steps: [{ until: "pipes \u203a ", timeout: 20 }, { type: "noop\r" }, { until: "1 materialized", timeout: 20 }, { wait: 0.3 }, { type: "q\r" }, { exit: 20 }],
+    };
+    const { CI: _ci, GITHUB_ACTIONS: _gha, ...env } = process.env;
+    const { stdout } = await execFileAsync("python3", [join(ROOT, "test/helpers/pty-run.py"), JSON.stringify(spec)], { env: { ...env, NO_COLOR: "1", PIPES_HISTORY: "0" } });
+    const { output, exit } = JSON.parse(stdout) as { output: string; exit: number | null };
+    expect(exit, output.slice(-2000)).toBe(0);
+    expect(output).toContain("1 materialized");
+    expect(output).toContain("pipes dev stopped.");
+  });
+});
