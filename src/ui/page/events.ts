@@ -24,6 +24,8 @@ export const rank = (level: string): number => LEVELS.indexOf(level);
 
 export function logLines(events: RunEvent[]): LogLine[] {
   const lines: LogLine[] = [];
+  // withPipes reports an error in `closed` and rethrows it, so the step has it twice: said once, as the terminal does.
+  const shownErrors = new Set<string>();
   for (const e of events) {
     const step = e.asset ? stepKey(e.asset, e.partition) : null;
     const add = (level: string, text: string) => lines.push({ level, text, step });
@@ -53,9 +55,17 @@ export function logLines(events: RunEvent[]): LogLine[] {
       case "note":
         add("INFO", e.message);
         break;
-      case "error":
-        add("ERROR", [`✖ ${String(e.message).startsWith(`${e.errorType}:`) ? e.message : `${e.errorType}: ${e.message}`}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`)].join("\n"));
+      case "error": {
+        const message = String(e.message).startsWith(`${e.errorType}:`) ? e.message : `${e.errorType}: ${e.message}`;
+        const key = `${step}\0${message}`;
+        if (shownErrors.has(key)) {
+          add("ERROR", `✖ the same ${e.errorType} (the function rethrew it)`);
+          break;
+        }
+        shownErrors.add(key);
+        add("ERROR", [`✖ ${message}`, ...(e.trace ?? []).slice(0, 8).map((t: string) => `    ${t}`)].join("\n"));
         break;
+      }
       case "asset-end":
         if (e.reason) add(e.status === "failed" ? "ERROR" : "WARNING", `${e.status}: ${e.reason}`);
         break;
