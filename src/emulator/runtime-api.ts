@@ -84,7 +84,8 @@ function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRs
  */
 export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
   const sink: EventSink = {
-    send: (event: NextEvent, payload: Buffer) => socket.write(encodeFrame({ t: "event", ...event }, payload)),
+    send: (e: NextEvent, payload: Buffer) =>
+      socket.write(encodeFrame({ t: "event", requestId: e.requestId, deadlineMs: e.deadlineMs, functionArn: e.functionArn, traceId: e.traceId, clientContext: e.clientContext }, payload)),
     cancel: () => undefined, // the channel closes with the worker
   };
   const reader = new FrameReader(

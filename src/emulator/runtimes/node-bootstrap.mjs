@@ -49,7 +49,8 @@ function takeFrames(onFrame) {
     received = received.subarray(end);
     onFrame({ header, body });
   }
-  chunks = received.length ? [received] : [];
+  // Kept as a copy: it may be in the receive buffer, which the next read reuses.
+  chunks = received.length ? [Buffer.from(received)] : [];
   size = received.length;
 }
 
@@ -82,12 +83,16 @@ function retrying(call) {
   }
 }
 
+/** Where an event is read when nothing of it came before: one buffer for all, no garbage per invocation. */
+const RECEIVED = Buffer.allocUnsafe(16384);
+
+/** The next event; its body is valid until the next call (it may be in RECEIVED). */
 function readFrameSync() {
   let event;
   while (!event) {
     if (size >= needed) takeFrames((f) => (event ??= f));
     if (event) break;
-    const chunk = Buffer.allocUnsafe(Math.max(16384, needed - size));
+    const chunk = chunks.length === 0 && needed <= RECEIVED.length ? RECEIVED : Buffer.allocUnsafe(Math.max(16384, needed - size));
     const got = retrying(() => readSync(3, chunk, 0, chunk.length, null));
     if (got === 0) serviceGone(); // the emulator is gone
     chunks.push(chunk.subarray(0, got));
