@@ -22,12 +22,12 @@ export interface ByteBudget {
 }
 
 /**
- * Reads the body (at most `limit` bytes, hashed) ahead of the route that will use it, so its SHA-256 can be checked
- * against the request's signature first; the route's own `readBody` gets it from here. The bytes count against
- * `budget` while they are read: "busy" when it is spent, "too-large" past `limit`; neither reads further.
+ * Reads the body (at most `limit` bytes) ahead of the route that will use it, so its SHA-256 can be checked against
+ * the request's signature first (with `hash`; "" without); the route's own `readBody` gets it from here. The bytes
+ * count against `budget` while they are read: "busy" when it is spent, "too-large" past `limit`; neither reads further.
  */
-export async function readBodyAhead(req: IncomingMessage, limit: number, budget: ByteBudget): Promise<string | "too-large" | "busy"> {
-  const { body, size, sha256 } = await readHashedBody(req, limit, budget);
+export async function readBodyAhead(req: IncomingMessage, limit: number, budget: ByteBudget, hash = true): Promise<string | "too-large" | "busy"> {
+  const { body, size, sha256 } = await readHashedBody(req, limit, budget, hash);
   if (body === "too-large" || body === "busy") return body;
   READ_AHEAD.set(req, { body, size });
   return sha256;
@@ -37,10 +37,12 @@ function readHashedBody(
   req: IncomingMessage,
   limit: number,
   budget?: ByteBudget,
+  hashed = false,
 ): Promise<{ body: Buffer | "too-large" | "busy"; size: number; sha256: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const hash = createHash("sha256");
+    // Only a signature check needs the hash: without credentials none is made (a hash object per request showed).
+    const hash = hashed ? createHash("sha256") : undefined;
     let size = 0;
     let taken = 0;
     const finish = (result: { body: Buffer | "too-large" | "busy"; size: number; sha256: string }) => {
@@ -61,11 +63,11 @@ function readHashedBody(
         if (!budget.take(chunk.length)) return stop("busy");
         taken += chunk.length;
       }
-      hash.update(chunk);
+      hash?.update(chunk);
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.on("end", () => finish({ body: Buffer.concat(chunks), size, sha256: hash.digest("hex") }));
+    req.on("end", () => finish({ body: Buffer.concat(chunks), size, sha256: hash?.digest("hex") ?? "" }));
     req.on("error", (error) => {
       budget?.give(taken);
       taken = 0;

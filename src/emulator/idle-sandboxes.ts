@@ -52,10 +52,12 @@ export class IdleSandboxes<T> {
     this.schedule();
   }
 
-  /** Taken for an invocation, or gone. */
+  /**
+   * Taken for an invocation, or gone. The timer stays when none is left: it finds nothing old enough then, and a
+   * busy sandbox is taken and given back once per invocation, which would otherwise set and clear a timer each time.
+   */
   remove(sandbox: T): void {
     this.since.delete(sandbox);
-    if (this.since.size === 0) this.stop();
   }
 
   stop(): void {

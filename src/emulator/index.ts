@@ -95,13 +95,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     // A body that never comes is cut here, so slow sockets cannot pile up. Only the body is timed, never the wait
-    // for an invocation's answer.
-    if (!req.complete) {
+    // for an invocation's answer. Looked at once what the connection received is parsed: a body that came with its
+    // headers (an Invoke's, mostly) is complete by then and needs no timer.
+    process.nextTick(() => {
+      if (req.complete || req.destroyed) return;
       const timer = setTimeout(() => req.complete || req.socket.destroy(), bodyTimeoutMs);
       timer.unref();
       req.once("close", () => clearTimeout(timer));
       req.once("end", () => clearTimeout(timer));
-    }
+    });
     discardUnreadBody(req, res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     route(req, res, url).catch((error: Error) => {
@@ -126,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       // Read ahead of the route, within the bytes budget of requests not yet trusted (without credentials, none
       // ever is), and verified when there are credentials.
-      const bodySha256 = await readBodyAhead(req, limit.bytes, unverified);
+      const bodySha256 = await readBodyAhead(req, limit.bytes, unverified, options.credentials !== undefined);
       if (bodySha256 === "too-large") {
         sendAwsError(res, 413, "RequestTooLargeException", tooLargeMessage(limit));
         return;

@@ -43,12 +43,14 @@ export interface Active {
   /** Set by /response or /error while the output fences are awaited. */
   result: { status: InvocationStatus; payload: Buffer; errorType: string | null } | undefined;
   fencesSeen: number;
+  /** The runtime answered without fences: its output is in the pipes already (Worker.outputRead). */
+  drained: boolean;
   fenceTimer: NodeJS.Timeout | undefined;
   resolve: (outcome: Outcome | "undelivered") => void;
 }
 
 export function newActive(request: InvokeRequest, cold: boolean, resolve: Active["resolve"]): Active {
-  return { request, cold, lines: [], started: performance.now(), delivered: false, timer: undefined, result: undefined, fencesSeen: 0, fenceTimer: undefined, resolve };
+  return { request, cold, lines: [], started: performance.now(), delivered: false, timer: undefined, result: undefined, fencesSeen: 0, drained: false, fenceTimer: undefined, resolve };
 }
 
 /** What the worker measured of an invocation that ended. */

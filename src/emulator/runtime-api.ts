@@ -28,7 +28,10 @@ export interface RuntimeWorker {
   /** `initEndedAt`: when the runtime says its init ended (epoch ms), on its first ask through the channel. */
   next(sink: EventSink, initEndedAt?: number): void;
   nextAbandoned(sink: EventSink): void;
-  /** `drained`: the runtime's stdout and stderr pipes were empty when it answered, so no fences follow. */
+  /**
+   * `drained`: no fences follow; everything the runtime wrote is in its stdout and stderr pipes already (none of it
+   * queued in the runtime), so what the pipes hold now ends the invocation's output.
+   */
   response(requestId: string, body: Buffer | "too-large", drained: boolean): boolean;
   error(requestId: string, body: Buffer, headerType: string | undefined, drained: boolean): boolean;
   initFailed(body: Buffer, headerType: string | undefined): void;
@@ -75,13 +78,14 @@ function report(worker: RuntimeWorker, { kind, requestId, body, errorType, maxRs
 /**
  * Serves a worker's channel. Frames from the bootstrap: `{t: "next", at?}`, `{t: "response", id, maxRssKb, drained?}`,
  * `{t: "error", id, errorType, maxRssKb, drained?}`, `{t: "init-error", errorType}`, each with its body (`at`: when
- * its init ended, on the first; `drained`: true when the bootstrap found its stdout and stderr pipes empty as it
- * answered, and wrote no fences); to it:
+ * its init ended, on the first; `drained`: true when the bootstrap wrote no fences, its output being in its stdout
+ * and stderr pipes already, none of it queued); to it:
  * `{t: "event", requestId, deadlineMs, functionArn, traceId, clientContext}` with the event.
  */
 export function serveChannel(worker: RuntimeWorker, socket: Socket): void {
   const sink: EventSink = {
-    send: (event: NextEvent, payload: Buffer) => socket.write(encodeFrame({ t: "event", ...event }, payload)),
+    send: (e: NextEvent, payload: Buffer) =>
+      socket.write(encodeFrame({ t: "event", requestId: e.requestId, deadlineMs: e.deadlineMs, functionArn: e.functionArn, traceId: e.traceId, clientContext: e.clientContext }, payload)),
     cancel: () => undefined, // the channel closes with the worker
   };
   const reader = new FrameReader(

@@ -32,7 +32,8 @@ export function spawnSandbox(command: string, args: string[], cwd: string, env: 
 /**
  * Feeds the output to `splitter`s line by line; once the process has exited, the rest is read for a moment only.
  * Returns what ends both streams' unterminated lines where a fence would have: the worker calls it for a runtime
- * that answered with both pipes drained, which writes no fences (see Worker.response).
+ * that answered without fences once what its pipes held is read (see Worker.outputRead). The lines are split in
+ * the streams' read callbacks themselves, so they are in once the event loop's I/O callbacks have run.
  */
 export function readOutput(child: ChildProcess, fence: string, onLine: (line: string) => void, onFence: () => void): () => void {
   const streams = [child.stdout!, child.stderr!];

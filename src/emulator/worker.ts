@@ -198,7 +198,7 @@ export class Worker {
   response(requestId: string, body: Buffer | "too-large", drained: boolean): boolean {
     const active = this.current(requestId);
     if (!active) return false;
-    if (drained) this.outputDrained(active);
+    if (drained) active.drained = true;
     if (body === "too-large") {
       const error = { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` };
       this.settle({ status: "error", payload: Buffer.from(JSON.stringify(error)), errorType: error.errorType });
@@ -216,7 +216,7 @@ export class Worker {
     const late = this.active?.request.requestId === requestId && this.active.result?.status === "success";
     const active = late ? this.active : this.current(requestId);
     if (!active) return false;
-    if (drained) this.outputDrained(active);
+    if (drained) active.drained = true;
     const errorType = errorTypeOf(body) ?? headerType ?? "Unknown";
     this.settle({ status: "error", payload: body, errorType });
     return true;
@@ -330,18 +330,23 @@ export class Worker {
     clearTimeout(active.fenceTimer);
     // The memory watch goes on until the sandbox is frozen: work its handler left running may still grow it.
     if (active.fencesSeen >= 2) this.finish();
+    else if (active.drained) setImmediate(() => this.outputRead(active));
     else active.fenceTimer = setTimeout(() => this.finish(), FENCE_WAIT_MS);
   }
 
   /**
-   * The runtime found its stdout and stderr pipes empty as it answered, so every byte it wrote before has been
-   * read (and split into lines: the reads' callbacks run at once) before its answer could be: it writes no fences,
-   * and what a fence would do is done here — an unterminated last line is ended, and nothing more is awaited.
-   * Saves the runtime two writes and the emulator two reads per invocation (a handler that logs nothing).
+   * The runtime wrote no fences: everything the sandbox wrote before it answered was in its stdout and stderr
+   * pipes by then (none of it queued in the runtime), and is read by now. This runs after the I/O callbacks of the
+   * event-loop turn that read the answer: a pipe holding bytes is readable, so the poll that saw the answer saw it
+   * too (or an earlier one did), and its read callback split what it held into lines (at most a socket buffer's
+   * worth, which one callback reads whole). What a fence would do is done here: an unterminated last line is
+   * ended, and nothing more is awaited. Saves the runtime two writes and the emulator two reads per invocation.
    */
-  private outputDrained(active: Active): void {
+  private outputRead(active: Active): void {
+    if (this.active !== active || !active.result) return; // ended meanwhile (exit, a late error already finished it)
     this.cutOutput();
     active.fencesSeen = 2;
+    this.finish();
   }
 
   private fenceSeen(): void {

@@ -25,6 +25,7 @@ beforeAll(async () => {
       fn("py", "python/app.handler", { environment: { FUNCTION_ONLY: "py-value" } }),
       fn("py_paths", "python/paths.handler"),
       fn("py_writes", "python/app.writes", { concurrency: 1 }),
+      fn("node_writes", "node/writes.handler", { concurrency: 1 }),
     ],
   });
   lambda = client(emulator);
@@ -179,6 +180,28 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
       // invocation's first line began with U+FFFD: a pipes message there would no longer start with "{".
       expect(body(await invoke(lambda, "py_writes", { half_char: true }))).toEqual(["x\uFFFD"]);
       expect(body(await invoke(lambda, "py_writes", { raw: "{}\n" }))).toEqual(["{}"]);
+    }
+  });
+
+  // The Node.js runtime ends an invocation's output with fences only when some of it is still queued in the
+  // process; otherwise the emulator reads what the pipes hold before it writes END. Either way each invocation's
+  // log holds exactly what it wrote, however it was written, and the next one starts clean.
+  it("gives each Node.js invocation its own output, however written, an unterminated last line included", async () => {
+    const body = (r: { log: string[] }) => r.log.slice(1, -2);
+    const logged = (r: { requestId: string | undefined }, message: string) => new RegExp(`^${ISO}\t${r.requestId}\tINFO\t${message}$`);
+    for (let i = 0; i < 20; i++) {
+      const silent = await invoke(lambda, "node_writes", {});
+      expect(silent.log[0]).toBe(`START RequestId: ${silent.requestId} Version: $LATEST`);
+      expect(silent.log.at(-2)).toBe(`END RequestId: ${silent.requestId}`);
+      expect(body(silent)).toEqual([]);
+      expect(body(await invoke(lambda, "node_writes", { text: `unterminated ${i}` }))).toEqual([`unterminated ${i}`]);
+      expect(body(await invoke(lambda, "node_writes", { err: `to stderr ${i}` }))).toEqual([`to stderr ${i}`]);
+      const log = await invoke(lambda, "node_writes", { log: `console ${i}` });
+      expect(body(log)).toHaveLength(1);
+      expect(body(log)[0]).toMatch(logged(log, `console ${i}`));
+      expect(body(await invoke(lambda, "node_writes", { raw: `raw ${i}\n` }))).toEqual([`raw ${i}`]);
+      expect(body(await invoke(lambda, "node_writes", { child: `child ${i}\n` }))).toEqual([`child ${i}`]);
+      expect(body(await invoke(lambda, "node_writes", { text: "a\nb", raw: "c", child: "d\n" }))).toEqual(["a", "bcd"]);
     }
   });
 

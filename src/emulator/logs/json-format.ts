@@ -74,9 +74,9 @@ export class LogShaper {
   }
 
   /** A platform line (START, END, REPORT) as the format has it: none, one or two lines. */
-  platform(line: string, facts: PlatformFacts = {}, now = new Date()): string[] {
+  platform(line: string, facts: PlatformFacts = {}, now?: Date): string[] {
     if (!this.json) return [line];
-    const records = platformRecords(line, facts, now);
+    const records = platformRecords(line, facts, now ?? new Date());
     if (!records) return [line];
     // Every platform record the emulator writes is at INFO.
     return rank("INFO") >= rank(this.systemLevel) ? records.map((r) => JSON.stringify(r)) : [];

@@ -49,7 +49,8 @@ function takeFrames(onFrame) {
     received = received.subarray(end);
     onFrame({ header, body });
   }
-  chunks = received.length ? [received] : [];
+  // Kept as a copy: it may be in the receive buffer, which the next read reuses.
+  chunks = received.length ? [Buffer.from(received)] : [];
   size = received.length;
 }
 
@@ -82,12 +83,16 @@ function retrying(call) {
   }
 }
 
+/** Where an event is read when nothing of it came before: one buffer for all, no garbage per invocation. */
+const RECEIVED = Buffer.allocUnsafe(16384);
+
+/** The next event; its body is valid until the next call (it may be in RECEIVED). */
 function readFrameSync() {
   let event;
   while (!event) {
     if (size >= needed) takeFrames((f) => (event ??= f));
     if (event) break;
-    const chunk = Buffer.allocUnsafe(Math.max(16384, needed - size));
+    const chunk = chunks.length === 0 && needed <= RECEIVED.length ? RECEIVED : Buffer.allocUnsafe(Math.max(16384, needed - size));
     const got = retrying(() => readSync(3, chunk, 0, chunk.length, null));
     if (got === 0) serviceGone(); // the emulator is gone
     chunks.push(chunk.subarray(0, got));
@@ -229,18 +234,28 @@ function toLambdaError(error) {
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 }
 
-function fence() {
+/**
+ * Ends the invocation's output. What was written to stdout and stderr before the answer (by the handler's
+ * streams, fs.writeSync(1, ...), native code, a child process that shares them) is in the pipes once those writes
+ * returned, ahead of the answer: the emulator reads what its pipes hold before it ends the invocation
+ * (Worker.outputRead), so nothing needs marking then — true, and the answer says `drained`. Only output still
+ * queued in this process (a pipe that was full), or a debugger session (its channel is written by the event
+ * loop), gets a fence line on each stream, which the emulator waits for.
+ */
+function endOutput() {
+  if (!EVENTED && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) return true;
   process.stdout.write(`${FENCE}\n`);
   process.stderr.write(`${FENCE}\n`);
+  return false;
 }
 
-/** The frame that reports an error for an invocation, once it is logged and the invocation's output fenced. */
+/** The frame that reports an error for an invocation, once it is logged and the invocation's output ended. */
 function errorReport(kind, id, error, logLabel) {
   const payload = toLambdaError(error);
   writeLog("ERROR", `${logLabel} \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`);
-  fence();
-  requestId = undefined; // what comes after the fence belongs to no invocation
-  return frame({ t: kind, id, errorType: payload.errorType, maxRssKb: maxRssKb() }, JSON.stringify(payload));
+  const drained = endOutput();
+  requestId = undefined; // what comes after this belongs to no invocation
+  return frame({ t: kind, id, errorType: payload.errorType, maxRssKb: maxRssKb(), ...(drained ? { drained } : {}) }, JSON.stringify(payload));
 }
 
 // Node reports the promises left rejected once the microtasks have drained, in the order they were rejected. A
@@ -436,13 +451,12 @@ async function serve(handler) {
       next = await nextEvent(errorReport("error", id, error, "Invoke Error"));
       continue;
     }
-    const response = frame({ t: "response", id, maxRssKb: maxRssKb() }, body);
     // A promise the handler left rejected fails this invocation instead (see crash): the answer waits until
     // that is known, which is once the microtasks have drained. (On a crash this wait never ends.)
     await new Promise((resolve) => afterPendingRejections(() => crashing || resolve()));
-    fence();
-    requestId = undefined; // what comes after the fence belongs to no invocation
-    next = await nextEvent(response);
+    const header = endOutput() ? { t: "response", id, maxRssKb: maxRssKb(), drained: true } : { t: "response", id, maxRssKb: maxRssKb() };
+    requestId = undefined; // what comes after this belongs to no invocation
+    next = await nextEvent(frame(header, body));
   }
 }
 
