@@ -2,6 +2,7 @@ import type * as Commander from "commander";
 import { requireCjs } from "../util/cjs.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { CliContext } from "./context.js";
+import { sourceMappedStack } from "./crash-stack.js";
 
 const { CommanderError } = requireCjs("commander") as typeof Commander;
 
@@ -22,7 +23,7 @@ export function handleError(error: unknown, ctx: CliContext, json: boolean): num
     if (json) writeJson(ctx, error.message, error.exitCode);
     return error.exitCode;
   }
-  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const stack = error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error);
   ctx.stderr.write(`${prefix(ctx)}pipes crashed, which is a bug in pipes. Please report it with this trace:\n${stack}\n`);
   if (json) writeJson(ctx, String(error instanceof Error ? error.message : error), ExitCode.assetFailed);
   return ExitCode.assetFailed;
