@@ -154,6 +154,9 @@ describe("Invoke through @aws-sdk/client-lambda", () => {
     expect(r.payload.context.remaining).toBeGreaterThan(5_000);
     expect(r.log).toContain("printed line");
     expect(r.log).toContainEqual(expect.stringMatching(new RegExp(`^\\[WARNING\\]\\t${ISO}\\t${r.requestId}\\ta logged warning$`)));
+    // One line per record, as Lambda's log has it: the format's own "\n" ends it (before, the stream handler's
+    // terminator added an empty line after each record).
+    expect(r.logText).toMatch(/^START RequestId: \S+ Version: \$LATEST\nprinted line\n\[WARNING\][^\n]*\ta logged warning\nEND RequestId/);
     const again = await invoke(lambda, "py");
     expect(again.payload.invocations).toBe(r.payload.invocations + 1);
   });

@@ -39,8 +39,10 @@ export interface Invoked {
   status: number | undefined;
   functionError: string | undefined;
   payload: any;
-  /** The decoded `LogResult`, split in lines (empty when no Tail was asked for). */
+  /** The decoded `LogResult`, split in lines, empty lines left out (none when no Tail was asked for). */
   log: string[];
+  /** The decoded `LogResult` as it is. */
+  logText: string;
   requestId: string | undefined;
   executedVersion: string | undefined;
 }
@@ -50,12 +52,14 @@ export async function invoke(lambda: LambdaClient, name: string, event: unknown 
     new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)), LogType: "Tail", ...extra }),
   );
   const text = r.Payload ? Buffer.from(r.Payload).toString("utf8") : "";
-  const log = r.LogResult ? Buffer.from(r.LogResult, "base64").toString("utf8").split("\n").filter((l) => l !== "") : [];
+  const logText = r.LogResult ? Buffer.from(r.LogResult, "base64").toString("utf8") : "";
+  const log = logText.split("\n").filter((l) => l !== "");
   return {
     status: r.StatusCode,
     functionError: r.FunctionError,
     payload: text ? JSON.parse(text) : undefined,
     log,
+    logText,
     requestId: r.$metadata.requestId,
     executedVersion: r.ExecutedVersion,
   };

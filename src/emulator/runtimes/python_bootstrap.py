@@ -147,6 +147,9 @@ def _install_logging():
     )
     formatter.converter = time.gmtime
     handler.setFormatter(formatter)
+    # The format ends the record with its newline, as Lambda's does (its handler writes the record as it is): the
+    # stream handler's own terminator would add an empty line after each one.
+    handler.terminator = ""
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     root.handlers = [handler]
