@@ -198,10 +198,25 @@ export function pipFailure(build: Pick<RequirementsBuild, "file" | "shownAs" | "
   const missing = /No matching distribution found for (\S+)/.exec(output)?.[1];
   if (missing) {
     const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(missing)?.[0] ?? missing;
+    // pip lists the versions it found that would install here (a wheel for the platform): none, or not the pinned one.
+    const versions = /Could not find a version that satisfies the requirement \S+ \(from versions: ([^)]*)\)/.exec(output)?.[1]?.trim();
+    const pipSaysTail = ` pip said:\n${pipSaid.join("\n")}`;
+    if (versions && versions !== "none") {
+      const listed = versions.split(/,\s*/);
+      const shownVersions = listed.length > 8 ? `${listed.slice(0, 3).join(", ")}, …, ${listed.slice(-4).join(", ")}` : listed.join(", ");
+      return (
+        `${shown}: ${missing} is not among the versions of ${name} pip's index has for Lambda's ${build.runtime} on ${build.architecture} (${platform}): ${shownVersions}. ` +
+        `Require one of those (a version with a ${platform} or pure-Python wheel).${pipSaysTail}`
+      );
+    }
+    // "none": the index has no wheel of it for this platform, or does not have it at all (a typo, an index not
+    // reachable from here); pip cannot tell them apart, so both are said, the wheel first (the usual cause).
     return (
-      `${shown}: no wheel of ${name} for Lambda's ${build.runtime} on ${build.architecture} (${platform}), and Lambda cannot build it from source. ` +
-      `Pin a version of ${name} that publishes a ${platform} (or pure-Python) wheel; or build its wheel yourself on Linux (pip wheel ${name}) and add that folder to pip's find-links (PIP_FIND_LINKS); ` +
-      `or vendor it into the function's folder and take it out of requirements.txt (or deploy with --no-deps-build). pip said:\n${pipSaid.join("\n")}`
+      `${shown}: pip found no version of ${name} that installs on Lambda's ${build.runtime} on ${build.architecture} (${platform}): ` +
+      `it publishes no such wheel (nor a pure-Python one), and Lambda cannot build it from source; or pip's index does not have it ` +
+      `(check the name, and that the index is reachable from here: pip config, PIP_INDEX_URL). ` +
+      `Pin a version of ${name} that publishes such a wheel; or build its wheel yourself on Linux (pip wheel ${name}) and add that folder to pip's find-links (PIP_FIND_LINKS); ` +
+      `or vendor it into the function's folder and take it out of requirements.txt (or deploy with --no-deps-build).${pipSaysTail}`
     );
   }
   return `pip could not install ${shown} for Lambda's ${build.runtime} on ${build.architecture} (${platform}):\n${pipSaid.join("\n")}`;

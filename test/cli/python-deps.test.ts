@@ -169,7 +169,7 @@ describe("pipes deploy-handler builds requirements.txt for Lambda", () => {
     const before = builtFolders();
     const r = await pipes(["deploy-handler", "--function", "nowheel", "--dry-run", "--out", "n.zip"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("nowheel/requirements.txt: no wheel of absentpkg for Lambda's python3.12 on x86_64 (manylinux2014_x86_64)");
+    expect(r.stderr).toContain("nowheel/requirements.txt: pip found no version of absentpkg that installs on Lambda's python3.12 on x86_64 (manylinux2014_x86_64)");
     expect(r.stderr).toContain("Pin a version of absentpkg");
     expect(r.stderr).toContain("--no-deps-build");
     expect(r.stderr).toContain("No matching distribution found for absentpkg==2.0"); // pip's own words
@@ -186,7 +186,7 @@ describe("pipes deploy-handler builds requirements.txt for Lambda", () => {
     expect(x86.code, x86.stderr).toBe(0);
     expect(JSON.parse(x86.stdout).dependencies).toMatchObject({ platform: "manylinux2014_x86_64", packages: ["nativedep 2.0"] });
     expect(arm.code).toBe(2);
-    expect(arm.stderr).toContain("no wheel of nativedep for Lambda's python3.12 on arm64 (manylinux2014_aarch64)");
+    expect(arm.stderr).toContain("pip found no version of nativedep that installs on Lambda's python3.12 on arm64 (manylinux2014_aarch64)");
   }, 60_000);
 
   it("--no-deps-build keeps the old rule: the folder must hold its packages, else the pip command to vendor them", async () => {
@@ -218,7 +218,7 @@ describe("the emulator runs a definitions-file function on the same built packag
     const r = await pipes(["materialize", "broken"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Runtime.ImportModuleError");
-    expect(r.stdout).toMatch(/nowheel\/requirements\.txt: no wheel of absentpkg/);
+    expect(r.stdout).toMatch(/nowheel\/requirements\.txt: pip found no version of absentpkg/);
     expect(r.stdout).toContain("No matching distribution found for absentpkg==2.0");
   }, 120_000);
 });

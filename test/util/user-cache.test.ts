@@ -21,6 +21,24 @@ describe("pipFailure: what a user is told when pip fails", () => {
     );
   });
 
+  it("a pinned version that is not there: the versions pip found, not 'no wheel'", () => {
+    const output =
+      "ERROR: Could not find a version that satisfies the requirement six==1.16.0 (from versions: 1.17.0)\nERROR: No matching distribution found for six==1.16.0\n";
+    const said = pipFailure(build, output);
+    // Before: "no wheel of six for Lambda's python3.13 …: Pin a version of six that publishes a … wheel".
+    expect(said).toMatch(/^fn\/requirements\.txt: six==1\.16\.0 is not among the versions of six pip's index has for Lambda's python3\.13 on arm64 \(manylinux2014_aarch64\): 1\.17\.0\. Require one of those/);
+    expect(said).not.toContain("no wheel of");
+    expect(said).toContain("  ERROR: No matching distribution found for six==1.16.0");
+  });
+
+  it("no version at all: the name and the index to check first, then the wheel", () => {
+    const output =
+      "ERROR: Could not find a version that satisfies the requirement charset_normalizer (from versions: none)\nERROR: No matching distribution found for charset_normalizer\n";
+    const said = pipFailure(build, output);
+    expect(said).toMatch(/^fn\/requirements\.txt: pip found no version of charset_normalizer that installs on Lambda's python3\.13 on arm64/);
+    expect(said).toContain("or pip's index does not have it (check the name, and that the index is reachable from here");
+  });
+
   it("any other failure: pip's ERROR lines, with the platform it built for", () => {
     const output = "Looking in indexes: https://example.invalid/simple\nWARNING: Retrying...\nERROR: Could not install packages due to an OSError: proxy refused\n";
     expect(pipFailure(build, output)).toBe(
