@@ -6,7 +6,9 @@
  */
 import type { Command } from "commander";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
@@ -130,7 +132,25 @@ export function registerInit(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`${c.green("✔")} added .pipes/ to ${displayPath(gitignore, ctx.cwd)}\n`);
       }
       const cd = dir === ctx.cwd ? "" : `cd ${displayPath(dir, ctx.cwd)} && `;
-      ctx.stdout.write(`\nNext: ${c.bold(`${cd}npx pipes materialize --all`)} (on the local emulator; Python functions need python3)\n`);
+      // `npx pipes` in a folder where lambda-pipes is not installed asks npm for its unrelated package `pipes`: say
+      // how to run this one there instead (the same pipes, by its path), and how to install it.
+      const run = installedIn(dir) ? "npx pipes" : `node ${displayPath(resolve(PACKAGE_ROOT, "bin/pipes.js"), dir)}`;
+      ctx.stdout.write(`\nNext: ${c.bold(`${cd}${run} materialize --all`)} (on the local emulator; Python functions need python3)\n`);
+      if (!installedIn(dir)) {
+        ctx.stdout.write(`lambda-pipes is not installed there: ${c.bold(`npm i -D ${displayPath(PACKAGE_ROOT, dir)}`)} (or a tarball of it, see its README) makes it ${c.bold("npx pipes")}\n`);
+      }
       if (options.ts) ctx.stdout.write(`Types: ${c.bold("npx tsc -p handlers")} (npm install --save-dev typescript): pipes runs TypeScript without checking it\n`);
     });
+}
+
+const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
+
+/** Whether `lambda-pipes` resolves from `dir`, as `npx pipes` there would find it. */
+function installedIn(dir: string): boolean {
+  try {
+    createRequire(join(dir, "package.json")).resolve("lambda-pipes/package.json");
+    return true;
+  } catch {
+    return false;
+  }
 }

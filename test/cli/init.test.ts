@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runPipes } from "../helpers/run-pipes.js";
@@ -12,7 +12,10 @@ describe("pipes init", () => {
     const init = await runPipes(["init"], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toMatch(/wrote defs\.ts\n.*wrote handlers\/users\.mjs\n.*wrote handlers\/pipes-lambda\.cjs/);
-    expect(init.stdout).toMatch(/Next: npx pipes materialize --all/);
+    // lambda-pipes is not installed in that folder: `npx pipes` there would fetch npm's unrelated `pipes`, so the
+    // hint runs this one by its path, and says how to install it (before: "npx pipes materialize --all").
+    expect(init.stdout).toContain(`Next: node ${join(ROOT, "bin/pipes.js")} materialize --all`);
+    expect(init.stdout).toContain(`lambda-pipes is not installed there: npm i -D ${ROOT.replace(/\/$/, "")}`);
 
     // Today's newest runtimes, not a deprecated one (nodejs20.x was the scaffold's until AWS deprecated it).
     expect(readFileSync(join(dir, "defs.ts"), "utf8")).toMatch(/runtime: "nodejs24\.x"[\s\S]*runtime: "python3\.13"/);
@@ -31,6 +34,16 @@ describe("pipes init", () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, "defs.ts"), "utf8")).toMatch(/defineDefinitions/);
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("node_modules/\n# pipes' run history\n.pipes/\n");
+  });
+
+  it("where lambda-pipes is installed, says npx pipes", async () => {
+    const dir = tempDir("pipes-init-");
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(ROOT, join(dir, "node_modules", "lambda-pipes"));
+    const init = await runPipes(["init"], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/Next: npx pipes materialize --all/);
+    expect(init.stdout).not.toContain("is not installed");
   });
 });
 
