@@ -93,7 +93,9 @@ async function deployHandler(options: DeployOptions, ctx: CliContext): Promise<v
       bundle: options.bundle,
       sourcemap: options.sourcemap,
       includeNodeModules: options.includeNodeModules,
-      skipPaths: out ? [out] : [],
+      // The zips deploy-handler writes by default (<function>.zip here) and --out: never zipped themselves, or a
+      // function whose folder is the project's would zip its own earlier zip, and grow with each run.
+      skipPaths: [...(out ? [out] : []), ...[...defs.functions.keys()].map((f) => resolve(ctx.cwd, `${f}.zip`))],
       pipesVersion: packageVersion(),
       depsBuild: options.depsBuild,
       env: ctx.env,

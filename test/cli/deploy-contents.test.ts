@@ -151,6 +151,20 @@ describe("pipes deploy-handler ships nothing it must not", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("never zips the zips it writes by default, when a function's folder is the project's", async () => {
+    const root = tempProject({
+      "defs.ts": `export default { assets: {}, functions: { rootfn: { handler: "./rootfn.handler", runtime: "python3.12" }, other: { handler: "./other.handler", runtime: "python3.12" } } };\n`,
+      "rootfn.py": "def handler(event, context):\n    return 1\n",
+      "other.py": "def handler(event, context):\n    return 2\n",
+    });
+    const dryRun = (fn: string) => runPipes(["deploy-handler", "--function", fn, "--dry-run"], { cwd: root });
+    for (const fn of ["other", "rootfn", "rootfn"]) expect((await dryRun(fn)).code).toBe(0);
+    // Before: rootfn.zip held other.zip and its own earlier rootfn.zip, and grew with each run.
+    const entries = Object.keys(unzipSync(readFileSync(join(root, "rootfn.zip"))));
+    expect(entries).toContain("rootfn.py");
+    expect(entries.filter((e) => e.endsWith(".zip"))).toEqual([]);
+  });
+
   it("functions that share a folder each ship only their own files (include / exclude)", async () => {
     expect((await deploy(["--function", "first", "--dry-run", "--out", "f.zip"])).code).toBe(0);
     expect(entriesOf("f.zip")).toEqual(["common/readme.txt", "common/util.py", "first.py", "pipes_lambda.py"]);
