@@ -33,7 +33,7 @@ export default defineDefinitions({
   },
   functions: {
     load_users: { handler: "./handlers/users.handler", runtime: "nodejs24.x" },
-    report: { handler: "./handlers/report.handler", runtime: "python3.13" },
+    report: { handler: "./report/report.handler", runtime: "python3.13" },
   },
   profiles: {
     local: { description: "the local emulator", lambda: { emulator: true } },
@@ -111,8 +111,9 @@ export function registerInit(program: Command, ctx: CliContext): void {
           ? { "handlers/users.ts": TS_HANDLER, "handlers/pipes-lambda.d.cts": vendoredTypes(version), "handlers/tsconfig.json": TS_CONFIG }
           : { "handlers/users.mjs": NODE_HANDLER }),
         "handlers/pipes-lambda.cjs": vendoredText("node", version),
-        "handlers/report.py": PYTHON_HANDLER,
-        "handlers/pipes_lambda.py": vendoredText("python", version),
+        // A folder of its own: a function's zip is its folder, and the Python one must not ship the Node.js files.
+        "report/report.py": PYTHON_HANDLER,
+        "report/pipes_lambda.py": vendoredText("python", version),
       };
       const taken = Object.keys(files).filter((f) => existsSync(join(dir, f)));
       if (taken.length && !options.force) {

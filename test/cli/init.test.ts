@@ -67,4 +67,14 @@ describe("pipes init --ts", () => {
     expect(broken.status).not.toBe(0);
     expect(broken.stdout).toContain("users.ts");
   });
+
+  it("each function ships only its own files: the Python zip holds no TypeScript", async () => {
+    const dir = tempDir("pipes-init-ts-");
+    expect((await runPipes(["init", "--ts"], { cwd: dir })).code).toBe(0);
+    const zipped = await runPipes(["deploy-handler", "--function", "report", "--dry-run", "--json"], { cwd: dir });
+    expect(zipped.code, zipped.stderr).toBe(0);
+    const entries = (JSON.parse(zipped.stdout) as { zip: { entries: string[] } }).zip.entries;
+    // Before: both functions shared handlers/, and report's zip held users.ts, tsconfig.json and pipes-lambda.cjs.
+    expect(entries.sort()).toEqual(["pipes_lambda.py", "report.py"]);
+  });
 });
