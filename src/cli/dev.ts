@@ -118,12 +118,16 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
   const run = async (command: PromptRun) => {
     const { options } = command;
     const request = await runRequest(command.keys, options, defs, ctx);
-    last = command;
-    if (!request) return;
+    if (!request) {
+      last = command;
+      return;
+    }
     if (request.profile !== undefined && request.profile !== defs.profile.name) {
       throw new UserError(`--retry: that run used profile ${request.profile}; this session runs profile ${defs.profile.name} (pipes materialize --retry runs it on its own)`);
     }
     const assets = selectAssets(defs.assets, request.keys, { upstream: Boolean(options.upstream), exclude: options.exclude, file: shownFile });
+    // Only a command that runs is the one r re-runs: after a typo, r is still the last run.
+    last = command;
     const runConcurrency = options.concurrency === undefined ? concurrency : parseConcurrency(options.concurrency);
     runs += 1;
     const time = new Date().toTimeString().slice(0, 8);
@@ -218,11 +222,12 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
       case "all":
         return enqueue(() => runKeys(defs.assets.map((a) => a.key)));
       case "rerun":
-        if (!last) {
+        // In the queue, so "the last" is the last command run before it, also when commands come faster than
+        // runs (a script, or typing ahead while one runs).
+        return enqueue(async () => {
+          if (last) return run(last);
           write(`${c.yellow("Nothing ran yet: type an asset name, or a for all.")}\n`);
-          return prompt();
-        }
-        return enqueue(() => run(last!));
+        });
       case "invalid":
         return enqueue(async () => {
           throw new UserError(command.message);

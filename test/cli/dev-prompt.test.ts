@@ -37,6 +37,10 @@ describe("pipes dev's prompt speaks materialize", () => {
     expect(invalid.stdout).toMatch(/unknown option '--partiton' \(Did you mean --partition\?/);
     expect(invalid.stdout).toMatch(/✔ 1 materialized/); // the session goes on after it
     expect(invalid.code).toBe(2);
+    // r re-runs the last command that ran, not a typo after it (before: r repeated "Unknown asset").
+    const rerun = await runPipes(["dev"], { cwd: p.dir, env: p.env, input: "events --partition 2024-01-09\nnope\nr\nq\n" });
+    expect(rerun.stdout).toMatch(/── run 2 · events --partition 2024-01-09/);
+    expect(rerun.stdout.match(/Unknown asset "nope"/g)).toHaveLength(1);
     const unknown = await runPipes(["dev"], { cwd: p.dir, env: p.env, input: "nope\n" });
     expect(unknown.stdout).toMatch(/Unknown asset "nope"/);
     expect(unknown.code).toBe(2);
