@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import { historyDir, historyEnabled, historyLimits } from "../history/location.js";
 import { HistoryRecorder } from "../history/recorder.js";
 import type { RunEvent } from "../run/events.js";
-import { gitIgnores } from "../util/git-ignored.js";
+import { pipesFolderIgnored } from "../util/git-ignored.js";
 import { displayPath } from "../util/paths.js";
 import type { CliContext } from "./context.js";
 import type { Output } from "../report/output.js";
@@ -46,7 +46,7 @@ export function recordRuns(defsFile: string, flag: boolean | undefined, ctx: Cli
       }
       if (recorder.created && !told && event.type === "run-start") {
         told = true;
-        const ignoreHint = gitIgnores(dirname(dir)) ? "" : " .pipes/ can be git-ignored;";
+        const ignoreHint = pipesFolderIgnored(dirname(dirname(dir))) ? "" : " .pipes/ can be git-ignored;";
         ctx.stderr.write(
           c.dim(`ℹ runs are recorded in ${displayPath(dir, ctx.cwd)} (pipes runs, pipes logs, pipes status, --retry);${ignoreHint} --no-history or PIPES_HISTORY=0 turns this off\n`),
         );

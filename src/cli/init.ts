@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
+import { listsPipesFolder } from "../util/git-ignored.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
 import { packageVersion } from "./version.js";
@@ -128,7 +129,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       const gitignore = join(dir, ".gitignore");
       const ignored = existsSync(gitignore) ? readFileSync(gitignore, "utf8") : "";
-      if (!ignored.split("\n").some((line) => /^\/?\.pipes\/?$/.test(line.trim()))) {
+      if (!listsPipesFolder(ignored)) {
         appendFileSync(gitignore, `${ignored && !ignored.endsWith("\n") ? "\n" : ""}# pipes' run history\n.pipes/\n`);
         ctx.stdout.write(`${c.green("✔")} added .pipes/ to ${displayPath(gitignore, ctx.cwd)}\n`);
       }

@@ -21,5 +21,15 @@ describe("the first run's note on .pipes/", () => {
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).toMatch(/runs are recorded in \.pipes\/runs/);
     expect(quiet.stderr).not.toMatch(/git-ignored/);
+
+    // Not a repository yet, but its .gitignore lists .pipes/ (pipes init writes it): nothing to suggest either.
+    // Before: git could not answer outside a repository, and the note said .pipes/ can be git-ignored.
+    const listed = tempDir("pipes-note-");
+    copyFixture("noop", listed);
+    writeFileSync(join(listed, ".gitignore"), "# pipes' run history\n.pipes/\n");
+    const ready = await runPipes(["materialize", "--all"], { cwd: listed, env: { PIPES_HISTORY: "1" } });
+    expect(ready.code, ready.stderr).toBe(0);
+    expect(ready.stderr).toMatch(/runs are recorded in \.pipes\/runs/);
+    expect(ready.stderr).not.toMatch(/git-ignored/);
   });
 });
