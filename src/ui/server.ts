@@ -121,12 +121,18 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   async function materialize(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!options.materialize) return send(res, 404, { error: "pipes ui only shows: run pipes dev --ui to materialize from the page" });
     const body = await readBody(req);
-    let assets: unknown;
+    let parsed: unknown;
     try {
-      assets = (JSON.parse(body) as { assets?: unknown }).assets;
+      parsed = JSON.parse(body);
     } catch {
       return send(res, 400, { error: 'expected JSON: {"assets": ["name", ...]}' });
     }
+    // A field it does not take is refused, not dropped: {"partition": …} would otherwise run every asset's newest.
+    const unknownField = parsed !== null && typeof parsed === "object" ? Object.keys(parsed).find((k) => k !== "assets") : undefined;
+    if (unknownField !== undefined) {
+      return send(res, 400, { error: `unknown field ${JSON.stringify(unknownField.slice(0, 40))}: this takes {"assets": [...]} only (partitions and flags: pipes dev's prompt)` });
+    }
+    const assets = (parsed as { assets?: unknown } | null)?.assets;
     if (!Array.isArray(assets) || assets.length === 0 || assets.length > 100 || !assets.every((a) => typeof a === "string" && a.length <= 512)) {
       return send(res, 400, { error: 'expected {"assets": ["name", "+name", "tag:k=v", ...]}' });
     }

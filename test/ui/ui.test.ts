@@ -66,6 +66,10 @@ describe("pipes ui: the server", () => {
     const unknown = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["nope"]}', headers: { "X-Pipes-Token": dev.token! } });
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.body).error).toMatch(/Unknown asset "nope"/);
+    // A field it does not take is refused, not dropped (before: 202, the run started without the partition).
+    const extra = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["raw_orders"],"partition":"x"}', headers: { "X-Pipes-Token": dev.token! } });
+    expect(extra.status).toBe(400);
+    expect(JSON.parse(extra.body).error).toMatch(/^unknown field "partition": this takes \{"assets": \[\.\.\.\]\} only/);
   });
 
   it("a missing or broken history is an empty list with a warning; a client that leaves mid-stream does not hurt the server", async () => {
