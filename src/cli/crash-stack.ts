@@ -8,8 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { PACKAGE_ROOT } from "./version.js";
 
 export function sourceMappedStack(stack: string): string {
   const maps = new Map<string, SourceMap | null>();

@@ -8,12 +8,11 @@ import type { Command } from "commander";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
 import { listsPipesFolder } from "../util/git-ignored.js";
 import { displayPath } from "../util/paths.js";
 import { outputFor, type CliContext } from "./context.js";
-import { packageVersion } from "./version.js";
+import { PACKAGE_ROOT, packageVersion } from "./version.js";
 
 const DEFS = `// The pipeline: assets, the Lambda function behind each, and where they run (profiles).
 // \`npx pipes list\` shows it; \`npx pipes materialize --all\` runs it on the local emulator.
@@ -144,8 +143,6 @@ export function registerInit(program: Command, ctx: CliContext): void {
       if (options.ts) ctx.stdout.write(`Types: ${c.bold("npx tsc -p handlers")} (npm install --save-dev typescript): pipes runs TypeScript without checking it\n`);
     });
 }
-
-const PACKAGE_ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
 
 /** Whether `lambda-pipes` resolves from `dir`, as `npx pipes` there would find it. */
 function installedIn(dir: string): boolean {

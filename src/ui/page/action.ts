@@ -3,6 +3,7 @@
 // rebuilt as the run's events arrive, and each new button shows the state its action is in.
 import { h } from "./dom.js";
 import { stepMark } from "./outcome.js";
+import { errorLine } from "./run-model.js";
 
 type Phase = "starting" | "running" | "ok" | "failed" | "skipped" | "interrupted" | "refused";
 
@@ -115,9 +116,7 @@ function claim(id: string, action: Action, run: SeenRun): void {
 
 function apply(id: string, action: Action, event: LiveEvent): void {
   if (event.type === "error" && event.asset && !action.errors.has(event.asset)) {
-    const message = String(event.message ?? "");
-    const text = message.startsWith(`${event.errorType}:`) ? message : `${event.errorType}: ${message}`;
-    action.errors.set(event.asset, text.split("\n")[0]!);
+    action.errors.set(event.asset, errorLine(String(event.errorType), String(event.message ?? "")));
   } else if (event.type === "asset-end" && event.asset && action.keys.includes(event.asset)) {
     const previous = action.results.get(event.asset);
     // A partitioned asset ends once per partition: a failure among them is what it shows.

@@ -9,6 +9,7 @@ import { metadataList, metadataTable, type MetadataValue } from "./metadata.js";
 import { stepMark } from "./outcome.js";
 import { pagedTable } from "./pager.js";
 import { materializeButton, materializeStatus, runLink, warningsOf } from "./parts.js";
+import { errorText } from "./run-model.js";
 
 interface History {
   materializations: Array<{ runId: string; startedAt: string; partition: string | null; dataVersion: string | null; metadata: Record<string, MetadataValue> }>;
@@ -79,7 +80,7 @@ function latestFailure(attempt: Attempt): HTMLElement {
   box.append(h("h2", {}, "✖ Latest failure"), h("p", {}, "Failed in run ", runLink(attempt.runId), ` · ${when(attempt.endedAt)} UTC${attempt.partition ? ` · partition ${attempt.partition}` : ""} · ${seconds(attempt.durationMs)}`));
   if (attempt.error) {
     const { errorType, message, trace } = attempt.error;
-    const head = message.startsWith(`${errorType}:`) ? message : `${errorType}: ${message}`;
+    const head = errorText(errorType, message);
     // A recorded trace may begin with the message's own lines again: shown once.
     const said = new Set(head.split("\n").map((l) => l.trim()));
     let first = 0;

@@ -3,7 +3,7 @@
 // warnings, errors) at the level it deserves. Pure.
 import { formatUsd } from "../../lambda/pricing.js";
 import type { RunEvent } from "./api.js";
-import { stepKey } from "./run-model.js";
+import { errorText, stepKey } from "./run-model.js";
 
 export interface LogLine {
   /** DEBUG, INFO, WARNING, ERROR or CRITICAL. */
@@ -56,7 +56,7 @@ export function logLines(events: RunEvent[]): LogLine[] {
         add("INFO", e.message);
         break;
       case "error": {
-        const message = String(e.message).startsWith(`${e.errorType}:`) ? e.message : `${e.errorType}: ${e.message}`;
+        const message = errorText(e.errorType, e.message);
         const key = `${step}\0${message}`;
         if (shownErrors.has(key)) {
           add("ERROR", `✖ the same ${e.errorType} (the function rethrew it)`);

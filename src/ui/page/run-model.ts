@@ -41,7 +41,9 @@ export function stepsOf(events: RunEvent[]): Step[] {
 const firstLine = (text: string): string => String(text).split("\n", 1)[0] ?? "";
 
 /** `Error: boom`, once: a message that already starts with its type (as a stringified error does) is not prefixed again. */
-export const errorLine = (type: string, message: string): string => firstLine(String(message).startsWith(`${type}:`) ? message : `${type}: ${message}`);
+export const errorText = (type: string, message: string): string => (String(message).startsWith(`${type}:`) ? String(message) : `${type}: ${message}`);
+/** The first line of errorText. */
+export const errorLine = (type: string, message: string): string => firstLine(errorText(type, message));
 
 export type BarState = "ok" | "failed" | "interrupted";
 
