@@ -118,12 +118,16 @@ describe("history caps", () => {
     }
 
     // A run killed with SIGKILL leaves its marker: its process is gone, so it protects nothing.
+    // `go` goes first: were it still there, the run could end by itself before the kill (a loaded machine polls
+    // late), and an exit listener added after the exit would wait forever.
+    rmSync(join(dir, "go"));
     const killed = spawn(process.execPath, [BIN, "materialize", "slow"], { cwd: dir, env, stdio: "ignore" });
+    const killedExit = new Promise((resolve) => killed.on("exit", resolve));
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !readdirSync(runs).some((f) => f.endsWith(".running"))) await new Promise((r) => setTimeout(r, 50));
-    rmSync(join(dir, "go"));
+    expect(killed.exitCode, "the run to kill ended by itself").toBeNull();
     killed.kill("SIGKILL");
-    await new Promise((resolve) => killed.on("exit", resolve));
+    await killedExit;
     writeFileSync(join(dir, "go"), ""); // a handler its emulator left behind ends too
     await new Promise((r) => setTimeout(r, 500));
     const marker = readdirSync(runs).find((f) => f.endsWith(".running"))!;
