@@ -56,13 +56,15 @@ describe("run history in .pipes/runs", () => {
       env: { ...process.env, NO_COLOR: "1", PIPES_HISTORY: "1", PIPES_FIXTURE_STATE: state },
       stdio: "ignore",
     });
+    // Listened for from the start: a run that ends before the kill (a loaded machine polls late) must not hang the test.
+    const exited = new Promise((r) => child.on("exit", r));
     // Killed once some partitions are done: the handler records each call before it sleeps.
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !(existsSync(join(state, "calls.ndjson")) && readFileSync(join(state, "calls.ndjson"), "utf8").split("\n").length > 4)) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill("SIGKILL");
-    await new Promise((r) => child.on("exit", r));
+    await exited;
     writeFileSync(join(runs, "00000000T000000Z-garbage.ndjson"), "\u0000\u0001 not json\n{also not\n");
 
     const listed = await pipes(["runs"]);
