@@ -69,8 +69,13 @@ export function diagnose(f: FailureFacts): string | null {
       const found = f.exports?.length ? `; its file exports ${quoted(f.exports)}` : f.exports ? "; its file exports nothing" : "";
       return `${fn}'s handler "${f.handler}" names the export "${wanted}", which its file does not have${found}. Export it, or change handler of ${fn} in ${f.defsFile}.`;
     }
-    case "Runtime.UserCodeSyntaxError":
-      return f.syntax ? pointAt(f.syntax, f.syntax.text) : null;
+    case "Runtime.UserCodeSyntaxError": {
+      if (!f.syntax) return null;
+      // A TypeScript handler's error already says `file:line:column: text` (src/emulator/builds.ts): only the line
+      // and its caret are new, under the place; Python's words ("invalid syntax (app.py, line 2)") keep the text.
+      const at = `${f.syntax.file}:${f.syntax.line}:${f.syntax.column + 1}`;
+      return f.message.includes(`${at}: ${f.syntax.text}`) ? pointAt(f.syntax, "").replace(`${at}: `, at) : pointAt(f.syntax, f.syntax.text);
+    }
     case "Runtime.ImportModuleError": {
       // A TypeScript handler's bundle names the line in the message already (src/emulator/builds.ts).
       if (!f.importAt) return null;

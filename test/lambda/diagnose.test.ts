@@ -13,6 +13,15 @@ describe("diagnose", () => {
     expect(diagnose({ ...base, errorType: "Error" })).toBeNull();
   });
 
+  it("a syntax error whose message already says where and what: only the line and its caret, under the place", () => {
+    const syntax = { file: "fn/index.ts", line: 2, column: 20, lineText: "  const x: number = ;", text: 'Unexpected ";"' };
+    const message = 'SyntaxError: fn/index.ts:2:21: Unexpected ";"';
+    expect(diagnose({ ...base, errorType: "Runtime.UserCodeSyntaxError", message, syntax })).toBe("fn/index.ts:2:21\n      const x: number = ;\n                        ^");
+    // Python's message says it in its own words: the text is kept beside the place.
+    const py = { ...syntax, file: "app.py", line: 2, column: 4, lineText: "def f(:", text: "invalid syntax" };
+    expect(diagnose({ ...base, errorType: "Runtime.UserCodeSyntaxError", message: "Syntax error in module 'app': invalid syntax (app.py, line 2)", syntax: py })).toMatch(/^app\.py:2:5: invalid syntax\n/);
+  });
+
   it("a Python handler: the functions its module defines, the import that failed, a caret under tabs", () => {
     const py = { ...base, handler: "./py/main.handlr", python: true };
     expect(diagnose({ ...py, errorType: "Runtime.HandlerNotFound", exports: ["handler", "Model"] })).toMatch(
