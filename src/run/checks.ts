@@ -12,12 +12,15 @@ export class StepChecks {
   readonly failed: string[] = [];
   blockedBy: string | null = null;
   private readonly reported = new Set<string>();
+  /** Reported checks the definitions do not declare: Dagster refuses them, so the run says so. */
+  private readonly undeclaredReported = new Set<string>();
 
   constructor(private readonly asset: Asset) {}
 
   observe(event: RunEvent): void {
     if (event.type !== "check" || event.assetKey !== this.asset.key) return;
     this.reported.add(event.checkName);
+    if (!this.asset.checks.some((check) => check.name === event.checkName)) this.undeclaredReported.add(event.checkName);
     if (event.passed) {
       this.counts.passed++;
       return;
@@ -39,6 +42,17 @@ export class StepChecks {
     return missing.map((check) => ({
       check: check.name,
       message: `${this.asset.key}: the definitions declare check ${check.name}, but the function did not report it (report it with reportAssetCheck / report_asset_check, or remove it from checks)`,
+    }));
+  }
+
+  /**
+   * Each check the function reported that the asset does not declare, once, and a warning: its result still counts,
+   * but Dagster's orchestrator refuses such a result and fails the step (a check must be declared on its asset).
+   */
+  undeclared(): Array<{ check: string; message: string }> {
+    return [...this.undeclaredReported].map((check) => ({
+      check,
+      message: `${this.asset.key}: the function reported check ${check}, which the definitions do not declare; Dagster refuses a check its asset does not declare (add ${check} to checks of ${this.asset.key}, or stop reporting it)`,
     }));
   }
 

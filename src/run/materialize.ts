@@ -295,6 +295,7 @@ async function computeAsset(
   if (!failed && !reported.has(asset.key)) {
     track({ type: "materialization", asset: asset.key, assetKey: asset.key, dataVersion: null, metadata: {}, implicit: true });
   }
+  for (const { message } of checks.undeclared()) track({ type: "warning", asset: asset.key, message });
   if (!failed) for (const { check, message } of checks.unreported()) track({ type: "warning", asset: asset.key, message, unreportedCheck: check });
   return !failed;
 }

@@ -72,6 +72,15 @@ describe("asset checks gate a run", () => {
     expect(run.stdout).toMatch(/checks 2 passed, 1 not reported: orders:typed \(not reported\)/);
   });
 
+  it("a check the definitions do not declare is reported with a warning that Dagster refuses it, once", async () => {
+    const run = await materialize("--extra", "undeclared=row_count");
+    expect(run.code, run.stdout).toBe(0);
+    const warnings = run.stdout.match(/⚠ orders: the function reported check row_count, which the definitions do not declare; Dagster refuses/g);
+    expect(warnings).toHaveLength(1);
+    expect(run.stdout).toMatch(/add row_count to checks of orders/);
+    expect(run.stdout).not.toMatch(/check (not_empty|fresh|typed), which the definitions do not declare/);
+  });
+
   it("pipes list shows the declared checks; pipes runs counts them", async () => {
     const listed = await runPipes(["list", "-f", DEFS]);
     expect(listed.code, listed.stderr).toBe(0);

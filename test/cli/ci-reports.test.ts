@@ -120,11 +120,15 @@ describe("reports CI systems read", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::pwned by a log line/); // printed, as text
     const commands = workflowCommands(run.stdout);
-    expect(new Set(commands.map((c) => c.name))).toEqual(new Set(["group", "endgroup", "error"]));
-    // Only pipes' two annotations, each carrying the function's text whole, as its data.
+    expect(new Set(commands.map((c) => c.name))).toEqual(new Set(["group", "endgroup", "error", "warning"]));
+    // Only pipes' annotations, each carrying the function's text whole, as its data.
     expect(commands.filter((c) => c.name === "error").map((c) => c.data)).toEqual([
       "Error: boom%0A::error::pwned in a message\n::error::pwned on a line of its own",
       "check sane%0A::error::pwned of hostile failed (severity ERROR)",
+    ]);
+    // The check it reported is not the one declared (sane): the warning names it whole too.
+    expect(commands.filter((c) => c.name === "warning").map((c) => c.data)).toEqual([
+      expect.stringMatching(/^hostile: the function reported check sane%0A::error::pwned, which the definitions do not declare;/),
     ]);
     const summary = readFileSync(join(dir, "summary.md"), "utf8");
     expect(summary).not.toMatch(/<|\n::error/);
