@@ -8,6 +8,8 @@ import { ciReports, reportTargets } from "./ci-reports.js";
 import { onStopSignals } from "./process-signals.js";
 import { runtimeEnv, withSharedOptions } from "./shared-options.js";
 import { displayPath } from "../util/paths.js";
+import type { ResolvedDefinitions } from "../defs/normalized.js";
+import { isPythonRuntime } from "../facts/runtimes.js";
 
 interface MaterializeOptions extends RunSelectionOptions {
   allowHostRuntime?: boolean;
@@ -71,6 +73,7 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
   const warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
   const uses = [...new Set(assets.flatMap((asset) => (asset.function ? [asset.function] : [])))];
+  if (defs.profile.lambda.kind === "emulator") await interpretersAtHand(defs, uses, ctx.env);
   const target = await openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options), uses });
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
@@ -121,3 +124,19 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
   }
 }
 
+/**
+ * A Python function of the run with no interpreter to run it (PIPES_PYTHON naming nothing, or none installed) is a
+ * setup error, said before anything runs (exit 2), not a failed invocation of each asset.
+ */
+async function interpretersAtHand(defs: ResolvedDefinitions, uses: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const python = uses.flatMap((name) => {
+    const runtime = defs.functions.get(name)?.runtime;
+    return runtime && isPythonRuntime(runtime) ? [{ name, runtime }] : [];
+  });
+  if (python.length === 0) return;
+  const resolver = new (await import("../emulator/python.js")).PythonResolver(env);
+  for (const { name, runtime } of python) {
+    const why = resolver.missing(runtime);
+    if (why) throw new UserError(`function ${name} (${runtime}) cannot run on the emulator: ${why}.`);
+  }
+}

@@ -98,6 +98,20 @@ export class PythonResolver {
   }
 
   /**
+   * Why no interpreter can run a runtime's functions, found without running one: PIPES_PYTHON names nothing
+   * executable, or there is no candidate at all. Null when some interpreter is there (whether it runs is the
+   * probe's to say). A run can then stop before it starts, as a setup error, rather than fail each invocation.
+   */
+  missing(runtime: string): string | null {
+    const explicit = this.env.PIPES_PYTHON?.trim();
+    const candidates = this.candidates(runtime);
+    if (explicit) {
+      return isExecutable(candidates[0]!) ? null : `PIPES_PYTHON=${explicit} is not ${isAbsolute(explicit) || explicit.includes("/") ? "an executable file" : "a command on your PATH"}: set it to a Python ${versionOf(runtime)} interpreter, or unset it to use the one pipes finds`;
+    }
+    return candidates.length > 0 ? null : `no Python interpreter found (python${versionOf(runtime)} or python3 on your PATH, pyenv or uv): install Python ${versionOf(runtime)}, or set PIPES_PYTHON to an interpreter`;
+  }
+
+  /**
    * The interpreters to try for a runtime, in order: what PIPES_PYTHON names (a path, or a name on PATH); else
    * `python3.X` on the user's PATH, pyenv's and uv's installs of 3.X (newest patch first), and `python3` on PATH.
    */

@@ -74,6 +74,19 @@ describe("the Python that runs a function", () => {
     expect(out).toContain(`(PIPES_PYTHON=${join(venv, "bin/python3")})`);
   });
 
+  it("a run whose Python function has no interpreter (PIPES_PYTHON naming nothing, or none installed) stops before it starts, exit 2", async () => {
+    const dir = project();
+    const missing = join(dir, "venv/bin/python3");
+    const named = await runPipes(["materialize", "first"], { cwd: dir, env: { PIPES_PYTHON: missing, PIPES_HISTORY: "1" } });
+    expect(named.code, named.stdout + named.stderr).toBe(2);
+    expect(named.stderr).toContain(`function which (${otherRuntime}) cannot run on the emulator: PIPES_PYTHON=${missing} is not an executable file`);
+    expect(named.stdout).not.toMatch(/→ which/); // nothing was invoked
+    expect(existsSync(join(dir, ".pipes", "runs"))).toBe(false); // nor recorded as a run
+    const none = await runPipes(["materialize", "first"], { cwd: dir, env: { PATH: join(dir, "empty"), ...NO_INSTALLS(dir) } });
+    expect(none.code, none.stdout + none.stderr).toBe(2);
+    expect(none.stderr).toMatch(/cannot run on the emulator: no Python interpreter found/);
+  });
+
   it("is asked once: a first invocation waits for the start's probe of a slow interpreter (a pyenv shim) instead of asking again", async () => {
     const dir = project();
     const bin = join(dir, "bin");
