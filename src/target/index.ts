@@ -12,6 +12,7 @@ import type { LambdaTarget } from "../lambda/target.js";
 import { credentialProviders } from "../lambda/sdk.js";
 
 import { effectiveQualifier } from "../defs/qualifier.js";
+import { UserError } from "../errors.js";
 
 export interface Target extends LambdaTarget {
   /** The emulator behind a local profile, null on AWS. */
@@ -108,9 +109,16 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
     // A Lambda-compatible endpoint on loopback is an emulator: its logs need no patience.
     resource.endpoint && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(resource.endpoint) ? EMULATOR_PACING : AWS_PACING,
   );
+  // The region the SDK settled on (the profile's, or AWS_REGION / ~/.aws/config's). None: every invocation would
+  // fail alike, so the run does not start (and is not recorded).
+  const region = resource.region ?? (await clients.lambda.config.region().catch(() => null));
+  if (!region && !resource.endpoint) {
+    clients.destroy();
+    throw new UserError(`Profile ${defs.profile.name} has no AWS region: set lambda.region in it, or AWS_REGION (or region in ~/.aws/config${resource.awsProfile ? ` for ${resource.awsProfile}` : ""}).`);
+  }
   const description = resource.endpoint
     ? `${resource.endpoint} (profile ${defs.profile.name})`
-    : `AWS ${resource.region ?? "(default region)"} (profile ${defs.profile.name})`;
+    : `AWS ${region ?? "(default region)"} (profile ${defs.profile.name})`;
   return {
     kind: "aws",
     description,
@@ -120,8 +128,7 @@ export async function openTarget(defs: ResolvedDefinitions, options: { emulator?
     functionName: resource.functionName,
     qualifier,
     messages,
-    // The region the SDK settled on (the profile's, or AWS_REGION / ~/.aws/config's).
-    region: resource.region ?? (await clients.lambda.config.region().catch(() => null)),
+    region,
     architecture,
     emulator: null,
     async close() {

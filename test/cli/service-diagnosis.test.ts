@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runPipes, tempProject } from "../helpers/run-pipes.js";
@@ -49,5 +51,26 @@ describe("a failure of the Lambda service is said in words, exit 3", () => {
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/credentials .* were refused or could not be loaded \(ExpiredTokenException\)/);
     expect(out).toMatch(/aws sso login/);
+  });
+});
+
+describe("a profile the SDK can find no region for", () => {
+  it("stops before the run starts, exit 2, naming the profile and where a region goes; nothing is recorded", async () => {
+    const dir = tempProject({
+      "fn/app.mjs": "export const handler = async () => null;\n",
+      "defs.ts": `export default {
+  assets: { orders: { function: "orders" } },
+  functions: { orders: { handler: "./fn/app.handler" } },
+  profiles: { prod: { lambda: { credentials: { accessKeyId: "a", secretAccessKey: "b" } } } },
+};
+`,
+    });
+    const none = join(dir, "no-such-file");
+    const env = { AWS_REGION: "", AWS_DEFAULT_REGION: "", AWS_PROFILE: "", AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, PIPES_HISTORY: "1" };
+    const r = await runPipes(["materialize", "orders", "--profile", "prod"], { cwd: dir, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/Profile prod has no AWS region: set lambda\.region in it, or AWS_REGION/);
+    expect(r.stdout).not.toMatch(/✖ orders/); // no step failed: none started
+    expect(existsSync(join(dir, ".pipes", "runs"))).toBe(false);
   });
 });
