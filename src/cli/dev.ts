@@ -260,6 +260,7 @@ async function runDev(options: DevOptions, ctx: CliContext): Promise<number> {
     ? await (await import("../ui/server.js")).startUi({
         port: uiPort,
         historyDir: location.historyDir(defs.file),
+        cwd: ctx.cwd,
         maxRunBytes: location.historyLimits(ctx.env).maxRunBytes,
         cacheBytes: uiCacheBytes(ctx.env),
         defs: async () => defs,

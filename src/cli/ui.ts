@@ -45,6 +45,7 @@ async function runUi(options: UiOptions, ctx: CliContext): Promise<number> {
   const ui = await startUi({
     port,
     historyDir: historyDir(defs.file),
+    cwd: ctx.cwd,
     maxRunBytes: historyLimits(ctx.env).maxRunBytes,
     cacheBytes: uiCacheBytes(ctx.env),
     // Read again on each request: an edited defs file shows on reload; one that no longer loads keeps the last good one.

@@ -8,7 +8,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedDefinitions } from "../defs/normalized.js";
 import { UserError } from "../errors.js";
@@ -20,6 +19,7 @@ import { assetHistory, type DefsResponse, defsView, type HistoryFolds, historyFo
 import { refused, tokenMatches } from "./guard.js";
 import type { LiveHub } from "./live.js";
 import { decodePathSegment, malformedEscapeMessage } from "../util/uri.js";
+import { displayPath } from "../util/paths.js";
 
 // "../ui/page/" rather than "./page/": the same folder from src/ui, dist/ui and the CLI's bundle (dist/cli-bundle).
 const PAGE_DIR = new URL("../ui/page/", import.meta.url);
@@ -38,6 +38,8 @@ export interface UiOptions {
   live?: LiveHub;
   /** Queues a run of `assets`; rejects when that run could not start (its error is shown on the page). */
   materialize?: (assets: string[]) => Promise<void>;
+  /** Where the user ran pipes: the definitions file is named from there, as in the terminal. */
+  cwd?: string;
 }
 
 export interface UiServer {
@@ -140,7 +142,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const defs = await options.defs();
     let keys: string[];
     try {
-      keys = selectAssets(defs.assets, assets as string[], { upstream: false, file: basename(defs.file) }).map((a) => a.key);
+      keys = selectAssets(defs.assets, assets as string[], { upstream: false, file: displayPath(defs.file, options.cwd ?? process.cwd()) }).map((a) => a.key);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return send(res, 400, { error: error.message.split("\n")[0] });

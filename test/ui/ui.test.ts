@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, type Running, runPipes, startPipes } from "../helpers/run-pipes.js";
@@ -57,7 +57,8 @@ describe("pipes ui: the server", () => {
     const post = await raw(`${ui.url}api/materialize`, { method: "POST", headers: { ...token, "Content-Type": "application/json" }, body: '{"assets":["raw_orders"]}' });
     expect(post.status).toBe(404); // pipes ui only shows
 
-    const dev = await serve(["dev", "--ui"], dir);
+    // Started from the project's parent: the page names the definitions file as the terminal does, from there.
+    const dev = await serve(["dev", "--ui", "-f", `${basename(dir)}/defs.ts`], dirname(dir));
     const body = '{"assets":["raw_orders"]}';
     expect((await raw(`${dev.url}api/materialize`, { method: "POST", body })).status).toBe(403);
     expect((await raw(`${dev.url}api/materialize`, { method: "POST", body, headers: { "X-Pipes-Token": "wrong" } })).status).toBe(403);
@@ -65,7 +66,7 @@ describe("pipes ui: the server", () => {
     expect(foreign.status).toBe(403);
     const unknown = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["nope"]}', headers: { "X-Pipes-Token": dev.token! } });
     expect(unknown.status).toBe(400);
-    expect(JSON.parse(unknown.body).error).toMatch(/Unknown asset "nope"/);
+    expect(JSON.parse(unknown.body).error).toMatch(new RegExp(`^Unknown asset "nope" in ${basename(dir)}/defs\\.ts\\.`));
     // A field it does not take is refused, not dropped (before: 202, the run started without the partition).
     const extra = await raw(`${dev.url}api/materialize`, { method: "POST", body: '{"assets":["raw_orders"],"partition":"x"}', headers: { "X-Pipes-Token": dev.token! } });
     expect(extra.status).toBe(400);
@@ -84,7 +85,8 @@ describe("pipes ui: the server", () => {
     expect(runs.warnings[0]).toMatch(/skipped .*garbage\.ndjson: not a run history file/);
     expect((await raw(`${ui.url}api/runs/nope/events`, { headers: token })).status).toBe(404);
 
-    const dev = await serve(["dev", "--ui"], dir);
+    // Started from the project's parent: the page names the definitions file as the terminal does, from there.
+    const dev = await serve(["dev", "--ui", "-f", `${basename(dir)}/defs.ts`], dirname(dir));
     await new Promise<void>((resolve) => {
       const req = request(`${dev.url}api/live?token=${dev.token}`, (res) => {
         res.once("data", () => {
@@ -124,7 +126,8 @@ describe("pipes ui: the history is its owner's", () => {
     // The page itself holds nothing: it loads, and reads with the token it was opened with.
     expect((await raw(ui.url, {})).status).toBe(200);
 
-    const dev = await serve(["dev", "--ui"], dir);
+    // Started from the project's parent: the page names the definitions file as the terminal does, from there.
+    const dev = await serve(["dev", "--ui", "-f", `${basename(dir)}/defs.ts`], dirname(dir));
     expect((await raw(`${dev.url}api/live`, {})).status).toBe(403);
     expect((await raw(`${dev.url}api/live?token=wrong`, {})).status).toBe(403);
   });
@@ -334,7 +337,8 @@ describe.skipIf(!chromiumPath)("pipes ui in a real Chromium", () => {
 
   it("pipes dev --ui: Materialize runs the asset and the page updates without a reload", async () => {
     const dir = ordersProject();
-    const dev = await serve(["dev", "--ui"], dir);
+    // Started from the project's parent: the page names the definitions file as the terminal does, from there.
+    const dev = await serve(["dev", "--ui", "-f", `${basename(dir)}/defs.ts`], dirname(dir));
     const page = await browser.newPage();
     await page.goto(`${dev.url}?token=${dev.token}#/asset/raw_orders`);
     await page.waitForSelector("button[data-action=materialize]");
