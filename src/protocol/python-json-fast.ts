@@ -10,9 +10,9 @@
  *
  * So JSON.parse's value is checked in up to three steps, each cheaper than the next and only for what the one
  * before could not clear: a walk of the value (most log lines hold no whole number at all; -0, huge or infinite
- * numbers and deep nesting are seen there), a native regex over the text for a token that could be a whole float,
- * then one pass over the text that skips strings and looks at each number token. Only what that pass finds goes to
- * the exact parser.
+ * numbers and deep nesting are seen there), a native regex over the text for tokens that could be whole floats, each
+ * judged on its own, then one pass over the text that skips strings and looks at each number token (a risky-looking
+ * token may sit in a string). Only what that pass finds goes to the exact parser.
  */
 import { parsePythonJson } from "./python-json-parse.js";
 
@@ -42,12 +42,12 @@ const EXACT_ONLY = 2;
 type Found = typeof NOTHING | typeof SMALL_WHOLE | typeof EXACT_ONLY;
 
 /**
- * A number token that may be a float JSON.parse turned whole: a decimal whose fraction starts with 0 or 9 (see
- * SMALL_WHOLE_LIMIT), or one with an exponent, each ending where a number token ends (whitespace, `,`, `]`, `}` or
- * the end). It may match inside a string too (`"3.0 rows"`); the number pass then tells. A "v1.0" or a
- * "…T10:00:00.000Z" ends in a quote or a letter, so it does not match.
+ * The end of a number token that may be a float JSON.parse turned whole: a decimal whose fraction starts with 0 or 9
+ * (see SMALL_WHOLE_LIMIT), or one with an exponent, each followed by what follows a number token (whitespace, `,`,
+ * `]`, `}` or the end). It may match inside a string too (`"3.0 rows"`). A "v1.0" or a "…T10:00:00.000Z" ends in a
+ * quote or a letter, so it does not match. Global: maybeWholeFloat steps through the matches.
  */
-const MAY_BE_WHOLE_FLOAT = /(?:\.[09]\d*|\d[eE][+-]?\d+)(?:[ \t\n\r,\]}]|$)/;
+const MAY_BE_WHOLE_FLOAT = /(?:\.[09]\d*|\d[eE][+-]?\d+)(?:[ \t\n\r,\]}]|$)/g;
 
 /** Parses one JSON document exactly as {@link parsePythonJson} does (same values, same refusals), faster. */
 export function parseJsonAsPython(text: string): unknown {
@@ -61,7 +61,7 @@ export function parseJsonAsPython(text: string): unknown {
     case NOTHING:
       return value;
     case SMALL_WHOLE:
-      return MAY_BE_WHOLE_FLOAT.test(text) && needsExactParser(text) ? parsePythonJson(text) : value;
+      return maybeWholeFloat(text) && needsExactParser(text) ? parsePythonJson(text) : value;
     default:
       return parsePythonJson(text);
   }
@@ -111,6 +111,24 @@ function numberKind(n: number): Found {
 }
 
 /**
+ * True when a token MAY_BE_WHOLE_FLOAT finds is one the number pass would send to the exact parser. Each is read from
+ * its first character, found by stepping back over number characters: a real token follows `:`, `,`, `[` or
+ * whitespace, so it is read whole; what is not one (in a string) may get either answer. `1.05` or `2.9901` pass here,
+ * without a pass over the whole text.
+ */
+function maybeWholeFloat(text: string): boolean {
+  MAY_BE_WHOLE_FLOAT.lastIndex = 0;
+  while (MAY_BE_WHOLE_FLOAT.test(text)) {
+    const after = MAY_BE_WHOLE_FLOAT.lastIndex;
+    const end = isDigit(text.charCodeAt(after - 1)) ? after : after - 1; // the match took the character after it
+    let start = end;
+    while (start > 0 && isNumberChar(text.charCodeAt(start - 1))) start--;
+    if (numberEnd(text, start) !== end) return true;
+  }
+  return false;
+}
+
+/**
  * True when `text` has a number token on which JSON.parse and json.loads may disagree, or nests past the limit.
  * Text that is not JSON may get either answer: the exact parser refuses it, JSON.parse throws and it goes there.
  */
@@ -145,6 +163,7 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const isDigit = (c: number) => c >= ZERO && c <= 0x39;
+const isNumberChar = (c: number) => isDigit(c) || c === DOT || c === MINUS || c === 0x2b || c === 0x65 || c === 0x45; // + e E
 
 /** The index of the quote closing the string opened at `open` (one not escaped by an odd run of backslashes), or -1. */
 function closingQuote(text: string, open: number): number {

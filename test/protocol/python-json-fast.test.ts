@@ -117,6 +117,7 @@ describe("the fast JSON path", () => {
   });
 
   it("gives the exact parser's values where a shortcut could go wrong", () => {
+    const pastLimit = `{"rows": 7, "deep": ${"[".repeat(501)}${"]".repeat(501)}}`; // an int first, then too deep
     const cases = [
       '{"note": "3.0", "model": "v1.0", "rows": 7}', // a float's text only inside strings, an int elsewhere
       '{"note": "ratio 3.0, then 1e5]", "rows": 7}', // ... ending as a number token ends
@@ -125,19 +126,20 @@ describe("the fast JSON path", () => {
       '{"rows": 7, "id": 1234567890123456}', // 16 digits, below 2^53
       '{"rows": 7, "id": 9007199254740993}', // 16 digits, past 2^53
       '{"rows": 7, "id": 1125899906842623}', // just below 2^50
+      '{"rows": 7, "v": [1.05, 2.9901, -3.0]}', // floats that look risky and are not, then one that is
       '{"rows": 7, "v": 562949953421311.97}', // rounds to a whole double
       '{"rows": 7, "v": 6.9999999999999999, "w": 7.0000000000000001}',
       '{"rows": 7, "v": 1e5}',
       '{"rows": 7, "v": 5E-0}',
       '{"rows": 7, "v": 1e400}',
       `{"rows": 7, "deep": ${"[".repeat(499)}${"]".repeat(499)}}`, // within Python's limit
-      `{"rows": 7, "deep": ${"[".repeat(501)}${"]".repeat(501)}}`, // past it: refused
+      pastLimit,
       `{"deep": ${"[".repeat(501)}${"]".repeat(501)}}`,
       "3.0",
       "7",
     ];
     for (const text of cases) expect(outcome(parseJsonAsPython, text), text.slice(0, 60)).toBe(outcome(parsePythonJson, text));
-    expect(outcome(parseJsonAsPython, cases[13]!)).toMatch(/threw .*nested too deeply/);
+    expect(outcome(parseJsonAsPython, pastLimit)).toMatch(/threw .*nested too deeply/);
   });
 
   it("sends a line to the exact parser for its numbers, never for what its strings say", () => {
