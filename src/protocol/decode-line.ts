@@ -12,20 +12,33 @@ export type DecodedLine =
   /** Claims to be a pipes message but is not a valid one: show it as output, and warn with `error`. */
   | { kind: "invalid"; text: string; error: string; format: LineFormat };
 
-// `<ISO time>\t<request id>\t<LEVEL>\t<payload>`, as the Lambda Node.js runtime prefixes console output.
-const NODE_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\t[^\t]*\t[A-Z]+\t(.*)$/s;
+/**
+ * `<ISO time>\t<request id>\t<LEVEL>\t`, as the Lambda Node.js runtime prefixes console output; the payload follows.
+ * Sticky and without a capture of the rest: the match reads the prefix only, not the whole line, and its end is
+ * `lastIndex`.
+ */
+const NODE_PREFIX = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\t[^\t]*\t[A-Z]+\t/y;
 
 /**
  * Decodes one log line. Pure, and never throws: whatever is not a valid pipes message is output.
  * The partial first line of a cut 4 KB tail simply fails to parse and comes back as text.
  */
 export function decodeLine(line: string): DecodedLine {
-  const text = line.replace(/\r?\n$/, "");
+  const text = withoutNewline(line);
   const direct = decodeJson(text, "raw", true);
   if (direct) return direct;
-  const prefixed = NODE_PREFIX.exec(text);
-  if (prefixed) return decodeJson(prefixed[1]!.trim(), "node-prefix", false, text) ?? { kind: "text", text };
+  NODE_PREFIX.lastIndex = 0;
+  if (NODE_PREFIX.test(text)) {
+    return decodeJson(text.slice(NODE_PREFIX.lastIndex), "node-prefix", false, text) ?? { kind: "text", text };
+  }
   return { kind: "text", text };
+}
+
+/** The line without one trailing `\n` or `\r\n`: a look at the last characters, where a regex would scan the line. */
+function withoutNewline(line: string): string {
+  const n = line.length;
+  if (line.charCodeAt(n - 1) !== 0x0a) return line;
+  return line.slice(0, line.charCodeAt(n - 2) === 0x0d ? n - 2 : n - 1);
 }
 
 /** Decodes a whole log (e.g. a decoded `LogResult`) line by line. */

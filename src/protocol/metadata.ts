@@ -62,6 +62,8 @@ export type MetadataValue = { inferred?: boolean } & (
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const STRING_TYPES = new Set(["text", "url", "path", "notebook", "md", "dagster_run", "job"]);
+/** METADATA_TYPES for lookups: every entry of every metadata message is looked up. */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(METADATA_TYPES);
 
 /** Parses one wrapped entry `{raw_value, type}`; never throws. */
 export function parseMetadataValue(entry: unknown): Parsed<MetadataValue> {
@@ -69,43 +71,43 @@ export function parseMetadataValue(entry: unknown): Parsed<MetadataValue> {
     return { ok: false, error: "expected {raw_value, type}" };
   }
   const { raw_value: raw, type } = entry;
-  if (!(METADATA_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, error: `unknown metadata type "${type}"` };
-  }
-  const fail = (expected: string): Parsed<MetadataValue> => ({
-    ok: false,
-    error: `type ${type} expects ${expected}, got ${describe(raw)}`,
-  });
+  if (!KNOWN_TYPES.has(type)) return { ok: false, error: `unknown metadata type "${type}"` };
   if (type === "__infer__") return { ok: true, value: { ...infer(raw), inferred: true } };
   if (STRING_TYPES.has(type)) {
-    return typeof raw === "string" ? { ok: true, value: { type, value: raw } as MetadataValue } : fail("a string");
+    return typeof raw === "string" ? { ok: true, value: { type, value: raw } as MetadataValue } : mismatch(type, raw, "a string");
   }
   switch (type) {
     case "int":
-      return isPyInt(raw) ? { ok: true, value: { type, value: raw } } : fail("an integer");
+      return isPyInt(raw) ? { ok: true, value: { type, value: raw } } : mismatch(type, raw, "an integer");
     case "float":
     case "timestamp":
-      return isNumber(raw) ? { ok: true, value: { type, value: toNumber(raw) } } : fail("a number");
+      return isNumber(raw) ? { ok: true, value: { type, value: toNumber(raw) } } : mismatch(type, raw, "a number");
     case "bool":
-      return typeof raw === "boolean" ? { ok: true, value: { type, value: raw } } : fail("a boolean");
+      return typeof raw === "boolean" ? { ok: true, value: { type, value: raw } } : mismatch(type, raw, "a boolean");
     case "json":
       return { ok: true, value: { type, value: raw } };
     case "null":
-      return raw === null ? { ok: true, value: { type, value: null } } : fail("null");
+      return raw === null ? { ok: true, value: { type, value: null } } : mismatch(type, raw, "null");
     case "asset":
       if (typeof raw === "string") return { ok: true, value: { type, value: parseUserAssetKey(raw) } };
-      return isStringArray(raw) ? { ok: true, value: { type, value: raw } } : fail("an asset key string");
+      return isStringArray(raw) ? { ok: true, value: { type, value: raw } } : mismatch(type, raw, "an asset key string");
     case "table":
-      return parseTable(raw) ?? fail("{records: [...], schema?: [...]}");
+      return parseTable(raw) ?? mismatch(type, raw, "{records: [...], schema?: [...]}");
     case "table_schema": {
       const columns = isObject(raw) ? parseColumns(raw.columns) : undefined;
-      return columns ? { ok: true, value: { type, columns } } : fail("{columns: [{name, type}]}");
+      return columns ? { ok: true, value: { type, columns } } : mismatch(type, raw, "{columns: [{name, type}]}");
     }
     default: {
       const deps = parseLineage(raw);
-      return deps ? { ok: true, value: { type: "table_column_lineage", depsByColumn: deps } } : fail("{deps_by_column: {...}}");
+      if (!deps) return mismatch(type, raw, "{deps_by_column: {...}}");
+      return { ok: true, value: { type: "table_column_lineage", depsByColumn: deps } };
     }
   }
+}
+
+/** The error for a raw value of the wrong kind (a function, not a closure made per entry: most entries are valid). */
+function mismatch(type: string, raw: unknown, expected: string): Parsed<MetadataValue> {
+  return { ok: false, error: `type ${type} expects ${expected}, got ${describe(raw)}` };
 }
 
 /** Parses a metadata mapping (or null) into named values; the first bad entry fails the whole mapping. */
@@ -113,8 +115,10 @@ export function parseMetadata(metadata: unknown): Parsed<Array<[string, Metadata
   if (metadata === null || metadata === undefined) return { ok: true, value: [] };
   if (!isObject(metadata)) return { ok: false, error: `metadata must be an object, got ${describe(metadata)}` };
   const entries: Array<[string, MetadataValue]> = [];
-  for (const [name, entry] of Object.entries(metadata)) {
-    const parsed = parseMetadataValue(entry);
+  // for…in, not Object.entries: no [name, entry] array per entry; hasOwn keeps Object.entries' own keys only.
+  for (const name in metadata) {
+    if (!Object.hasOwn(metadata, name)) continue;
+    const parsed = parseMetadataValue(metadata[name]);
     if (!parsed.ok) return { ok: false, error: `metadata "${name}": ${parsed.error}` };
     entries.push([name, parsed.value]);
   }

@@ -6,9 +6,13 @@
  * as a decimal of at most 15 digits with a non-zero fraction decode alike. They differ only on number tokens that
  * may decode to a whole value Python keeps a float (`3.0`, `-0.0`, `1e3`, `1e-400`, `0.99999999999999999`), on
  * integers a double cannot hold exactly (16 digits or more), on `-0` (Python's int 0), on what `JSON.parse` refuses
- * (`NaN`, `Infinity`) and on what Python refuses (nesting past its limit). One pass over the text finds those number
- * tokens (strings are skipped with indexOf, so a "v1.0" or a "…T10:00:00.000Z" inside one costs nothing), and only
- * for a value that holds a whole number at all: only those lines go to the exact parser.
+ * (`NaN`, `Infinity`) and on what Python refuses (nesting past its limit).
+ *
+ * So JSON.parse's value is checked in up to three steps, each cheaper than the next and only for what the one
+ * before could not clear: a walk of the value (most log lines hold no whole number at all; -0, huge or infinite
+ * numbers and deep nesting are seen there), a native regex over the text for tokens that could be whole floats, each
+ * judged on its own, then one pass over the text that skips strings and looks at each number token (a risky-looking
+ * token may sit in a string). Only what that pass finds goes to the exact parser.
  */
 import { parsePythonJson } from "./python-json-parse.js";
 
@@ -21,6 +25,30 @@ const MAX_DEPTH = 500;
  */
 const EXACT_DIGITS = 15;
 
+/**
+ * Below 2^50 doubles are at most 1/8 apart, so a decimal rounds to a whole value only when it lies within 1/16 of
+ * one: its fraction starts with 0 or 9. And every integer token below it is a safe integer, which both parsers read
+ * alike. Whole values from 2^50 up are rare in logs (µs timestamps): those lines go to the exact parser.
+ */
+const SMALL_WHOLE_LIMIT = 2 ** 50;
+
+// What the walk of JSON.parse's value found, from least to most.
+/** No whole number: the value is json.loads' as it is. */
+const NOTHING = 0;
+/** Whole numbers, all below SMALL_WHOLE_LIMIT and none -0: they differ only where written as floats. */
+const SMALL_WHOLE = 1;
+/** -0, a whole value from SMALL_WHOLE_LIMIT up, an infinity, or nesting near the limit: the exact parser decides. */
+const EXACT_ONLY = 2;
+type Found = typeof NOTHING | typeof SMALL_WHOLE | typeof EXACT_ONLY;
+
+/**
+ * The end of a number token that may be a float JSON.parse turned whole: a decimal whose fraction starts with 0 or 9
+ * (see SMALL_WHOLE_LIMIT), or one with an exponent, each followed by what follows a number token (whitespace, `,`,
+ * `]`, `}` or the end). It may match inside a string too (`"3.0 rows"`). A "v1.0" or a "…T10:00:00.000Z" ends in a
+ * quote or a letter, so it does not match. Global: maybeWholeFloat steps through the matches.
+ */
+const MAY_BE_WHOLE_FLOAT = /(?:\.[09]\d*|\d[eE][+-]?\d+)(?:[ \t\n\r,\]}]|$)/g;
+
 /** Parses one JSON document exactly as {@link parsePythonJson} does (same values, same refusals), faster. */
 export function parseJsonAsPython(text: string): unknown {
   let value: unknown;
@@ -29,22 +57,74 @@ export function parseJsonAsPython(text: string): unknown {
   } catch {
     return parsePythonJson(text); // NaN, Infinity; or not JSON at all, refused with the exact parser's words
   }
-  // A value with no whole number in it (most log lines) is JSON.parse's as it is: only whole numbers can differ.
-  return hasWholeNumber(value, 0) && needsExactParser(text) ? parsePythonJson(text) : value;
+  switch (wholeNumbersIn(value)) {
+    case NOTHING:
+      return value;
+    case SMALL_WHOLE:
+      return maybeWholeFloat(text) && needsExactParser(text) ? parsePythonJson(text) : value;
+    default:
+      return parsePythonJson(text);
+  }
 }
 
-/** True when a whole number (or a value only the exact parser can tell, such as -0 or deep nesting) is in `value`. */
-function hasWholeNumber(value: unknown, depth: number): boolean {
-  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value);
-  if (typeof value !== "object" || value === null) return false;
-  if (depth >= MAX_DEPTH) return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasWholeNumber(item, depth + 1)) return true;
-    return false;
+/** The walk of a whole document, which may be a bare number or string too. */
+function wholeNumbersIn(value: unknown): Found {
+  if (typeof value === "object" && value !== null) return wholeNumbersInside(value, 0);
+  return typeof value === "number" ? numberKind(value) : NOTHING;
+}
+
+/**
+ * Walks a whole array or object (it stops early only at EXACT_ONLY): a whole number seen first must not hide a -0,
+ * a huge number or a deep nesting further on, which the text search after it does not look for. Leaves are looked
+ * at in the loop, not in a call each: most of a message is strings.
+ */
+function wholeNumbersInside(container: object, depth: number): Found {
+  if (depth >= MAX_DEPTH) return EXACT_ONLY;
+  let found: Found = NOTHING;
+  if (Array.isArray(container)) {
+    for (const item of container) {
+      const inItem = wholeNumbersOf(item, depth);
+      if (inItem === EXACT_ONLY) return inItem;
+      if (inItem === SMALL_WHOLE) found = SMALL_WHOLE;
+    }
+    return found;
   }
   // for…in, not Object.values: no array per object (JSON.parse's objects have no inherited enumerable keys).
-  const record = value as Record<string, unknown>;
-  for (const key in record) if (hasWholeNumber(record[key], depth + 1)) return true;
+  const record = container as Record<string, unknown>;
+  for (const key in record) {
+    const inValue = wholeNumbersOf(record[key], depth);
+    if (inValue === EXACT_ONLY) return inValue;
+    if (inValue === SMALL_WHOLE) found = SMALL_WHOLE;
+  }
+  return found;
+}
+
+/** One member of a container at `depth`. */
+function wholeNumbersOf(value: unknown, depth: number): Found {
+  if (typeof value === "object") return value === null ? NOTHING : wholeNumbersInside(value, depth + 1);
+  return typeof value === "number" ? numberKind(value) : NOTHING;
+}
+
+function numberKind(n: number): Found {
+  if (!Number.isInteger(n)) return Number.isFinite(n) ? NOTHING : EXACT_ONLY;
+  return n < SMALL_WHOLE_LIMIT && n > -SMALL_WHOLE_LIMIT && !Object.is(n, -0) ? SMALL_WHOLE : EXACT_ONLY;
+}
+
+/**
+ * True when a token MAY_BE_WHOLE_FLOAT finds is one the number pass would send to the exact parser. Each is read from
+ * its first character, found by stepping back over number characters: a real token follows `:`, `,`, `[` or
+ * whitespace, so it is read whole; what is not one (in a string) may get either answer. `1.05` or `2.9901` pass here,
+ * without a pass over the whole text.
+ */
+function maybeWholeFloat(text: string): boolean {
+  MAY_BE_WHOLE_FLOAT.lastIndex = 0;
+  while (MAY_BE_WHOLE_FLOAT.test(text)) {
+    const after = MAY_BE_WHOLE_FLOAT.lastIndex;
+    const end = isDigit(text.charCodeAt(after - 1)) ? after : after - 1; // the match took the character after it
+    let start = end;
+    while (start > 0 && isNumberChar(text.charCodeAt(start - 1))) start--;
+    if (numberEnd(text, start) !== end) return true;
+  }
   return false;
 }
 
@@ -83,6 +163,7 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const isDigit = (c: number) => c >= ZERO && c <= 0x39;
+const isNumberChar = (c: number) => isDigit(c) || c === DOT || c === MINUS || c === 0x2b || c === 0x65 || c === 0x45; // + e E
 
 /** The index of the quote closing the string opened at `open` (one not escaped by an odd run of backslashes), or -1. */
 function closingQuote(text: string, open: number): number {

@@ -41,6 +41,26 @@ describe("decodeLine", () => {
     expect(d).toMatchObject({ kind: "message", format: "node-prefix", message: { method: "log", message: "hello" } });
   });
 
+  it("takes one trailing newline off a line, and the Node.js prefix off whatever payload follows it", () => {
+    const opened = line(SAMPLES.opened);
+    const prefix = "2024-05-01T12:00:00.123Z\t8f5c0e1a-1111-2222-3333-444455556666\tINFO\t";
+    for (const ending of ["\n", "\r\n"]) {
+      expect(decodeLine(`${opened}${ending}`)).toMatchObject({ kind: "message", format: "raw" });
+      expect(decodeLine(`plain${ending}`)).toEqual({ kind: "text", text: "plain" });
+    }
+    expect(decodeLine("plain\r")).toEqual({ kind: "text", text: "plain\r" });
+    expect(decodeLine("plain\n\n")).toEqual({ kind: "text", text: "plain\n" });
+    expect(decodeLine("\n")).toEqual({ kind: "text", text: "" });
+    // The payload is the rest of the line, spaces and line breaks included; the level is upper-case letters.
+    const spaced = `${prefix}  ${opened.replace(", ", ",\n ")} \r\n`;
+    expect(decodeLine(spaced)).toMatchObject({ kind: "message", format: "node-prefix", message: { method: "opened" } });
+    expect(decodeLine(`2024-05-01T12:00:00Z\tid\tWARN\t${opened}`)).toMatchObject({ kind: "message", format: "node-prefix" });
+    const notPrefix = `2024-05-01T12:00:00.123Z\tid\tinfo\t${opened}`;
+    expect(decodeLine(notPrefix)).toEqual({ kind: "text", text: notPrefix });
+    const badLog = `${prefix}${line({ ...V, method: "log", params: {} })}`;
+    expect(decodeLine(`${badLog}\n`)).toMatchObject({ kind: "invalid", format: "node-prefix", text: badLog });
+  });
+
   it("decodes Lambda JSON log format records whose message is a pipes line", () => {
     const record = { timestamp: "2024-05-01T12:00:00.123Z", level: "INFO", requestId: "abc", message: line(SAMPLES.opened) };
     expect(decodeLine(line(record))).toMatchObject({ kind: "message", format: "json-log", message: { method: "opened" } });

@@ -20,8 +20,17 @@ const NUMBERS = [
   "0", "-0", "7", "-42", "3.0", "-3.0", "2.5", "0.1", "10.00", "1e5", "1E5", "2.5e1", "1e-400", "1e400", "-1e400", "1.5e-3",
   "9007199254740991", "9007199254740992", "9007199254740993", "-9007199254740993", "18446744073709551617", "123456789012345.99999",
   "0.99999999999999999", "1234567890123.45", "4503599627370495.5", "-0.0", "0.0", "1.0000000000000002", "NaN", "Infinity", "-Infinity",
+  // Around the fast path's own bounds: fractions starting with 0 or 9 that round whole, 2^50, exponents of 0.
+  "562949953421311.97", "123456789012345.001", "999999999999999.94", "6.9999999999999999", "7.0000000000000001", "7.90", "0.05",
+  "1125899906842623", "1125899906842624", "-1125899906842623", "1125899906842623.9", "1125899906842624.1", "4503599627370496.5",
+  "0e5", "-0e0", "1E+2", "5e-1", "100e-2", "-1e-400", "0.0e1", "12.5", "-12.25",
 ];
-const STRINGS = ['"plain"', '"v1.0 released"', '"1e5 rows"', '"caf\\u00e9 \\ud83d\\ude00"', '"lone \\ud800"', '"tab\\t\\"quoted\\""', '"9007199254740993"', '""', '"3.0"'];
+const STRINGS = [
+  '"plain"', '"v1.0 released"', '"1e5 rows"', '"caf\\u00e9 \\ud83d\\ude00"', '"lone \\ud800"', '"tab\\t\\"quoted\\""',
+  '"9007199254740993"', '""', '"3.0"',
+  // What a number token looks like, ending as one ends, inside strings.
+  '"ratio 3.0, then 1e5]"', '"-0 }"', '"x.9\\n"', '"1234567890123456789 rows"', '"2026-12-05T10:00:00.000Z"',
+];
 const KEYS = ['"a"', '"raw_value"', '"__proto__"', '"2"', '"1"', '"type"', '"a"'];
 const SPACE = ["", " ", "\t", "\n ", "\r\n"];
 
@@ -42,6 +51,12 @@ function generator(next: () => number) {
     const r = next();
     if (r < 0.01) return "[".repeat(501 + Math.floor(next() * 10)) + "]".repeat(501 + Math.floor(next() * 10));
     if (r < 0.02) return `${"[".repeat(499)}${pick(NUMBERS)}${"]".repeat(499)}`;
+    // A whole number first, then nesting at the limit or past it: the walk must not stop at the number.
+    if (r < 0.025) {
+      const depth = 497 + Math.floor(next() * 6);
+      return `{"rows": 7, "deep": ${"[".repeat(depth)}${pick(NUMBERS)}${"]".repeat(depth)}}`;
+    }
+    if (r < 0.03) return `${ws()}${pick(NUMBERS)}${ws()}`; // a bare number: its token ends the text
     const line = `{"__dagster_pipes_version": "0.1", "method": "report_asset_materialization", "params": {"metadata": ${value(0)}}}`;
     // Some lines cut short or broken, as a cut tail's first line is.
     if (r < 0.05) return line.slice(Math.floor(next() * line.length));
@@ -99,6 +114,32 @@ describe("the fast JSON path", () => {
     expect(Number.isNaN((v.nan as PyFloat).value)).toBe(true);
     expect(v.half).toBe(0.5);
     expect(() => parseJsonAsPython(`${"[".repeat(600)}${"]".repeat(600)}`)).toThrow(/nested too deeply/);
+  });
+
+  it("gives the exact parser's values where a shortcut could go wrong", () => {
+    const pastLimit = `{"rows": 7, "deep": ${"[".repeat(501)}${"]".repeat(501)}}`; // an int first, then too deep
+    const cases = [
+      '{"note": "3.0", "model": "v1.0", "rows": 7}', // a float's text only inside strings, an int elsewhere
+      '{"note": "ratio 3.0, then 1e5]", "rows": 7}', // ... ending as a number token ends
+      '{"rows": 7, "z": -0}',
+      '{"rows": 7, "z": [1, -0.0]}',
+      '{"rows": 7, "id": 1234567890123456}', // 16 digits, below 2^53
+      '{"rows": 7, "id": 9007199254740993}', // 16 digits, past 2^53
+      '{"rows": 7, "id": 1125899906842623}', // just below 2^50
+      '{"rows": 7, "v": [1.05, 2.9901, -3.0]}', // floats that look risky and are not, then one that is
+      '{"rows": 7, "v": 562949953421311.97}', // rounds to a whole double
+      '{"rows": 7, "v": 6.9999999999999999, "w": 7.0000000000000001}',
+      '{"rows": 7, "v": 1e5}',
+      '{"rows": 7, "v": 5E-0}',
+      '{"rows": 7, "v": 1e400}',
+      `{"rows": 7, "deep": ${"[".repeat(499)}${"]".repeat(499)}}`, // within Python's limit
+      pastLimit,
+      `{"deep": ${"[".repeat(501)}${"]".repeat(501)}}`,
+      "3.0",
+      "7",
+    ];
+    for (const text of cases) expect(outcome(parseJsonAsPython, text), text.slice(0, 60)).toBe(outcome(parsePythonJson, text));
+    expect(outcome(parseJsonAsPython, pastLimit)).toMatch(/threw .*nested too deeply/);
   });
 
   it("sends a line to the exact parser for its numbers, never for what its strings say", () => {
