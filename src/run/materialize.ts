@@ -27,6 +27,7 @@ import { StepScheduler } from "./scheduler.js";
 import { AdaptiveCap } from "./adaptive-cap.js";
 import { FrameMapper, type FrameRoots } from "../report/frames.js";
 import { splitHandler } from "../defs/handler-path.js";
+import { getOrCreate } from "../util/maps.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -143,6 +144,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const endWithoutRunning = (step: Step): StepStatus | null => {
     if (signal?.aborted) return end(step, "interrupted", 0, INTERRUPTED);
     if (fatal) return end(step, "skipped", 0, "the run stopped: the Lambda service failed");
+    if (step.deps.length === 0) return null;
     const blocked = step.deps.filter((d) => outcomes[d] !== "materialized").map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition));
     const checked = step.deps.filter((d) => outcomes[d] === "materialized" && blockers[d]).map((d) => `${stepLabel(steps[d]!.asset.key, steps[d]!.partition)} (${blockers[d]})`);
     if (blocked.length === 0 && checked.length === 0) return null;
@@ -151,6 +153,10 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     return end(step, "skipped", 0, reasons.filter(Boolean).join("; "));
   };
 
+  // Per function, the same for every step of the run: worked out once (path work adds up over a backfill's steps).
+  const roots = new Map<string | null, FrameRoots>();
+  const rootsOf = (fn: string | null) => getOrCreate(roots, fn, () => frameRoots(defs, fn, deployedMaps));
+  const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
   const runStep = async (step: Step): Promise<StepStatus> => {
     const { asset } = step;
     const stepStarted = performance.now();
@@ -158,8 +164,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     const context = stepContext(step, runId, extras);
     const stepChecks = new StepChecks(asset);
     try {
-      const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn, deployedMaps), signal, explain, python);
+      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, rootsOf, signal, explain, python);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
