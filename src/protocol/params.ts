@@ -14,7 +14,11 @@ export const DAGSTER_PIPES_MESSAGES = "DAGSTER_PIPES_MESSAGES";
  * character, its UTF-8 bytes are its Latin-1 bytes, and a small one is written straight into the container.
  */
 export function encodeParam(value: unknown): string {
-  const text = pythonJsonDumps(value);
+  return encodeJsonText(pythonJsonDumps(value));
+}
+
+/** encodeParam of a value whose json.dumps text is `text` (ASCII, as json.dumps writes). */
+export function encodeJsonText(text: string): string {
   return (text.length <= STORED_UP_TO ? zlibStored(text) : deflateSync(Buffer.from(text, "latin1"), windowFor(text.length))).toString("base64");
 }
 

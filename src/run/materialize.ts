@@ -13,6 +13,7 @@ import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import type { PipesContextData } from "../protocol/context.js";
 import { stepContext } from "./step-context.js";
+import { ContextParams } from "./context-params.js";
 import { since } from "../util/time.js";
 import { diagnoseFailure } from "./diagnosis.js";
 import { DeployedMaps } from "./deployed-maps.js";
@@ -157,14 +158,17 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const roots = new Map<string | null, FrameRoots>();
   const rootsOf = (fn: string | null) => getOrCreate(roots, fn, () => frameRoots(defs, fn, deployedMaps));
   const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
+  const contextParams = new ContextParams();
   const runStep = async (step: Step): Promise<StepStatus> => {
     const { asset } = step;
     const stepStarted = performance.now();
     const stepEmit = emitFor(step);
     const context = stepContext(step, runId, extras);
+    // An asset with `run` gets its context to change as it likes: its invocations encode what it is when they go.
+    const contextParam = asset.run ? undefined : contextParams.param(asset.key, context);
     const stepChecks = new StepChecks(asset);
     try {
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, rootsOf, signal, explain, python);
+      const ok = await computeAsset(asset, context, contextParam, target, stepEmit, stepChecks, rootsOf, signal, explain, python);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -246,6 +250,7 @@ type Explain = (functionName: string, error: RunEventOf<"error">, maxMemoryMb: n
 async function computeAsset(
   asset: Asset,
   context: PipesContextData,
+  contextParam: string | undefined,
   target: LambdaTarget,
   emit: Emit,
   checks: StepChecks,
@@ -278,7 +283,7 @@ async function computeAsset(
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
     lastError = null;
-    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context, python: python(functionName) }, mapped(functionName), signal);
+    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context, contextParam, python: python(functionName) }, mapped(functionName), signal);
     const error = lastError as RunEventOf<"error"> | null;
     if (!result.ok && error) {
       const words = await explain(functionName, error, maxMemoryMb).catch(() => null);
