@@ -29,6 +29,8 @@ export interface PipesInvocation {
   context: PipesContextData;
   /** The function runs on a Python runtime: advice names the Python libraries, not the Node.js ones. */
   python?: boolean;
+  /** `context` already encoded as the DAGSTER_PIPES_CONTEXT param (run/context-params.ts); else encoded here. */
+  contextParam?: string;
 }
 
 export interface InvocationResult {
@@ -48,10 +50,10 @@ const MESSAGES_PARAM: Record<MessagesMode, string> = {
  * The event as PipesLambdaClient builds it: the user's keys, then the two bootstrap params. With `buffered_stdio`
  * it is Dagster's exact event; `stdio` (the default) asks for each message as it happens.
  */
-export function pipesEvent(event: Record<string, unknown>, context: PipesContextData, messages: MessagesMode = "stdio"): Record<string, unknown> {
+export function pipesEvent(event: Record<string, unknown>, context: PipesContextData, messages: MessagesMode = "stdio", contextParam?: string): Record<string, unknown> {
   return {
     ...event,
-    [DAGSTER_PIPES_CONTEXT]: encodeParam({ data: context }),
+    [DAGSTER_PIPES_CONTEXT]: contextParam ?? encodeParam({ data: context }),
     [DAGSTER_PIPES_MESSAGES]: MESSAGES_PARAM[messages],
   };
 }
@@ -87,7 +89,7 @@ export async function invokeWithPipes(target: LambdaTarget, invocation: PipesInv
   };
   const live = new LiveFollow(target, deployed, sentAt, (line) => show(line));
   let response: InvokeCommandOutput;
-  const body = Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages)));
+  const body = Buffer.from(JSON.stringify(pipesEvent(invocation.event, invocation.context, target.messages, invocation.contextParam)));
   for (let attempt = 1; ; attempt++) {
     try {
       response = await target.client.send(

@@ -13,6 +13,7 @@ import { Interrupted, invokeWithPipes } from "../lambda/invoke.js";
 import type { LambdaTarget } from "../lambda/target.js";
 import type { PipesContextData } from "../protocol/context.js";
 import { stepContext } from "./step-context.js";
+import { ContextParams } from "./context-params.js";
 import { since } from "../util/time.js";
 import { diagnoseFailure } from "./diagnosis.js";
 import { DeployedMaps } from "./deployed-maps.js";
@@ -27,6 +28,7 @@ import { StepScheduler } from "./scheduler.js";
 import { AdaptiveCap } from "./adaptive-cap.js";
 import { FrameMapper, type FrameRoots } from "../report/frames.js";
 import { splitHandler } from "../defs/handler-path.js";
+import { getOrCreate } from "../util/maps.js";
 
 export interface RunOptions {
   defs: ResolvedDefinitions;
@@ -143,6 +145,7 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
   const endWithoutRunning = (step: Step): StepStatus | null => {
     if (signal?.aborted) return end(step, "interrupted", 0, INTERRUPTED);
     if (fatal) return end(step, "skipped", 0, "the run stopped: the Lambda service failed");
+    if (step.deps.length === 0) return null;
     const blocked = step.deps.filter((d) => outcomes[d] !== "materialized").map((d) => stepLabel(steps[d]!.asset.key, steps[d]!.partition));
     const checked = step.deps.filter((d) => outcomes[d] === "materialized" && blockers[d]).map((d) => `${stepLabel(steps[d]!.asset.key, steps[d]!.partition)} (${blockers[d]})`);
     if (blocked.length === 0 && checked.length === 0) return null;
@@ -151,15 +154,21 @@ export async function materialize(options: RunOptions): Promise<RunResult> {
     return end(step, "skipped", 0, reasons.filter(Boolean).join("; "));
   };
 
+  // Per function, the same for every step of the run: worked out once (path work adds up over a backfill's steps).
+  const roots = new Map<string | null, FrameRoots>();
+  const rootsOf = (fn: string | null) => getOrCreate(roots, fn, () => frameRoots(defs, fn, deployedMaps));
+  const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
+  const contextParams = new ContextParams();
   const runStep = async (step: Step): Promise<StepStatus> => {
     const { asset } = step;
     const stepStarted = performance.now();
     const stepEmit = emitFor(step);
     const context = stepContext(step, runId, extras);
+    // An asset with `run` gets its context to change as it likes: its invocations encode what it is when they go.
+    const contextParam = asset.run ? undefined : contextParams.param(asset.key, context);
     const stepChecks = new StepChecks(asset);
     try {
-      const python = (fn: string) => isPythonRuntime(defs.functions.get(fn)?.runtime ?? "");
-      const ok = await computeAsset(asset, context, target, stepEmit, stepChecks, (fn) => frameRoots(defs, fn, deployedMaps), signal, explain, python);
+      const ok = await computeAsset(asset, context, contextParam, target, stepEmit, stepChecks, rootsOf, signal, explain, python);
       return end(step, ok ? "materialized" : "failed", stepStarted, null, stepChecks);
     } catch (error) {
       if (error instanceof Interrupted || signal?.aborted) return end(step, "interrupted", stepStarted, INTERRUPTED);
@@ -241,6 +250,7 @@ type Explain = (functionName: string, error: RunEventOf<"error">, maxMemoryMb: n
 async function computeAsset(
   asset: Asset,
   context: PipesContextData,
+  contextParam: string | undefined,
   target: LambdaTarget,
   emit: Emit,
   checks: StepChecks,
@@ -273,7 +283,7 @@ async function computeAsset(
   };
   const invoke = async (functionName: string, event: Record<string, unknown>) => {
     lastError = null;
-    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context, python: python(functionName) }, mapped(functionName), signal);
+    const result = await invokeWithPipes(target, { asset: asset.key, functionName, event, context, contextParam, python: python(functionName) }, mapped(functionName), signal);
     const error = lastError as RunEventOf<"error"> | null;
     if (!result.ok && error) {
       const words = await explain(functionName, error, maxMemoryMb).catch(() => null);

@@ -57,6 +57,13 @@ describe("time-window partitions as Dagster defines them", () => {
     expect(problems.join("\n")).toMatch(/Mars\/Olympus" is not an IANA time zone/);
     expect(problems.join("\n")).toMatch(/start "2024-02-30" must be a date/);
   });
+
+  it("names each duplicated key once, in the order its first repeat comes, and keeps each key once", () => {
+    const problems: string[] = [];
+    const keys = ["b", "a", "b", "c", "a", "b", ...Array.from({ length: 20_000 }, (_, i) => `k${i}`)];
+    expect(validatePartitions(keys, (m) => problems.push(m))).toEqual({ kind: "static", keys: ["b", "a", "c", ...keys.slice(6)] });
+    expect(problems).toEqual(['partitions: duplicate keys "b", "a"']);
+  });
 });
 
 describe("what --partition, --partition-range and --all-partitions select", () => {
