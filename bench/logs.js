@@ -8,11 +8,11 @@ import { invokeWithPipes, pipesEvent } from "../dist/lambda/invoke.js";
 import { EMULATOR_PACING, LogsChannel } from "../dist/lambda/logs-channel.js";
 import { buildContext } from "../dist/protocol/context.js";
 import { openTarget } from "../dist/target/index.js";
-import { silenceUnactionableWarnings } from "../dist/util/quiet-warnings.js";
+import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
 import { median, pairedRatio, pct } from "./measure.js";
 import { server } from "./server.js";
 
-silenceUnactionableWarnings();
+silenceSdkNodeVersionWarning();
 const CALLS = Number(process.env.BENCH_LOGS_CALLS ?? 200);
 const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT ?? 6000);
 const ms = (x) => `${x.toFixed(2)} ms`;

@@ -5,9 +5,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { silenceUnactionableWarnings } from "../dist/util/quiet-warnings.js";
+import { silenceSdkNodeVersionWarning } from "../dist/util/quiet-warnings.js";
 
-silenceUnactionableWarnings();
+silenceSdkNodeVersionWarning();
 export const root = fileURLToPath(new URL("../", import.meta.url));
 
 /**

@@ -15,8 +15,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { silenceUnactionableWarnings, requireWithCodeCache } = await import("../dist/cli-bundle/boot.js");
-  silenceUnactionableWarnings();
+  const { silenceSdkNodeVersionWarning, requireWithCodeCache } = await import("../dist/cli-bundle/boot.js");
+  silenceSdkNodeVersionWarning();
   // A reader that went away (`pipes list | head`) is not an error of ours.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error) => {

@@ -11,7 +11,7 @@
 // the package root as dist/<folder>/<file>.js do, so `new URL("../../src/…", import.meta.url)` means the same in
 // both. dist/cli-bundle/sources.json maps each output file to its source modules (test/cli/lazy-loading.test.ts).
 import { build } from "esbuild";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 const out = new URL("dist/cli-bundle/", root).pathname;
@@ -33,6 +33,12 @@ const builds = await Promise.all([
   }),
   build({ ...common, entryPoints: { "aws-sdk": "src/lambda/aws-sdk-bundle.cjs" }, format: "cjs", outExtension: { ".js": ".cjs" }, outdir: out }),
 ]);
+// The two CommonJS bundles run from a code cache (src/util/code-cache.ts), which hands them `__imp_` for import():
+// each import( becomes __imp_( (as long, so the source maps still hold). jiti.import( and the like are left alone.
+for (const name of ["main.cjs", "aws-sdk.cjs"]) {
+  const file = `${out}${name}`;
+  writeFileSync(file, readFileSync(file, "utf8").replace(/(?<![\w$.])import\(/g, "__imp_("));
+}
 const sources = Object.fromEntries(
   builds
     .flatMap((result) => Object.entries(result.metafile.outputs))

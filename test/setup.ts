@@ -1,8 +1,8 @@
 import { afterAll } from "vitest";
-import { silenceUnactionableWarnings } from "../src/util/quiet-warnings.js";
+import { silenceSdkNodeVersionWarning } from "../src/util/quiet-warnings.js";
 import { removeTempDirs } from "./helpers/temp.js";
 
-silenceUnactionableWarnings();
+silenceSdkNodeVersionWarning();
 // Registered first, so it runs after the test file's own afterAll hooks (which stop what runs in those folders).
 afterAll(removeTempDirs);
 // .ci/run runs the suite on each Node.js it tests with, first on PATH: a worker on another one would test nothing new.

@@ -15,13 +15,17 @@ import { basename, dirname, join } from "node:path";
 import vm from "node:vm";
 import { userCacheDir } from "./user-cache.js";
 
-/** Node's own wrapper of a CommonJS file, so the file sees what require() would give it. */
-const WRAP = ["(function (exports, require, module, __filename, __dirname) { ", "\n});"] as const;
+/**
+ * Node's own wrapper of a CommonJS file, so the file sees what require() would give it, and `__imp_`: the build
+ * rewrote each import() of the file to it (same length, so its source map holds). Node 20 loses a compiled
+ * script's import() callback when the script comes from cached data (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and
+ * its USE_MAIN_CONTEXT_DEFAULT_LOADER is experimental, with a warning; this function is an ES module's own import().
+ */
+const WRAP = ["(function (exports, require, module, __filename, __dirname, __imp_) { ", "\n});"] as const;
+const importer = (specifier: string): Promise<unknown> => import(specifier);
 
 export function requireWithCodeCache(file: string, options: { variant?: string; env?: NodeJS.ProcessEnv } = {}): unknown {
   const env = options.env ?? process.env;
-  // Before Node 20.12, a compiled script's import() needs --experimental-vm-modules: plain require(), no cache.
-  if (!vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) return createRequire(file)(file);
   const source = readFileSync(file, "utf8");
   const cacheFile = env.NODE_DISABLE_COMPILE_CACHE === "1" ? null : cachePath(file, options.variant ?? "", env);
   let cachedData: Buffer | undefined;
@@ -30,18 +34,12 @@ export function requireWithCodeCache(file: string, options: { variant?: string; 
   } catch {
     // none yet: this run writes it
   }
-  const script = new vm.Script(WRAP[0] + source + WRAP[1], {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-    // import() in the file (the CLI's of ora and esbuild, the SDK's of node: modules) as from a module in its
-    // folder. Its ExperimentalWarning is dropped (quiet-warnings.ts).
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(WRAP[0] + source + WRAP[1], { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once("exit", () => writeCache(script, cacheFile));
   const module = new Module(file) as Module & { filename: string; loaded: boolean };
   module.filename = file;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, createRequire(file), module, file, dirname(file));
+  run(module.exports, createRequire(file), module, file, dirname(file), importer);
   module.loaded = true;
   return module.exports;
 }
