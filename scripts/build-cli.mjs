@@ -4,9 +4,9 @@
 // command loaded from an ES-module bundle split per command (issue 29 §1: `pipes list` ~0.92×, a cold
 // materialize ~0.87× of the time). Laziness stays: a module reached by `import()` is kept in a function of its own
 // (esbuild's __esm) that runs on first import, so `pipes list` still runs none of the emulator's or the SDK's code.
-// npm packages stay outside (commander, jiti, chalk load with require()/import() as before), but for the AWS SDK
-// clients pipes uses: those go into one CommonJS file of their own, dist/cli-bundle/aws-sdk.cjs
-// (src/lambda/aws-sdk-bundle.cjs), which src/lambda/sdk.ts loads with a code cache on first use.
+// npm packages stay outside (jiti, luxon, … load with require()/import() as before), but for commander and chalk
+// (below), and for the AWS SDK clients pipes uses: those go into one CommonJS file of their own,
+// dist/cli-bundle/aws-sdk.cjs (src/lambda/aws-sdk-bundle.cjs), which src/lambda/sdk.ts loads on first use.
 // dist/cli-bundle/boot.js is what bin/pipes.js loads first (src/cli/boot.ts). The bundle sits two folders below
 // the package root as dist/<folder>/<file>.js do, so `new URL("../../src/…", import.meta.url)` means the same in
 // both. dist/cli-bundle/sources.json maps each output file to its source modules (test/cli/lazy-loading.test.ts).
@@ -17,13 +17,18 @@ const root = new URL("../", import.meta.url);
 const out = new URL("dist/cli-bundle/", root).pathname;
 rmSync(out, { recursive: true, force: true }); // no file of an older build left behind
 const common = { absWorkingDir: root.pathname, bundle: true, platform: "node", target: "node20", metafile: true, logLevel: "warning" };
+// Bundled into main.cjs rather than loaded from node_modules: commander (~6 files, needed by every command) and
+// chalk, an ES module that a CommonJS file could only require() on Node 20.19+ and 22.12+.
+const inMain = new Set(["commander", "chalk"]);
+const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+const outsideMain = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !inMain.has(name));
 const builds = await Promise.all([
   build({ ...common, entryPoints: { boot: "src/cli/boot.ts" }, format: "esm", packages: "external", outdir: out }),
   build({
     ...common,
     entryPoints: { main: "src/cli/main.ts" },
     format: "cjs",
-    packages: "external",
+    external: outsideMain.flatMap((name) => [name, `${name}/*`]),
     outExtension: { ".js": ".cjs" },
     outdir: out,
     sourcemap: "linked",
