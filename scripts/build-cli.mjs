@@ -42,7 +42,11 @@ const builds = await Promise.all([
 // each import( becomes __imp_( (as long, so the source maps still hold). jiti.import( and the like are left alone.
 for (const name of ["main.cjs", "aws-sdk.cjs"]) {
   const file = `${out}${name}`;
-  writeFileSync(file, readFileSync(file, "utf8").replace(/(?<![\w$.])import\(/g, "__imp_("));
+  const code = readFileSync(file, "utf8").replace(/(?<![\w$.])import\(/g, "__imp_(");
+  // A method named import (jiti's `async import(id) {`) is no call: the build stops rather than rename it.
+  const method = /(?:async\s+|[{,]\s*)__imp_\([^)]*\)\s*\{/.exec(code);
+  if (method) throw new Error(`${name}: a method named import, not an import() call: ${method[0]}`);
+  writeFileSync(file, code);
 }
 const sources = Object.fromEntries(
   builds
