@@ -44,6 +44,9 @@ export function requireWithCodeCache(file: string, options: { variant?: string; 
   return module.exports;
 }
 
+/** Caches kept at most: ~0.2–1.1 MB each, one per bundle × command × Node.js version × install. */
+const MAX_FILES = 200;
+
 interface CacheFile {
   path: string;
   /** The name's part shared by every build of this bundle, variant and Node.js version (V8 rejects another's). */
@@ -64,7 +67,9 @@ function writeCache(script: vm.Script, { path, prefix }: CacheFile): void {
   try {
     const dir = dirname(path);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== basename(path)) rmSync(join(dir, old), { force: true });
+    const present = readdirSync(dir);
+    for (const old of present) if (old.startsWith(prefix) && old !== basename(path)) rmSync(join(dir, old), { force: true });
+    if (present.length >= MAX_FILES) return; // every mistyped command is a variant: the folder stays bounded
     const partial = `${path}.${process.pid}.tmp`;
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, path); // whole or not at all, when two runs write at once
