@@ -1,5 +1,5 @@
 /**
- * A crash's stack as the sources say it: the CLI runs from an esbuild bundle (dist/cli-bundle/chunk-<hash>.js), whose
+ * A crash's stack as the sources say it: the CLI runs from an esbuild bundle (dist/cli-bundle/main.cjs), whose
  * positions mean nothing in a bug report. Each bundle frame is mapped through the bundle's own source map
  * (node:module's SourceMap, no flag needed: source maps stay off at start, where they would cost every command) to
  * `src/…/file.ts:line:column`. Only ever called on a crash; anything it cannot map stays as it was.
@@ -19,7 +19,7 @@ export function sourceMappedStack(stack: string): string {
     }
     return maps.get(file)!;
   };
-  return stack.replace(/(file:\/\/\/[^\s():]+\.js|\/[^\s():]+\.js):(\d+):(\d+)/g, (whole, where: string, line: string, column: string) => {
+  return stack.replace(/(file:\/\/\/[^\s():]+\.c?js|\/[^\s():]+\.c?js):(\d+):(\d+)/g, (whole, where: string, line: string, column: string) => {
     try {
       const file = where.startsWith("file:") ? fileURLToPath(where) : where;
       if (!/[/\\]dist[/\\]cli-bundle[/\\]/.test(file)) return whole;

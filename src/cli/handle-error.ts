@@ -1,10 +1,8 @@
-import type * as Commander from "commander";
-import { requireCjs } from "../util/cjs.js";
+// commander is bundled into the CLI (scripts/build-cli.mjs), so it is imported as any module is.
+import { CommanderError } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { sourceMappedStack } from "./crash-stack.js";
-
-const { CommanderError } = requireCjs("commander") as typeof Commander;
 
 /**
  * The one place errors become output and exit codes. A UserError shows its message; a commander usage

@@ -1,12 +1,10 @@
-import type * as Commander from "commander";
-import { requireCjs } from "../util/cjs.js";
+// commander is bundled into the CLI (scripts/build-cli.mjs), so it is imported as any module is.
+import { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { packageVersion } from "./version.js";
 
-const { Command } = requireCjs("commander") as typeof Commander;
-
-type Register = (program: Commander.Command, ctx: CliContext) => void;
+type Register = (program: Command, ctx: CliContext) => void;
 
 /**
  * Each command's module, by the names it declares, in `--help` order. Only the module of the command being run is

@@ -61,20 +61,34 @@ async function runMaterialize(keys: string[], options: MaterializeOptions, ctx: 
     const { showPlan } = await import("./plan.js");
     return showPlan({ defs, assets, partitions: run.partitions, singleRun: run.singleRun, extras: run.extras, only: run.only, done: run.done, checkAccess: Boolean(options.checkAccess) }, ctx, output);
   }
-  const [{ openTarget }, { materialize }, { createRunReporter }, { recordRuns }] = await Promise.all([
-    import("../target/index.js"),
-    import("../run/materialize.js"),
-    import("../report/run.js"),
-    import("./history-recording.js"),
-  ]);
-  const ci = ciReports(reportsTo, ctx, output, defs.file);
-  const reporter = await createRunReporter(output, { cwd: ctx.cwd, wrapBlock: ci.wrapBlock });
-  const history = recordRuns(defs.file, options.history, ctx, output);
-  const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
-  const warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
+  // The target first: on a local profile its first workers start now, on another core, while this process sets
+  // up the reporters and loads the AWS SDK; a cold run's Node.js worker took longer to start than all of that.
   const uses = [...new Set(assets.flatMap((asset) => (asset.function ? [asset.function] : [])))];
   if (defs.profile.lambda.kind === "emulator") await interpretersAtHand(defs, uses, ctx.env);
-  const target = await openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options), uses });
+  const opening = import("../target/index.js").then(({ openTarget }) => openTarget(defs, { hostEnv: runtimeEnv(ctx.env, options), uses }));
+  opening.catch(() => undefined); // a target that cannot open is reported where it is awaited, below
+  let ci: ReturnType<typeof ciReports>;
+  let reporter: Awaited<ReturnType<typeof import("../report/run.js").createRunReporter>>;
+  let history: ReturnType<typeof import("./history-recording.js").recordRuns>;
+  let warnings: ReturnType<typeof import("../defs/runtime-notices.js").runtimeNotices>;
+  let materialize: typeof import("../run/materialize.js").materialize;
+  try {
+    const [runModule, { createRunReporter }, { recordRuns }] = await Promise.all([
+      import("../run/materialize.js"),
+      import("../report/run.js"),
+      import("./history-recording.js"),
+    ]);
+    materialize = runModule.materialize;
+    ci = ciReports(reportsTo, ctx, output, defs.file);
+    reporter = await createRunReporter(output, { cwd: ctx.cwd, wrapBlock: ci.wrapBlock });
+    history = recordRuns(defs.file, options.history, ctx, output);
+    const [{ runtimeNotices }, { calendarToday }] = await Promise.all([import("../defs/runtime-notices.js"), import("../util/clock.js")]);
+    warnings = runtimeNotices(defs, assets, calendarToday(ctx.env));
+  } catch (error) {
+    await opening.then((target) => target.close()).catch(() => undefined); // its workers must not outlive the error
+    throw error;
+  }
+  const target = await opening;
   // Ctrl-C: let go of the invocations in flight, report the assets as interrupted, stop the emulator's
   // workers, exit 130. A second Ctrl-C leaves at once (the emulator's reaper still ends the workers).
   const interrupt = new AbortController();

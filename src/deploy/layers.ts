@@ -7,9 +7,10 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { zipSync, type Zippable } from "fflate";
+import type * as Fflate from "fflate";
 import { isLayerArn, layerFolder } from "../defs/layers.js";
 import { lambdaSdk } from "../lambda/sdk.js";
+import { requireCjs } from "../util/cjs.js";
 import { serviceError } from "../lambda/service-errors.js";
 
 export interface AttachedLayer {
@@ -24,7 +25,10 @@ const FIXED_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
 /** A folder's files, zipped with fixed times so the same files give the same bytes (and CodeSha256). */
 export function zipLayerFolder(folder: string): Uint8Array {
-  const files: Zippable = {};
+  // Loaded here, not with this module: the emulator imports layerPackages, and fflate builds its Huffman tables
+  // as it loads (~5 ms of every cold materialize's main thread, where no layer is zipped).
+  const { zipSync } = requireCjs("fflate") as typeof Fflate;
+  const files: Fflate.Zippable = {};
   const walk = (dir: string, prefix: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);

@@ -16,6 +16,7 @@ import { PythonResolver } from "./python.js";
 import { NodeResolver } from "./node.js";
 import { FunctionDependencies } from "./dependencies.js";
 import { TaskRoots } from "./task-root.js";
+import { userCacheDir } from "../util/user-cache.js";
 import { HandlerBuilds } from "./builds.js";
 import { idleLimits } from "./idle-sandboxes.js";
 import { RetiredCode } from "./retired-code.js";
@@ -75,7 +76,7 @@ export class EmulatorCore {
         this.events.emit("log", { functionName, requestId, logStream, line });
       },
       {
-        taskRoots: new TaskRoots(this.codeDir),
+        taskRoots: new TaskRoots(this.codeDir, join(userCacheDir(hostEnv), "sdk-forwarders")),
         python: this.python,
         node: new NodeResolver(hostEnv, { warn, note }),
         dependencies: this.dependencies,

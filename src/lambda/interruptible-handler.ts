@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import type { NodeHttpHandler, NodeHttpHandlerOptions } from "@smithy/node-http-handler";
-import { requireCjs } from "../util/cjs.js";
+import { nodeHttpHandler } from "./sdk.js";
 
 type Handle = NodeHttpHandler["handle"];
 
@@ -16,7 +16,7 @@ export class InterruptibleHandler {
   readonly metadata = { handlerProtocol: "http/1.1" };
 
   constructor(options: NodeHttpHandlerOptions) {
-    const { NodeHttpHandler: Handler } = requireCjs("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
+    const { NodeHttpHandler: Handler } = nodeHttpHandler();
     this.inner = new Handler(options);
   }
 

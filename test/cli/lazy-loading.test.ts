@@ -2,9 +2,9 @@
  * A command loads what it needs, not every command's modules: `pipes list` starts as fast as it can only if the
  * AWS SDK, the emulator and materialize's reporters stay unloaded (issue 29 §1).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT, runPipes } from "../helpers/run-pipes.js";
 import { tempDir } from "../helpers/temp.js";
@@ -13,13 +13,17 @@ const HOOK = join(ROOT, "test/helpers/module-log.mjs");
 const BUNDLE = join(ROOT, "dist/cli-bundle");
 
 /**
- * Every module a run loads: the CLI is bundled (scripts/build-cli.mjs), so a file of dist/cli-bundle stands for the
- * source modules esbuild put in it (its sources.json), e.g. `src/cli/list.ts`; anything else (npm packages,
- * dist/index.js that a defs file imports) as the path or URL Node loaded.
+ * Every module a run loads: a file of dist/cli-bundle stands for the source modules esbuild put in it (its
+ * sources.json), e.g. the AWS SDK's for aws-sdk.cjs; anything else (npm packages, dist/index.js that a defs file
+ * imports) as the path or URL Node loaded. The CLI is one file, main.cjs (scripts/build-cli.mjs), holding every
+ * command: of its modules, those it runs at once, and of those kept in a function of their own until first imported
+ * (esbuild's `__esm`, named after the module), the ones whose function ran, as V8's coverage of the run says.
  */
 async function modulesLoadedBy(args: string[]): Promise<string[]> {
   const log = join(tempDir("pipes-modules-"), "modules.txt");
-  const result = await runPipes(args, { env: { NODE_OPTIONS: `--import=${HOOK}`, PIPES_TEST_MODULE_LOG: log } });
+  const coverage = tempDir("pipes-coverage-");
+  const env = { NODE_OPTIONS: `--import=${HOOK}`, PIPES_TEST_MODULE_LOG: log, NODE_V8_COVERAGE: coverage };
+  const result = await runPipes(args, { env });
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   const sources = JSON.parse(readFileSync(join(BUNDLE, "sources.json"), "utf8")) as Record<string, string[]>;
@@ -28,8 +32,27 @@ async function modulesLoadedBy(args: string[]): Promise<string[]> {
     .filter(Boolean)
     .flatMap((loaded) => {
       const path = loaded.startsWith("file:") ? fileURLToPath(loaded) : loaded;
+      if (path === join(BUNDLE, "main.cjs")) return modulesRunFromCli(sources["main.cjs"]!, coverage);
       return dirname(path) === BUNDLE ? (sources[basename(path)] ?? [path]) : [path];
     });
+}
+
+function modulesRunFromCli(modules: string[], coverage: string): string[] {
+  const bundle = join(BUNDLE, "main.cjs");
+  const deferred = new Set([...readFileSync(bundle, "utf8").matchAll(/__esm\(\{\n\s*"([^"]+)"\(\)/g)].map((m) => m[1]!));
+  expect(deferred).toContain("src/emulator/index.ts"); // the form of esbuild's output this reads
+  const ran = new Set<string>();
+  for (const file of readdirSync(coverage)) {
+    const { result } = JSON.parse(readFileSync(join(coverage, file), "utf8")) as V8Coverage;
+    for (const script of result.filter((s) => s.url === pathToFileURL(bundle).href || s.url === bundle)) {
+      for (const fn of script.functions) if (deferred.has(fn.functionName) && fn.ranges[0]!.count > 0) ran.add(fn.functionName);
+    }
+  }
+  return modules.filter((module) => !deferred.has(module) || ran.has(module));
+}
+
+interface V8Coverage {
+  result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }>;
 }
 
 /** Modules of other commands, of the Lambda clients and of the emulator (as sources, or as tsc's dist files). */

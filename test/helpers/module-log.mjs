@@ -1,7 +1,9 @@
 // `node --import` this file with PIPES_TEST_MODULE_LOG=<file>: every module the process loads, ES modules and
-// CommonJS files (the AWS SDK, commander) alike, is appended to that file, one URL or path a line.
+// CommonJS files (commander, jiti) alike, is appended to that file, one URL or path a line; so is a file compiled
+// with node:vm (the bundled AWS SDK, which pipes loads with a code cache of its own: src/util/code-cache.ts).
 import { appendFileSync } from "node:fs";
-import Module, { register } from "node:module";
+import Module, { register, syncBuiltinESMExports } from "node:module";
+import vm from "node:vm";
 
 register("./module-log-hooks.mjs", import.meta.url);
 const load = Module._load;
@@ -15,3 +17,12 @@ Module._load = function logged(request, parent, isMain, ...rest) {
   appendFileSync(process.env.PIPES_TEST_MODULE_LOG, `${file}\n`);
   return load.call(this, request, parent, isMain, ...rest);
 };
+
+const Script = vm.Script;
+vm.Script = class LoggedScript extends Script {
+  constructor(code, options) {
+    super(code, options);
+    if (options?.filename) appendFileSync(process.env.PIPES_TEST_MODULE_LOG, `${options.filename}\n`);
+  }
+};
+syncBuiltinESMExports(); // `import { Script } from "node:vm"` sees it too
