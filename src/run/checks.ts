@@ -12,15 +12,12 @@ export class StepChecks {
   readonly failed: string[] = [];
   blockedBy: string | null = null;
   private readonly reported = new Set<string>();
-  /** Reported checks the definitions do not declare: Dagster refuses them, so the run says so. */
-  private readonly undeclaredReported = new Set<string>();
 
   constructor(private readonly asset: Asset) {}
 
   observe(event: RunEvent): void {
     if (event.type !== "check" || event.assetKey !== this.asset.key) return;
     this.reported.add(event.checkName);
-    if (!this.asset.checks.some((check) => check.name === event.checkName)) this.undeclaredReported.add(event.checkName);
     if (event.passed) {
       this.counts.passed++;
       return;
@@ -50,7 +47,8 @@ export class StepChecks {
    * but Dagster's orchestrator refuses such a result and fails the step (a check must be declared on its asset).
    */
   undeclared(): Array<{ check: string; message: string }> {
-    return [...this.undeclaredReported].map((check) => ({
+    const undeclared = [...this.reported].filter((name) => !this.asset.checks.some((check) => check.name === name));
+    return undeclared.map((check) => ({
       check,
       message: `${this.asset.key}: the function reported check ${check}, which the definitions do not declare; Dagster refuses a check its asset does not declare (add ${check} to checks of ${this.asset.key}, or stop reporting it)`,
     }));
