@@ -32,11 +32,11 @@ export interface FailureFacts {
 
 const quoted = (names: string[]) => names.map((e) => `"${e}"`).join(", ");
 
-/** `file:line:column: text`, the line, and a caret under the column (an editor's columns count from 1). */
-function pointAt(at: SourceAt, text: string): string {
+/** `file:line:column: text` (no text: the place alone), the line, and a caret under the column (an editor's columns count from 1). */
+function pointAt(at: SourceAt, text: string | null): string {
   // Tabs stay tabs under the caret, so it lines up however wide the terminal draws them.
   const pad = at.lineText.slice(0, Math.max(0, at.column)).replace(/[^\t]/g, " ").padEnd(at.column);
-  return `${at.file}:${at.line}:${at.column + 1}: ${text}\n    ${at.lineText}\n    ${pad}^`;
+  return `${at.file}:${at.line}:${at.column + 1}${text === null ? "" : `: ${text}`}\n    ${at.lineText}\n    ${pad}^`;
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
@@ -74,7 +74,7 @@ export function diagnose(f: FailureFacts): string | null {
       // A TypeScript handler's error already says `file:line:column: text` (src/emulator/builds.ts): only the line
       // and its caret are new, under the place; Python's words ("invalid syntax (app.py, line 2)") keep the text.
       const at = `${f.syntax.file}:${f.syntax.line}:${f.syntax.column + 1}`;
-      return f.message.includes(`${at}: ${f.syntax.text}`) ? pointAt(f.syntax, "").replace(`${at}: `, at) : pointAt(f.syntax, f.syntax.text);
+      return pointAt(f.syntax, f.message.includes(`${at}: ${f.syntax.text}`) ? null : f.syntax.text);
     }
     case "Runtime.ImportModuleError": {
       // A TypeScript handler's bundle names the line in the message already (src/emulator/builds.ts).
